@@ -1,0 +1,1 @@
+"""The async I/O layer: signed REST client and reconnecting WebSocket streams."""

@@ -1,0 +1,142 @@
+"""Everything a stream can yield: typed, frozen events decoded from BTSE WebSocket frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from btse_tui.protocol.models import Fill, Order, Trade
+
+
+class StreamState(StrEnum):
+    """Health of one socket as the status bar shows it."""
+
+    CONNECTING = "connecting"
+    LIVE = "live"
+    STALE = "stale"
+    DOWN = "down"
+
+
+@dataclass(frozen=True, slots=True)
+class StreamStateChanged:
+    """A socket moved to a new state; `reason` says why in plain words."""
+
+    stream: str
+    state: StreamState
+    reason: str = ""
+    reconnects: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Pong:
+    """The bare-text `pong` answer to our `ping`; `rtt_ms` is filled in by the stream."""
+
+    rtt_ms: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthResult:
+    """Result of `authKeyExpires` (`{"event":"login","success":…}`)."""
+
+    success: bool
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeAck:
+    """Subscribe or unsubscribe acknowledgement listing the topics the server accepted."""
+
+    op: str
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StreamError:
+    """An error frame (`{"severity":"ERROR","errors":[…]}`), one per failing argument."""
+
+    code: int
+    message: str
+    arg: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderUpdated:
+    """A notificationApiV3 frame: one order changed state."""
+
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class FillsReceived:
+    """A `fills` frame: one or more executions of the trader's orders."""
+
+    fills: tuple[Fill, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TradesPrinted:
+    """A `tradeHistoryApi:SYMBOL` frame: public trades, newest last."""
+
+    symbol: str
+    trades: tuple[Trade, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BookSnapshot:
+    """OSS `update:` snapshot: the whole book (levels as (price, size))."""
+
+    symbol: str
+    topic: str
+    bids: tuple[tuple[Decimal, Decimal], ...]
+    asks: tuple[tuple[Decimal, Decimal], ...]
+    seq: int
+    timestamp_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BookDelta:
+    """OSS `update:` delta: changed levels, size 0 deletes; `prev_seq` must equal the last seq."""
+
+    symbol: str
+    topic: str
+    bids: tuple[tuple[Decimal, Decimal], ...]
+    asks: tuple[tuple[Decimal, Decimal], ...]
+    seq: int
+    prev_seq: int
+    timestamp_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BookTop:
+    """OSS `snapshotL1:` frame: best bid and ask."""
+
+    symbol: str
+    bid: Decimal | None
+    bid_size: Decimal | None
+    ask: Decimal | None
+    ask_size: Decimal | None
+    timestamp_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownFrame:
+    """A frame we do not understand, kept for the journal rather than dropped silently."""
+
+    raw: str
+
+
+StreamEvent = (
+    StreamStateChanged
+    | Pong
+    | AuthResult
+    | SubscribeAck
+    | StreamError
+    | OrderUpdated
+    | FillsReceived
+    | TradesPrinted
+    | BookSnapshot
+    | BookDelta
+    | BookTop
+    | UnknownFrame
+)

@@ -1,0 +1,1 @@
+"""The embedded BTSE exchange: a wire-compatible simulator served on loopback."""
