@@ -17,6 +17,8 @@ BtseError
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from btse_tui.protocol.models import OrderStatus
 
 #: Meanings of the API enum codes that appear in error bodies (§7.3).
@@ -65,13 +67,23 @@ class ProtocolError(BtseError):
 
 
 class ValidationError(BtseError):
-    """A pre-trade check failed; nothing was sent."""
+    """A pre-trade check failed; nothing was sent.
+
+    The message reads as one sentence: `size 0.000001 is below the minimum 0.00001 for
+    BTC-USDT` (field, value, rule); with no value: `size is required`. Decimals are written
+    without exponent.
+    """
 
     def __init__(self, field: str, value: object, rule: str) -> None:
         self.field = field
         self.value = value
         self.rule = rule
-        super().__init__(f"{field} {value}: {rule}")
+        if value is None or value == "":
+            text = f"{field} {rule}"
+        else:
+            shown = format(value, "f") if isinstance(value, Decimal) else value
+            text = f"{field} {shown} {rule}"
+        super().__init__(text)
 
 
 class ApiError(BtseError):

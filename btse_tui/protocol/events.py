@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from btse_tui.protocol.models import Fill, Order, Trade
+from btse_tui.protocol.models import BookLevel, Fill, Order, Trade
 
 
 class StreamState(StrEnum):
@@ -140,3 +140,31 @@ StreamEvent = (
     | BookTop
     | UnknownFrame
 )
+
+
+# ---------------------------------------------------------------------------- book stream
+# Emitted by client.book_stream.BookStream (not decoded from frames).
+
+
+@dataclass(frozen=True, slots=True)
+class BookUpdated:
+    """A symbol's local book changed: its best `depth` levels (bids high→low, asks low→high)."""
+
+    symbol: str
+    bids: tuple[BookLevel, ...]
+    asks: tuple[BookLevel, ...]
+    seq: int
+    timestamp_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BookResync:
+    """A symbol's book was discarded (`reason`: gap | crossed | no_snapshot | timeout |
+    reconnect) and its topic resubscribed; a fresh snapshot follows."""
+
+    symbol: str
+    reason: str
+    topic: str = ""
+
+
+BookStreamEvent = StreamEvent | BookUpdated | BookResync

@@ -211,6 +211,8 @@ class OrderRequest:
     trigger_price: Decimal | None = None
     post_only: bool = False
     cl_order_id: str | None = None
+    #: OCO only: the stop leg's `stopPrice` (§4.1).
+    stop_price: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

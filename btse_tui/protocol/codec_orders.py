@@ -1,0 +1,311 @@
+"""REST codec, trading: order/amend/cancel bodies and order, fill, fee and wallet replies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from btse_tui.protocol.codec_json import (
+    dec,
+    dec_or_none,
+    first,
+    need,
+    parse_side,
+    parse_tx_type,
+    rows,
+    split_symbol,
+    to_bool,
+    to_int,
+    to_str_or_none,
+)
+from btse_tui.protocol.errors import ProtocolError, ValidationError
+from btse_tui.protocol.models import (
+    ZERO,
+    AmendRequest,
+    Balance,
+    FeeRate,
+    Fill,
+    Order,
+    OrderRequest,
+    OrderStatus,
+    OrderType,
+)
+
+# ---------------------------------------------------------------------------- requests
+
+
+def _enum_value(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def order_body(req: OrderRequest) -> dict:
+    """Create-order body (§4.1) in the documented key order; absent (None) fields are omitted.
+
+    MARKET orders carry either `size` (base amount) or, for a BUY by quote amount, `price` =
+    the quote budget and no size. When a MARKET order has a size, its price is not sent, so the
+    exchange never has to choose between the two.
+    """
+    body: dict[str, Any] = {
+        "symbol": req.symbol,
+        "side": _enum_value(req.side),
+        "type": _enum_value(req.type),
+    }
+    is_market = _enum_value(req.type) == OrderType.MARKET.value
+    if req.size is not None:
+        body["size"] = req.size
+    if req.price is not None and not (is_market and req.size is not None):
+        body["price"] = req.price
+    body["time_in_force"] = _enum_value(req.time_in_force)
+    body["txType"] = _enum_value(req.tx_type)
+    if req.trigger_price is not None:
+        body["triggerPrice"] = req.trigger_price
+    if req.stop_price is not None:
+        body["stopPrice"] = req.stop_price
+    body["postOnly"] = bool(req.post_only)
+    if req.cl_order_id is not None:
+        body["clOrderID"] = req.cl_order_id
+    return body
+
+
+def amend_body(req: AmendRequest) -> dict:
+    """Amend body (§4.3): symbol, orderID or clOrderID, type, then `value` or the ALL fields."""
+    body: dict[str, Any] = {"symbol": req.symbol}
+    if req.order_id:
+        body["orderID"] = req.order_id
+    elif req.cl_order_id:
+        body["clOrderID"] = req.cl_order_id
+    else:
+        raise ValidationError("orderID", None, "or clOrderID is required to amend an order")
+    kind = req.kind.upper()
+    body["type"] = kind
+    if kind in ("PRICE", "SIZE", "TRIGGERPRICE"):
+        if req.value is None:
+            raise ValidationError("value", None, f"is required for an amend of type {kind}")
+        body["value"] = req.value
+    elif kind == "ALL":
+        for key, value in (
+            ("orderPrice", req.order_price),
+            ("orderSize", req.order_size),
+            ("triggerPrice", req.trigger_price),
+        ):
+            if value is not None:
+                body[key] = value
+        if len(body) == 3:
+            raise ValidationError("order_price", None, "or order_size is required to amend ALL")
+    else:
+        raise ValidationError("type", req.kind, "must be PRICE, SIZE, TRIGGERPRICE or ALL")
+    return body
+
+
+def cancel_params(
+    symbol: str, order_id: str | None = None, cl_order_id: str | None = None
+) -> dict[str, str]:
+    """Query parameters of DELETE /api/v3.3/order; with no id it cancels the whole symbol.
+
+    orderID wins when both ids are given (the exchange does the same).
+    """
+    params = {"symbol": symbol}
+    if order_id:
+        params["orderID"] = order_id
+    elif cl_order_id:
+        params["clOrderID"] = cl_order_id
+    return params
+
+
+def cancel_all_after_body(timeout_ms: int) -> dict:
+    """Dead man's switch body (§4.5): cancel everything if not re-armed within `timeout_ms`."""
+    return {"timeout": int(timeout_ms)}
+
+
+# ---------------------------------------------------------------------------- orders
+
+
+def _order_currency(value: Any, symbol: str, base_qty: Any, quote_qty: Any) -> str:
+    """`base`/`quote` from `base`, `quote`, a currency code, or (absent) the non-null half."""
+    if isinstance(value, str) and value:
+        lowered = value.lower()
+        if lowered in ("base", "quote"):
+            return lowered
+        return "quote" if value.upper() == split_symbol(symbol)[1].upper() else "base"
+    if (base_qty is None or base_qty == 0) and quote_qty:
+        return "quote"
+    return "base"
+
+
+def _half(value: Any, name: str, used: bool) -> Decimal | None:
+    """A base/quote size field; the unused half (0 or null on the wire) becomes None."""
+    d = dec_or_none(value, name)
+    return None if (not used and not d) else d
+
+
+_TRIGGER_TYPES = {1001: "STOP", 1002: "TRIGGER"}
+
+
+def order_from_row(row: Mapping, status: int | None = None) -> Order:
+    """One order in any spelling: v3.3 ack item, GET order, open_orders row or notification.
+
+    `status` is used when the row has none (open_orders). Unused base/quote halves (0 in
+    notifications, null in REST) become None so every source looks alike. `remainingBaseSize`,
+    `remainingOrderBaseSize` and legacy `remainingSize` are all read.
+    """
+    g = row.get
+    symbol = need(row, "symbol")
+    quote_orig = g("originalOrderQuoteSize")
+    currency = _order_currency(g("orderCurrency"), symbol, g("originalOrderBaseSize"), quote_orig)
+    by_quote = currency == "quote"
+    tx_raw = g("txType")
+    if tx_raw is None and g("triggerOrderType") is not None:
+        tx_raw = _TRIGGER_TYPES.get(to_int(g("triggerOrderType")))
+    trigger_price = dec_or_none(g("triggerPrice"), "triggerPrice")
+    st = g("status")
+    maker = g("maker")
+    return Order(
+        symbol=symbol,
+        order_id=str(first(row, "orderID", "orderId") or ""),
+        side=parse_side(g("side")),
+        status=to_int(st) if st is not None else (2 if status is None else status),
+        cl_order_id=to_str_or_none(first(row, "clOrderID", "clOrderId")),
+        order_type=to_int(g("orderType"), 76),
+        tx_type=parse_tx_type(tx_raw),
+        price=dec_or_none(g("price"), "price"),
+        trigger_price=trigger_price if trigger_price else None,
+        original_size=_half(
+            first(row, "originalOrderBaseSize", "originalSize", "size"),
+            "originalOrderBaseSize",
+            not by_quote,
+        ),
+        original_quote_size=_half(quote_orig, "originalOrderQuoteSize", by_quote),
+        current_size=_half(g("currentOrderBaseSize"), "currentOrderBaseSize", not by_quote),
+        current_quote_size=_half(g("currentOrderQuoteSize"), "currentOrderQuoteSize", by_quote),
+        remaining_size=_half(
+            first(row, "remainingOrderBaseSize", "remainingBaseSize", "remainingSize"),
+            "remainingOrderBaseSize",
+            not by_quote,
+        ),
+        remaining_quote_size=_half(
+            first(row, "remainingOrderQuoteSize", "remainingQuoteSize"),
+            "remainingOrderQuoteSize",
+            by_quote,
+        ),
+        filled_size=dec_or_none(first(row, "filledBaseSize", "fillSize"), "filledBaseSize") or ZERO,
+        total_filled=dec_or_none(first(row, "totalFilledBaseSize", "filledSize"), "totalFilled")
+        or ZERO,
+        avg_fill_price=dec_or_none(first(row, "avgFilledPrice", "averageFillPrice"), "avgFilled")
+        or ZERO,
+        order_currency=currency,
+        time_in_force=str(first(row, "time_in_force", "timeInForce") or "GTC"),
+        post_only=to_bool(g("postOnly")),
+        is_trigger=to_bool(first(row, "trigger", "triggerOrder")),
+        maker=None if maker is None else to_bool(maker),
+        message=str(g("message") or ""),
+        timestamp_ms=to_int(g("timestamp")),
+    )
+
+
+def orders(obj: Any) -> list[Order]:
+    """v3.3 create/amend/cancel ack: an array (OCO = 2 items) or a single object.
+
+    Failure statuses (8/15/16/17) stay Orders with `is_failure`; the caller decides.
+    """
+    return [order_from_row(row) for row in rows(obj, "order ack")]
+
+
+def order(obj: Any) -> Order:
+    """GET /api/v3.3/order: one order object (a one-item array is accepted too)."""
+    found = rows(obj, "order")
+    if not found:
+        raise ProtocolError("order: empty reply")
+    return order_from_row(found[0])
+
+
+def open_orders(obj: Any) -> list[Order]:
+    """GET /api/v3.3/user/open_orders rows; they carry no status, so it is derived.
+
+    Untriggered trigger legs → 9 (trigger inserted); partly filled → 5; otherwise → 2.
+    """
+    out = []
+    for row in rows(obj, "open_orders"):
+        if row.get("status") is not None:
+            out.append(order_from_row(row))
+            continue
+        untriggered = to_bool(row.get("triggerOrder")) and not to_bool(row.get("triggered"))
+        filled = dec_or_none(first(row, "totalFilledBaseSize", "filledSize"), "filled")
+        if untriggered:
+            status = OrderStatus.TRIGGER_INSERTED
+        elif filled:
+            status = OrderStatus.ORDER_PARTIALLY_TRANSACTED
+        else:
+            status = OrderStatus.ORDER_INSERTED
+        out.append(order_from_row(row, status=int(status)))
+    return out
+
+
+def fill_from_row(row: Mapping) -> Fill:
+    """One own execution from the `fills` topic or trade_history (either id spelling).
+
+    trade_history's `price`/`size` are the order's; its `filledPrice`/`filledSize` win.
+    """
+    g = row.get
+    maker = g("maker")
+    return Fill(
+        symbol=need(row, "symbol"),
+        order_id=str(first(row, "orderId", "orderID") or ""),
+        trade_id=str(first(row, "tradeId", "tradeID") or ""),
+        side=parse_side(g("side")),
+        price=dec(first(row, "filledPrice", "price"), "price"),
+        size=dec(first(row, "filledSize", "size"), "size"),
+        fee_amount=dec_or_none(g("feeAmount"), "feeAmount") or ZERO,
+        fee_currency=str(g("feeCurrency") or ""),
+        cl_order_id=to_str_or_none(first(row, "clOrderId", "clOrderID")),
+        serial_id=str(first(row, "serialId") or ""),
+        base=str(g("base") or ""),
+        quote=str(g("quote") or ""),
+        maker=None if maker is None else to_bool(maker),
+        timestamp_ms=to_int(g("timestamp")),
+    )
+
+
+def trade_history(obj: Any) -> list[Fill]:
+    """GET /api/v3.3/user/trade_history rows (lower-case `orderId`, filledPrice/filledSize)."""
+    return [fill_from_row(row) for row in rows(obj, "trade_history")]
+
+
+def fees(obj: Any) -> list[FeeRate]:
+    """GET /api/v3.3/user/fees: one object or an array; symbols upper-cased (`btc-usd`)."""
+    return [
+        FeeRate(
+            symbol=str(row.get("symbol") or "").upper(),
+            maker=dec(need(row, "makerFee"), "makerFee"),
+            taker=dec(need(row, "takerFee"), "takerFee"),
+        )
+        for row in rows(obj, "fees")
+    ]
+
+
+def wallet(obj: Any) -> list[Balance]:
+    """GET /api/v3.2/user/wallet rows, or the newer wallet v1 `assets` envelope rows."""
+    return [
+        Balance(
+            currency=str(need(row, "currency", "asset")),
+            total=dec(need(row, "total", "totalAmount"), "total"),
+            available=dec(need(row, "available", "availableAmount"), "available"),
+        )
+        for row in rows(obj, "wallet")
+    ]
+
+
+__all__ = [
+    "amend_body",
+    "cancel_all_after_body",
+    "cancel_params",
+    "fees",
+    "fill_from_row",
+    "open_orders",
+    "order",
+    "order_body",
+    "order_from_row",
+    "orders",
+    "trade_history",
+    "wallet",
+]
