@@ -1,0 +1,195 @@
+"""Order books kept live from the OSS socket: one OrderBook per symbol, resynced on gap or cross."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from btse_tui.client.stream import Stream
+from btse_tui.protocol.endpoints import book_topic
+from btse_tui.protocol.events import (
+    BookDelta,
+    BookResync,
+    BookSnapshot,
+    BookStreamEvent,
+    BookUpdated,
+    StreamState,
+    StreamStateChanged,
+)
+from btse_tui.protocol.orderbook import BookResult, OrderBook
+
+log = logging.getLogger(__name__)
+_CHECK_EVERY_S = 1.0
+
+
+@dataclass(slots=True)
+class _Entry:
+    topic: str
+    book: OrderBook
+    resync_since: float | None = None  # waiting for a fresh snapshot since (clock)
+
+
+class BookStream:
+    """Keeps an OrderBook per subscribed symbol on top of an OSS `Stream`.
+
+    `async for event in books.events()` yields BookUpdated(symbol, top `depth` levels, seq)
+    after every applied snapshot/delta and BookResync(symbol, reason) whenever a book had to
+    be discarded (sequence gap, crossed book, delta before snapshot, or no snapshot within
+    `snapshot_timeout`) — its topic is then unsubscribed and subscribed again for a fresh
+    snapshot. Every other stream event (state changes, pongs, errors, BookTop) passes through.
+    Raw BookSnapshot/BookDelta events are consumed, not forwarded.
+    """
+
+    def __init__(
+        self,
+        stream: Stream,
+        *,
+        depth: int = 20,
+        max_levels: int = 50,
+        grouping: int = 0,
+        snapshot_timeout: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream
+        self.depth = depth
+        self.max_levels = max_levels
+        self.grouping = grouping
+        self.snapshot_timeout = snapshot_timeout
+        self._clock = clock
+        self._entries: dict[str, _Entry] = {}
+        self._last_check = clock()
+        for topic in stream.topics:
+            symbol = _symbol_of(topic)
+            if symbol is not None:
+                self._track(symbol, topic)
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        symbols: Iterable[str] = (),
+        *,
+        depth: int = 20,
+        max_levels: int = 50,
+        grouping: int = 0,
+        snapshot_timeout: float = 10.0,
+        **stream_options: Any,
+    ) -> BookStream:
+        """A BookStream over a new Stream named "oss" (options as for `Stream`)."""
+        stream_options.setdefault("name", "oss")
+        topics = [book_topic(s, grouping) for s in symbols]
+        stream = Stream(url, topics=topics, **stream_options)
+        return cls(
+            stream,
+            depth=depth,
+            max_levels=max_levels,
+            grouping=grouping,
+            snapshot_timeout=snapshot_timeout,
+        )
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """Symbols whose books are kept."""
+        return tuple(self._entries)
+
+    def book(self, symbol: str) -> OrderBook | None:
+        """The live OrderBook of `symbol` (read-only use, please), or None if not subscribed."""
+        entry = self._entries.get(symbol)
+        return entry.book if entry else None
+
+    async def add(self, symbol: str) -> None:
+        """Start keeping `symbol`'s book (subscribes its `update:` topic)."""
+        if symbol in self._entries:
+            return
+        topic = book_topic(symbol, self.grouping)
+        self._track(symbol, topic)
+        await self.stream.subscribe(topic)
+
+    async def remove(self, symbol: str) -> None:
+        """Stop keeping `symbol`'s book (unsubscribes)."""
+        entry = self._entries.pop(symbol, None)
+        if entry is not None:
+            await self.stream.unsubscribe(entry.topic)
+
+    async def events(self) -> AsyncIterator[BookStreamEvent]:
+        """Book updates, resyncs and the underlying stream's other events, until closed."""
+        async for event in self.stream.events():
+            kind = type(event)
+            if kind is BookSnapshot or kind is BookDelta:
+                out = await self._apply(event)  # type: ignore[arg-type]
+                if out is not None:
+                    yield out
+            else:
+                if kind is StreamStateChanged:
+                    self._on_state(event.state)  # type: ignore[union-attr]
+                yield event
+            now = self._clock()
+            if now - self._last_check >= _CHECK_EVERY_S:
+                self._last_check = now
+                for resync in await self._check_timeouts(now):
+                    yield resync
+
+    async def close(self) -> None:
+        """Close the underlying stream."""
+        await self.stream.close()
+
+    # ------------------------------------------------------------------ internals
+
+    def _track(self, symbol: str, topic: str) -> None:
+        self._entries[symbol] = _Entry(topic, OrderBook(symbol, self.max_levels), self._clock())
+
+    async def _apply(self, event: BookSnapshot | BookDelta) -> BookStreamEvent | None:
+        entry = self._entries.get(event.symbol)
+        if entry is None:
+            log.debug("book event for untracked symbol %s ignored", event.symbol)
+            return None
+        result = entry.book.apply(event)
+        if result is BookResult.OK:
+            entry.resync_since = None
+            bids, asks = entry.book.top(self.depth)
+            return BookUpdated(
+                event.symbol, tuple(bids), tuple(asks), event.seq, event.timestamp_ms
+            )
+        if result is BookResult.NO_SNAPSHOT and entry.resync_since is not None:
+            return None  # already waiting for the snapshot we asked for
+        return await self._resync(event.symbol, entry, result.value)
+
+    async def _resync(self, symbol: str, entry: _Entry, reason: str) -> BookResync:
+        entry.book.clear()
+        entry.resync_since = self._clock()
+        await self.stream.resubscribe(entry.topic)
+        return BookResync(symbol, reason, entry.topic)
+
+    def _on_state(self, state: StreamState) -> None:
+        now = self._clock()
+        for entry in self._entries.values():
+            if state is StreamState.CONNECTING:
+                # The new connection subscribes afresh: every book restarts from a snapshot.
+                entry.book.clear()
+                entry.resync_since = now
+            elif state is StreamState.LIVE and entry.resync_since is not None:
+                entry.resync_since = now  # the snapshot timeout counts from the subscribe
+
+    async def _check_timeouts(self, now: float) -> list[BookResync]:
+        if not self.stream.connected:
+            return []
+        out = []
+        for symbol, entry in list(self._entries.items()):
+            since = entry.resync_since
+            if since is not None and now - since > self.snapshot_timeout:
+                out.append(await self._resync(symbol, entry, "timeout"))
+        return out
+
+
+def _symbol_of(topic: str) -> str | None:
+    """`update:BTC-USDT_0` → `BTC-USDT`; None for other topics."""
+    kind, _, rest = topic.partition(":")
+    if kind != "update" or not rest:
+        return None
+    head, sep, tail = rest.rpartition("_")
+    return head if sep and tail.isdigit() else rest

@@ -1,0 +1,424 @@
+"""One reconnecting BTSE WebSocket: login, subscriptions, text ping, stale watchdog, backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from btse_tui.client.auth import Nonces
+from btse_tui.config import Secret
+from btse_tui.protocol import codec, signing
+from btse_tui.protocol.events import (
+    AuthResult,
+    Pong,
+    StreamError,
+    StreamEvent,
+    StreamState,
+    StreamStateChanged,
+    SubscribeAck,
+)
+
+log = logging.getLogger(__name__)
+
+#: StreamError.code used for problems the client detects itself (missing ack, no login reply).
+CLIENT_ERROR = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StreamCredentials:
+    """What `authKeyExpires` needs: key, secret (redacted), nonce source and the signed path."""
+
+    api_key: str
+    secret: Secret = field(repr=False)
+    nonces: Nonces = field(repr=False)
+    path: str = signing.WS_SPOT_PATH
+
+
+class Backoff:
+    """Capped exponential delays with jitter: `min(cap, base * factor**n)` scaled by a random
+    factor in [1 - jitter, 1]. Inject `rng` (or use jitter=0) for a deterministic schedule."""
+
+    def __init__(
+        self,
+        base: float = 0.5,
+        cap: float = 30.0,
+        factor: float = 2.0,
+        jitter: float = 0.5,
+        rng: random.Random | None = None,
+    ) -> None:
+        if base <= 0 or cap < base or factor < 1 or not 0 <= jitter <= 1:
+            raise ValueError("Backoff needs 0 < base <= cap, factor >= 1, 0 <= jitter <= 1")
+        self.base = base
+        self.cap = cap
+        self.factor = factor
+        self.jitter = jitter
+        self._rng = rng or random.Random()
+        self.attempt = 0
+
+    def next_delay(self) -> float:
+        """The next wait in seconds; grows until `cap` unless `reset()`."""
+        raw = min(self.cap, self.base * self.factor**self.attempt)
+        if raw < self.cap:
+            self.attempt += 1
+        return raw * (1 - self.jitter * self._rng.random())
+
+    def reset(self) -> None:
+        """Start again from `base` (after a connection that proved healthy)."""
+        self.attempt = 0
+
+
+class _End:
+    """Marks the end of the event queue."""
+
+
+_END = _End()
+
+
+class Stream:
+    """ONE reconnecting socket yielding typed events: `async for event in stream.events()`.
+
+    Each connection: CONNECTING → (login when credentials are given, waiting up to
+    `auth_timeout` for the reply) → subscribe every remembered topic → LIVE. A text `ping` is
+    sent every `ping_interval`; each `pong` comes out as Pong(rtt_ms). If nothing at all
+    (data or pong) arrives for `stale_after` seconds the stream reports STALE and reconnects.
+    After a drop it reports DOWN and waits a jittered, capped exponential backoff; a
+    connection that lived less than `min_healthy` seconds does not reset the backoff, so a
+    server that accepts and immediately closes is not hammered. Topics missing from a
+    subscribe ack are reported as StreamError(code=CLIENT_ERROR, arg=topic).
+    `sleep` (backoff waits only) and `clock` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str = "spot",
+        topics: Iterable[str] = (),
+        credentials: StreamCredentials | None = None,
+        ping_interval: float = 15.0,
+        auth_timeout: float = 5.0,
+        stale_after: float = 30.0,
+        min_healthy: float = 10.0,
+        backoff: Backoff | None = None,
+        open_timeout: float = 10.0,
+        close_timeout: float = 1.0,
+        max_size: int = 2**23,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if stale_after <= ping_interval:
+            log.warning(
+                "stream %s: stale_after %.3g s <= ping_interval %.3g s; a quiet but healthy "
+                "socket will be declared stale",
+                name,
+                stale_after,
+                ping_interval,
+            )
+        self.url = url
+        self.name = name
+        self._topics: dict[str, None] = dict.fromkeys(topics)
+        self._credentials = credentials
+        self._ping_interval = ping_interval
+        self._auth_timeout = auth_timeout
+        self._stale_after = stale_after
+        self._min_healthy = min_healthy
+        self._backoff = backoff or Backoff()
+        self._open_timeout = open_timeout
+        self._close_timeout = close_timeout
+        self._max_size = max_size
+        self._sleep = sleep
+        self._clock = clock
+
+        self._queue: asyncio.Queue[StreamEvent | _End] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._finished = False
+        self._ws: ClientConnection | None = None
+        self._subscribed = False  # the current connection has sent its initial subscribe
+        self._auth_done = asyncio.Event()
+        self._auth_ok: bool | None = None
+        self._pings: deque[float] = deque(maxlen=16)
+        self._pending_acks: deque[tuple[str, ...]] = deque()
+        self.state = StreamState.DOWN
+        self.reconnects = 0
+        self.connections = 0
+        self.last_rtt_ms: float | None = None
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The remembered topics (subscribed again after every reconnect)."""
+        return tuple(self._topics)
+
+    @property
+    def connected(self) -> bool:
+        """True while a socket is open and its subscriptions have been sent."""
+        return self._ws is not None and self._subscribed
+
+    def start(self) -> None:
+        """Start connecting in the background (idempotent; `events()` calls it)."""
+        if self._task is None and not self._closing:
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(), name=f"stream-{self.name}"
+            )
+
+    async def events(self) -> AsyncIterator[StreamEvent]:
+        """Every event of this stream, in order, until `close()`; starts the stream."""
+        self.start()
+        while not (self._finished and self._queue.empty()):
+            item = await self._queue.get()
+            if isinstance(item, _End):
+                return
+            yield item
+
+    async def subscribe(self, *topics: str) -> None:
+        """Remember `topics` and subscribe now if connected (else on the next connection)."""
+        new = [t for t in topics if t not in self._topics]
+        self._topics.update(dict.fromkeys(new))
+        if new and self.connected:
+            await self._send_subscribe(new)
+
+    async def unsubscribe(self, *topics: str) -> None:
+        """Forget `topics` and unsubscribe now if connected."""
+        gone = [t for t in topics if t in self._topics]
+        for topic in gone:
+            del self._topics[topic]
+        if gone and self.connected:
+            await self._send(codec.unsubscribe_frame(gone))
+
+    async def resubscribe(self, *topics: str) -> None:
+        """Unsubscribe and subscribe again (a fresh book snapshot); no-op while disconnected."""
+        wanted = [t for t in topics if t in self._topics]
+        if wanted and self.connected:
+            await self._send(codec.unsubscribe_frame(wanted))
+            await self._send_subscribe(wanted)
+
+    async def close(self) -> None:
+        """Close the socket for good; `events()` ends after a final DOWN event."""
+        self._closing = True
+        task = self._task
+        if task is None:
+            if not self._finished:
+                self._finished = True
+                self._queue.put_nowait(_END)
+            return
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    async def __aenter__(self) -> Stream:
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # ------------------------------------------------------------------ internals
+
+    def _emit(self, event: StreamEvent) -> None:
+        self._queue.put_nowait(event)
+
+    def _set_state(self, state: StreamState, reason: str) -> None:
+        self.state = state
+        self._emit(StreamStateChanged(self.name, state, reason, self.reconnects))
+
+    async def _send(self, frame: str) -> None:
+        ws = self._ws
+        if ws is None:
+            return
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(frame)
+
+    async def _send_subscribe(self, topics: list[str]) -> None:
+        self._pending_acks.append(tuple(topics))
+        await self._send(codec.subscribe_frame(topics))
+
+    async def _run(self) -> None:
+        try:
+            while not self._closing:
+                if self.connections:
+                    self.reconnects += 1
+                self.connections += 1
+                self._set_state(StreamState.CONNECTING, f"connecting to {self.url}")
+                state, reason = StreamState.DOWN, ""
+                try:
+                    ws = await connect(
+                        self.url,
+                        ping_interval=None,  # BTSE's liveness is the text ping below
+                        ping_timeout=None,
+                        open_timeout=self._open_timeout,
+                        close_timeout=self._close_timeout,
+                        max_size=self._max_size,
+                        compression=None,
+                    )
+                except Exception as exc:  # refused, DNS, TLS, HTTP status, timeout …
+                    reason = f"connect failed: {_describe(exc)}"
+                else:
+                    started = self._clock()
+                    try:
+                        state, reason = await self._session(ws)
+                    except Exception as exc:  # a bug must not kill the stream for good
+                        log.exception("stream %s: session failed", self.name)
+                        reason = f"internal error: {_describe(exc)}"
+                    finally:
+                        self._ws = None
+                        self._subscribed = False
+                        await ws.close()
+                    if self._clock() - started >= self._min_healthy:
+                        self._backoff.reset()
+                if self._closing:
+                    break
+                delay = self._backoff.next_delay()
+                if state is not StreamState.STALE:  # STALE was reported when detected
+                    self._set_state(StreamState.DOWN, f"{reason}; retrying in {delay:.1f} s")
+                await self._sleep(delay)
+        finally:
+            self._ws = None
+            self._set_state(StreamState.DOWN, "closed")
+            self._finished = True
+            self._queue.put_nowait(_END)
+
+    async def _session(self, ws: ClientConnection) -> tuple[StreamState, str]:
+        """Run one connection until it drops or goes silent; returns (DOWN|STALE, reason)."""
+        self._ws = ws
+        self._subscribed = False
+        self._auth_done = asyncio.Event()
+        self._auth_ok = None
+        self._pings.clear()
+        self._pending_acks.clear()
+        helpers = [
+            asyncio.create_task(self._guarded_setup(ws), name=f"stream-{self.name}-setup"),
+            asyncio.create_task(self._pinger(ws), name=f"stream-{self.name}-ping"),
+        ]
+        try:
+            return await self._reader(ws)
+        finally:
+            for task in helpers:
+                task.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
+
+    async def _guarded_setup(self, ws: ClientConnection) -> None:
+        try:
+            await self._setup()
+        except Exception:  # never sit on a connection that did not subscribe
+            log.exception("stream %s: setup failed; reconnecting", self.name)
+            await ws.close(1011, "client setup failed")
+
+    async def _setup(self) -> None:
+        """Log in (if configured), subscribe every remembered topic, then report LIVE."""
+        notes = []
+        creds = self._credentials
+        if creds is not None:
+            nonce = creds.nonces.next()
+            key, nonce, signature = signing.ws_auth_args(
+                creds.api_key, creds.secret.reveal(), nonce, creds.path
+            )
+            await self._send(codec.auth_frame(key, nonce, signature))
+            try:
+                async with asyncio.timeout(self._auth_timeout):
+                    await self._auth_done.wait()
+            except TimeoutError:
+                message = (
+                    f"no login reply within {self._auth_timeout:g} s; "
+                    "private topics may stay silent"
+                )
+                self._emit(StreamError(CLIENT_ERROR, message, "authKeyExpires"))
+                notes.append("login unconfirmed")
+            else:
+                notes.append("logged in" if self._auth_ok else "login refused")
+        topics = list(self._topics)
+        self._subscribed = True  # from here on subscribe() sends directly
+        if topics:
+            await self._send_subscribe(topics)
+        notes.append(f"{len(topics)} topic{'s' if len(topics) != 1 else ''}")
+        if self._ws is not None:
+            self._set_state(StreamState.LIVE, ", ".join(notes))
+
+    async def _pinger(self, ws: ClientConnection) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await asyncio.sleep(self._ping_interval)
+                self._pings.append(self._clock())
+                await ws.send(codec.PING)
+
+    async def _reader(self, ws: ClientConnection) -> tuple[StreamState, str]:
+        while True:
+            try:
+                async with asyncio.timeout(self._stale_after):
+                    raw = await ws.recv()
+            except TimeoutError:
+                reason = f"nothing received for {self._stale_after:g} s; reconnecting"
+                self._set_state(StreamState.STALE, reason)
+                return StreamState.STALE, reason
+            except ConnectionClosed as exc:
+                return StreamState.DOWN, _closed_reason(exc)
+            for event in codec.decode_frame(raw):
+                self._handle(event)
+
+    def _handle(self, event: StreamEvent) -> None:
+        kind = type(event)
+        if kind is Pong:
+            event = self._pong()
+        elif kind is AuthResult:
+            self._auth_ok = event.success  # type: ignore[union-attr]
+            self._auth_done.set()
+        elif kind is SubscribeAck and event.op == "subscribe":  # type: ignore[union-attr]
+            self._emit(event)
+            self._check_ack(event)  # type: ignore[arg-type]
+            return
+        self._emit(event)
+
+    def _pong(self) -> Pong:
+        now = self._clock()
+        pings = self._pings
+        while pings and now - pings[0] > self._stale_after:  # unanswered, too old to match
+            pings.popleft()
+        if not pings:
+            return Pong(None)
+        rtt_ms = (now - pings.popleft()) * 1000
+        self.last_rtt_ms = rtt_ms
+        return Pong(rtt_ms)
+
+    def _check_ack(self, ack: SubscribeAck) -> None:
+        if not self._pending_acks:
+            return
+        requested = self._pending_acks.popleft()
+        accepted = set(ack.topics)
+        for topic in requested:
+            if topic not in accepted and topic in self._topics:
+                self._emit(
+                    StreamError(CLIENT_ERROR, "subscription not acknowledged by the server", topic)
+                )
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _closed_reason(exc: ConnectionClosed) -> str:
+    frame = exc.rcvd or exc.sent
+    if frame is None:
+        return "connection lost (no close frame)"
+    who = "server" if exc.rcvd is not None else "client"
+    detail = f" {frame.reason}" if frame.reason else ""
+    return f"closed by {who} ({frame.code}{detail})"
+
+
+def credentials_for(
+    api_key: str | None, secret: Secret | None, nonces: Nonces
+) -> StreamCredentials | None:
+    """StreamCredentials when both key and secret are set, else None (public topics only)."""
+    if not api_key or not secret:
+        return None
+    return StreamCredentials(api_key, secret, nonces)

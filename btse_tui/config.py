@@ -1,0 +1,342 @@
+"""Settings from the environment and .env (real environment wins); the API secret stays redacted."""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+
+from btse_tui.protocol.endpoints import PUBLIC_URLS, BaseUrls, Environment
+from btse_tui.protocol.errors import ConfigError
+
+APP_NAME: Final = "btse-tui"
+
+
+class Secret:
+    """A credential that never shows itself: repr/str give `****`; `.reveal()` returns the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The real value — pass it straight to the HMAC, never to a log or a message."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('****')"
+
+    def __str__(self) -> str:
+        return "****"
+
+    def __format__(self, spec: str) -> str:
+        return "****"
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self._value.encode(), other._value.encode())
+
+    def __hash__(self) -> int:
+        return hash((Secret, len(self._value)))
+
+    def __reduce__(self) -> tuple:
+        raise TypeError("a Secret cannot be pickled")
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """One row of the settings table: environment key, default as written in .env, description."""
+
+    key: str
+    default: str
+    description: str
+
+
+#: Every setting the app reads, in .env.example order. The one place keys are declared.
+SETTINGS_TABLE: Final[tuple[SettingSpec, ...]] = (
+    SettingSpec("BTSE_API_KEY", "", "API key; leave empty to run the DEMO exchange"),
+    SettingSpec("BTSE_API_SECRET", "", "API secret (passphrase) of that key; never logged"),
+    SettingSpec(
+        "BTSE_ENV",
+        "",
+        "demo | testnet | production (empty: demo without a key, testnet with one)",
+    ),
+    SettingSpec("BTSE_REST_URL", "", "override the REST host root, e.g. http://127.0.0.1:8080"),
+    SettingSpec("BTSE_WS_URL", "", "override the spot WebSocket URL (…/ws/spot)"),
+    SettingSpec("BTSE_OSS_URL", "", "override the order-book WebSocket URL (…/ws/oss/spot)"),
+    SettingSpec("BTSE_STATE_DIR", "", "where the journal lives (empty: the platform state dir)"),
+    SettingSpec(
+        "BTSE_CANCEL_ALL_AFTER",
+        "0",
+        "dead man's switch in seconds, re-armed while the app runs (0 = off)",
+    ),
+    SettingSpec(
+        "BTSE_LOW_BANDWIDTH",
+        "",
+        "true | false: fewer frames, no flashes (empty: on when SSH_CONNECTION is set)",
+    ),
+    SettingSpec("BTSE_CONFIRM_ALL", "false", "true: confirm every order (always on in production)"),
+    SettingSpec("BTSE_BELL", "false", "true: ring the terminal bell on fills"),
+    SettingSpec("BTSE_HTTP_TIMEOUT", "10", "seconds to wait for a REST answer"),
+    SettingSpec("BTSE_PING_INTERVAL", "15", "seconds between WebSocket `ping` heartbeats"),
+    SettingSpec(
+        "BTSE_STALE_AFTER",
+        "30",
+        "seconds of WebSocket silence (no data, no pong) before reconnecting",
+    ),
+    SettingSpec("BTSE_FAVOURITES", "", "comma-separated symbols kept live, e.g. BTC-USDT,ETH-USDT"),
+    SettingSpec("BTSE_DEMO_SEED", "", "demo: market seed (empty: random)"),
+    SettingSpec("BTSE_DEMO_MARKETS", "30", "demo: number of simulated markets"),
+    SettingSpec("BTSE_DEMO_RATE", "20", "demo: simulated market messages per second"),
+)
+
+SETTING_KEYS: Final[frozenset[str]] = frozenset(spec.key for spec in SETTINGS_TABLE)
+_DEFAULTS: Final[dict[str, str]] = {spec.key: spec.default for spec in SETTINGS_TABLE}
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the app is configured with; build it with `load_settings()`, once."""
+
+    environment: Environment
+    api_key: str | None = field(default=None, repr=False)
+    api_secret: Secret | None = None
+    rest_url: str | None = None
+    ws_url: str | None = None
+    oss_url: str | None = None
+    state_dir: Path | None = None
+    cancel_all_after_s: float = 0.0
+    low_bandwidth: bool = False
+    confirm_all: bool = False
+    bell: bool = False
+    http_timeout_s: float = 10.0
+    ping_interval_s: float = 15.0
+    stale_after_s: float = 30.0
+    favourites: tuple[str, ...] = ()
+    demo_seed: int | None = None
+    demo_markets: int = 30
+    demo_rate: float = 20.0
+
+    @property
+    def has_credentials(self) -> bool:
+        """True when a key and a secret are configured (private calls and topics possible)."""
+        return bool(self.api_key) and bool(self.api_secret)
+
+    @property
+    def api_key_hint(self) -> str:
+        """The key shortened for display, e.g. `4e95…816x`; '' without a key."""
+        if not self.api_key:
+            return ""
+        key = self.api_key
+        return key if len(key) <= 8 else f"{key[:4]}…{key[-4:]}"
+
+    @property
+    def is_production(self) -> bool:
+        """True when real money is at stake."""
+        return self.environment is Environment.PRODUCTION
+
+    def base_urls(self, demo_urls: BaseUrls | None = None) -> BaseUrls:
+        """The REST/WS/OSS addresses to use, overrides applied.
+
+        Demo has no public addresses: pass the embedded exchange's `demo_urls` (overrides still
+        win), or set all three overrides.
+        """
+        demo = self.environment is Environment.DEMO
+        base = demo_urls if demo else PUBLIC_URLS[self.environment]
+        rest = self.rest_url or (base.rest if base else None)
+        ws = self.ws_url or (base.ws_spot if base else None)
+        oss = self.oss_url or (base.ws_oss if base else None)
+        if rest is None or ws is None or oss is None:
+            raise ConfigError(
+                "demo needs the embedded exchange's addresses (or BTSE_REST_URL, BTSE_WS_URL "
+                "and BTSE_OSS_URL all set)"
+            )
+        return BaseUrls(rest=rest, ws_spot=ws, ws_oss=oss)
+
+    def resolved_state_dir(self) -> Path:
+        """`state_dir`, or the platform's user state directory for btse-tui."""
+        if self.state_dir is not None:
+            return self.state_dir
+        from platformdirs import user_state_dir
+
+        return Path(user_state_dir(APP_NAME))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={getattr(self, name)!r}"
+            for name in self.__dataclass_fields__
+            if name != "api_key"
+        )
+        return f"Settings(api_key={self.api_key_hint!r}, {shown})"
+
+    __str__ = __repr__
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    dotenv_path: str | Path | None = ".env",
+    *,
+    overrides: Mapping[str, str | None] | None = None,
+) -> Settings:
+    """Build Settings: `.env` values merged UNDER `env` (default: os.environ), then `overrides`.
+
+    `overrides` are command-line values (highest priority; None means "not given").
+    os.environ is never modified. Invalid values raise ConfigError naming key, value and rule.
+    """
+    merged: dict[str, str] = {}
+    if dotenv_path is not None and Path(dotenv_path).is_file():
+        for key, value in dotenv_values(dotenv_path).items():
+            if value is not None:
+                merged[key] = value
+    real_env = os.environ if env is None else env
+    merged.update(real_env)
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            merged[key] = value
+    return settings_from_mapping(merged)
+
+
+def settings_from_mapping(values: Mapping[str, str]) -> Settings:
+    """Validate and convert already-merged raw values into Settings."""
+
+    def raw(key: str) -> str:
+        value = values.get(key)
+        return (value if value is not None else _DEFAULTS[key]).strip()
+
+    api_key = raw("BTSE_API_KEY") or None
+    secret_text = raw("BTSE_API_SECRET") or None
+    environment = _environment(raw("BTSE_ENV"), has_key=api_key is not None)
+    if environment is Environment.DEMO:
+        # The embedded exchange issues its own demo key; real keys never reach it.
+        api_key, secret_text = None, None
+    elif (api_key is None) != (secret_text is None):
+        missing = "BTSE_API_SECRET" if secret_text is None else "BTSE_API_KEY"
+        present = "BTSE_API_KEY" if secret_text is None else "BTSE_API_SECRET"
+        raise ConfigError(f"{missing} is empty but {present} is set: set both or neither")
+
+    low_bandwidth_raw = raw("BTSE_LOW_BANDWIDTH")
+    if low_bandwidth_raw:
+        low_bandwidth = _bool("BTSE_LOW_BANDWIDTH", low_bandwidth_raw)
+    else:
+        low_bandwidth = bool(values.get("SSH_CONNECTION"))
+
+    state_dir_raw = raw("BTSE_STATE_DIR")
+    seed_raw = raw("BTSE_DEMO_SEED")
+    return Settings(
+        environment=environment,
+        api_key=api_key,
+        api_secret=Secret(secret_text) if secret_text else None,
+        rest_url=_url("BTSE_REST_URL", raw("BTSE_REST_URL"), ("http", "https")),
+        ws_url=_url("BTSE_WS_URL", raw("BTSE_WS_URL"), ("ws", "wss")),
+        oss_url=_url("BTSE_OSS_URL", raw("BTSE_OSS_URL"), ("ws", "wss")),
+        state_dir=Path(state_dir_raw).expanduser() if state_dir_raw else None,
+        cancel_all_after_s=_number(
+            "BTSE_CANCEL_ALL_AFTER", raw("BTSE_CANCEL_ALL_AFTER"), float, 0, allow_zero=True
+        ),
+        low_bandwidth=low_bandwidth,
+        confirm_all=_bool("BTSE_CONFIRM_ALL", raw("BTSE_CONFIRM_ALL")),
+        bell=_bool("BTSE_BELL", raw("BTSE_BELL")),
+        http_timeout_s=_number("BTSE_HTTP_TIMEOUT", raw("BTSE_HTTP_TIMEOUT"), float, 0),
+        ping_interval_s=_number("BTSE_PING_INTERVAL", raw("BTSE_PING_INTERVAL"), float, 0),
+        stale_after_s=_number("BTSE_STALE_AFTER", raw("BTSE_STALE_AFTER"), float, 0),
+        favourites=_symbols("BTSE_FAVOURITES", raw("BTSE_FAVOURITES")),
+        demo_seed=_number("BTSE_DEMO_SEED", seed_raw, int, None) if seed_raw else None,
+        demo_markets=_number("BTSE_DEMO_MARKETS", raw("BTSE_DEMO_MARKETS"), int, 0),
+        demo_rate=_number("BTSE_DEMO_RATE", raw("BTSE_DEMO_RATE"), float, 0),
+    )
+
+
+def env_example_text() -> str:
+    """The text of `.env.example`, generated from SETTINGS_TABLE."""
+    lines = [
+        "# btse-tui settings. Copy to .env; real environment variables win over this file.",
+        "# Generated from btse_tui.config.SETTINGS_TABLE (python -m btse_tui.config).",
+        "",
+    ]
+    for spec in SETTINGS_TABLE:
+        lines.append(f"# {spec.description}")
+        lines.append(f"{spec.key}={spec.default}")
+    return "\n".join(lines) + "\n"
+
+
+def _invalid(key: str, value: str, allowed: str) -> ConfigError:
+    shown = "****" if key == "BTSE_API_SECRET" else repr(value)
+    return ConfigError(f"{key}={shown} is invalid: expected {allowed}")
+
+
+def _environment(value: str, *, has_key: bool) -> Environment:
+    if not value:
+        return Environment.TESTNET if has_key else Environment.DEMO
+    try:
+        return Environment(value.lower())
+    except ValueError:
+        allowed = " | ".join(e.value for e in Environment)
+        raise _invalid("BTSE_ENV", value, allowed) from None
+
+
+def _bool(key: str, value: str) -> bool:
+    lowered = value.lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise _invalid(key, value, "true | false (also 1/0, yes/no, on/off)")
+
+
+def _number(
+    key: str,
+    value: str,
+    kind: Callable[[str], Any],
+    minimum: float | None,
+    *,
+    allow_zero: bool = False,
+) -> Any:
+    try:
+        number = kind(value)
+    except ValueError:
+        number = None
+    if number is not None and number != number:  # NaN
+        number = None
+    too_small = number is not None and minimum is not None and number <= minimum
+    if too_small and not (allow_zero and number == 0):
+        number = None
+    if number is None:
+        what = "an integer" if kind is int else "a number"
+        if minimum is not None:
+            what += f" {'>= 0' if allow_zero else '> 0'}"
+        raise _invalid(key, value, what)
+    return number
+
+
+def _url(key: str, value: str, schemes: tuple[str, ...]) -> str | None:
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not parts.netloc:
+        raise _invalid(key, value, f"a {' or '.join(s + '://' for s in schemes)} URL")
+    return value.rstrip("/")
+
+
+def _symbols(key: str, value: str) -> tuple[str, ...]:
+    symbols = tuple(part.strip().upper() for part in value.split(",") if part.strip())
+    for symbol in symbols:
+        if "-" not in symbol or " " in symbol:
+            raise _invalid(key, value, "comma-separated BASE-QUOTE symbols, e.g. BTC-USDT")
+    return symbols
+
+
+if __name__ == "__main__":
+    print(env_example_text(), end="")
