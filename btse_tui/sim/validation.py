@@ -1,0 +1,291 @@
+"""Parsing and rule checks of order bodies (btse-api.md §4.1, §8) into typed order requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from btse_tui.sim.catalog import MarketSpec
+from btse_tui.sim.records import ZERO, RequestRejected
+
+#: Time-in-force values and their lifetime in ms (None → no expiry).
+TIME_IN_FORCE: dict[str, int | None] = {
+    "GTC": None,
+    "IOC": None,
+    "FOK": None,
+    "HALFMIN": 30_000,
+    "FIVEMIN": 300_000,
+    "HOUR": 3_600_000,
+    "TWELVEHOUR": 43_200_000,
+    "DAY": 86_400_000,
+    "WEEK": 604_800_000,
+    "MONTH": 2_592_000_000,
+}
+
+_TX_TYPES = {"LIMIT": "LIMIT", "STOP": "STOP", "TRIGGER": "TRIGGER", "TAKEPROFIT": "TRIGGER"}
+
+CODE_MARKET_UNAVAILABLE = 1
+CODE_INVALID_REQUEST = -2
+CODE_UNSUPPORTED_SYMBOL = -7006
+CODE_MAX_SIZE = 300
+CODE_INVALID_SIZE = 301
+CODE_INVALID_PRICE = 302
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """A validated new order."""
+
+    symbol: str
+    side: str
+    order_type: str
+    tx_type: str
+    price: Decimal | None  # limit price (LIMIT) or quote budget (MARKET BUY by quote)
+    size: Decimal | None  # base size; None for a quote-sized market buy
+    trigger_price: Decimal | None
+    time_in_force: str
+    post_only: bool
+    cl_order_id: str | None
+
+    @property
+    def by_quote(self) -> bool:
+        return self.order_type == "MARKET" and self.side == "BUY" and self.size is None
+
+
+def invalid(message: str, code: int = CODE_INVALID_REQUEST) -> RequestRejected:
+    """A 400 rejection with a BTSE code."""
+    return RequestRejected(400, code, message)
+
+
+def to_decimal(value: object, name: str) -> Decimal | None:
+    """Convert a JSON number or numeric string to Decimal; None/"" → None; garbage → 400 -2."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise invalid(f"Invalid {name} parameter: {value!r}")
+    try:
+        result = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise invalid(f"Invalid {name} parameter: {value!r}") from None
+    if not result.is_finite():
+        raise invalid(f"Invalid {name} parameter: {value!r}")
+    return result
+
+
+def to_bool(value: object, name: str) -> bool:
+    """JSON bool or "true"/"false" string; missing → False."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise invalid(f"Invalid {name} parameter: {value!r}")
+
+
+def fmt(value: Decimal) -> str:
+    """Plain decimal text (no exponent) for messages."""
+    return format(value, "f")
+
+
+def market_for(markets: dict[str, MarketSpec], symbol: object) -> MarketSpec:
+    """The active market called `symbol`, or a RequestRejected."""
+    if symbol is None or symbol == "":
+        raise invalid("symbol parameter is mandatory")
+    if not isinstance(symbol, str):
+        raise invalid(f"Invalid symbol parameter: {symbol!r}")
+    spec = markets.get(symbol)
+    if spec is None:
+        raise invalid(f"Unsupported symbol: {symbol}", CODE_UNSUPPORTED_SYMBOL)
+    if not spec.active:
+        raise invalid(
+            f"MARKET_UNAVAILABLE: {symbol} is not open for trading", CODE_MARKET_UNAVAILABLE
+        )
+    return spec
+
+
+def check_price(spec: MarketSpec, price: Decimal, what: str = "price") -> None:
+    """Price must be ≥ the minimum and on the tick (code 302)."""
+    if price <= ZERO:
+        raise invalid(f"Invalid order {what}: {fmt(price)} must be positive", CODE_INVALID_PRICE)
+    if price < spec.min_price:
+        raise invalid(
+            f"Invalid order {what}: {fmt(price)} is below the minimum {fmt(spec.min_price)}",
+            CODE_INVALID_PRICE,
+        )
+    if price % spec.tick != ZERO:
+        raise invalid(
+            f"Invalid order {what}: {fmt(price)} is not a multiple of the tick {fmt(spec.tick)}",
+            CODE_INVALID_PRICE,
+        )
+
+
+def check_size(spec: MarketSpec, size: Decimal) -> None:
+    """Size must be within [min, max] and on the lot (codes 300/301)."""
+    if size <= ZERO:
+        raise invalid(f"Invalid order size: {fmt(size)} must be positive", CODE_INVALID_SIZE)
+    if size < spec.min_size:
+        raise invalid(
+            f"Invalid order size: {fmt(size)} is below the minimum {fmt(spec.min_size)}",
+            CODE_INVALID_SIZE,
+        )
+    if size > spec.max_size:
+        raise invalid(
+            f"Invalid order size: {fmt(size)} exceeds the maximum {fmt(spec.max_size)}",
+            CODE_MAX_SIZE,
+        )
+    if size % spec.lot != ZERO:
+        raise invalid(
+            f"Invalid order size: {fmt(size)} is not a multiple of the lot {fmt(spec.lot)}",
+            CODE_INVALID_SIZE,
+        )
+
+
+def _upper(body: dict, key: str, default: str | None = None) -> str | None:
+    value = body.get(key, default)
+    if value is None or value == "":
+        return default
+    if not isinstance(value, str):
+        raise invalid(f"Invalid {key} parameter: {value!r}")
+    return value.strip().upper()
+
+
+def parse_order(markets: dict[str, MarketSpec], body: dict) -> OrderRequest:
+    """Validate a create-order body into an OrderRequest or raise RequestRejected."""
+    if not isinstance(body, dict):
+        raise invalid("Request body must be a JSON object")
+    spec = market_for(markets, body.get("symbol"))
+    side = _upper(body, "side")
+    if side is None:
+        raise invalid("side parameter is mandatory")
+    if side not in ("BUY", "SELL"):
+        raise invalid(f"Invalid side parameter: {body.get('side')!r}")
+    order_type = _upper(body, "type")
+    if order_type is None:
+        raise invalid("type parameter is mandatory")
+    if order_type in ("OCO", "PEG"):
+        raise invalid(f"{order_type} orders are not supported by the simulator")
+    if order_type not in ("LIMIT", "MARKET"):
+        raise invalid(f"Invalid type parameter: {body.get('type')!r}")
+    raw_tx = _upper(body, "txType", "LIMIT")
+    tx_type = _TX_TYPES.get(raw_tx or "LIMIT")
+    if tx_type is None:
+        raise invalid(f"Invalid txType parameter: {body.get('txType')!r}")
+    tif = _upper(body, "time_in_force", "GTC") or "GTC"
+    if tif not in TIME_IN_FORCE:
+        raise invalid(f"Invalid time_in_force parameter: {body.get('time_in_force')!r}")
+    post_only = to_bool(body.get("postOnly"), "postOnly")
+    cl = body.get("clOrderID")
+    cl_order_id = None if cl is None or cl == "" else str(cl)
+
+    price = to_decimal(body.get("price"), "price")
+    size = to_decimal(body.get("size"), "size")
+    trigger = to_decimal(body.get("triggerPrice"), "triggerPrice")
+    if trigger is not None and trigger == ZERO:
+        trigger = None  # clients send 0 for "no trigger"
+
+    if tx_type != "LIMIT":
+        if trigger is None:
+            raise invalid(f"triggerPrice parameter is mandatory for {tx_type} orders")
+        check_price(spec, trigger, "trigger price")
+    else:
+        trigger = None
+
+    if order_type == "LIMIT":
+        if price is None:
+            raise invalid("price parameter is mandatory for LIMIT orders")
+        if size is None:
+            raise invalid("size parameter is mandatory")
+        check_price(spec, price)
+        check_size(spec, size)
+    elif side == "BUY" and price is not None and price != ZERO:
+        if price < ZERO:
+            raise invalid(f"Invalid order price: {fmt(price)} must be positive", CODE_INVALID_PRICE)
+        size = None  # quote budget wins for a market buy
+    else:
+        price = None
+        if size is None:
+            raise invalid("size parameter is mandatory")
+        check_size(spec, size)
+    if order_type == "LIMIT" and price is not None:
+        price = price.quantize(spec.tick)
+    if size is not None:
+        size = size.quantize(spec.lot)
+    if trigger is not None:
+        trigger = trigger.quantize(spec.tick)
+    return OrderRequest(
+        symbol=spec.symbol,
+        side=side,
+        order_type=order_type,
+        tx_type=tx_type,
+        price=price,
+        size=size,
+        trigger_price=trigger,
+        time_in_force=tif,
+        post_only=post_only,
+        cl_order_id=cl_order_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AmendRequest:
+    """A validated amend (btse-api.md §4.3); None fields stay unchanged."""
+
+    symbol: str
+    order_id: str | None
+    cl_order_id: str | None
+    price: Decimal | None
+    size: Decimal | None
+    trigger_price: Decimal | None
+
+
+def parse_amend(markets: dict[str, MarketSpec], body: dict) -> AmendRequest:
+    """Validate an amend body: PRICE / SIZE / TRIGGERPRICE take `value`, ALL takes
+    orderPrice / orderSize / triggerPrice. SIZE is the new total order size (filled included)."""
+    if not isinstance(body, dict):
+        raise invalid("Request body must be a JSON object")
+    symbol = body.get("symbol")
+    if symbol is None or symbol == "":
+        raise invalid("symbol parameter is mandatory")
+    spec = markets.get(symbol) if isinstance(symbol, str) else None
+    if spec is None:
+        raise invalid(f"Unsupported symbol: {symbol}", CODE_UNSUPPORTED_SYMBOL)
+    order_id = body.get("orderID") or None
+    cl = body.get("clOrderID")
+    cl_order_id = None if cl is None or cl == "" else str(cl)
+    if order_id is None and cl_order_id is None:
+        raise invalid("orderID or clOrderID parameter is mandatory")
+    kind = _upper(body, "type")
+    price = size = trigger = None
+    if kind in ("PRICE", "SIZE", "TRIGGERPRICE"):
+        value = to_decimal(body.get("value"), "value")
+        if value is None:
+            raise invalid("value parameter is mandatory")
+        if kind == "PRICE":
+            price = value
+        elif kind == "SIZE":
+            size = value
+        else:
+            trigger = value
+    elif kind == "ALL":
+        price = to_decimal(body.get("orderPrice"), "orderPrice")
+        size = to_decimal(body.get("orderSize"), "orderSize")
+        trigger = to_decimal(body.get("triggerPrice"), "triggerPrice")
+        if trigger == ZERO:
+            trigger = None
+        if price is None and size is None and trigger is None:
+            raise invalid("orderPrice, orderSize or triggerPrice is mandatory")
+    else:
+        raise invalid(f"Invalid type parameter: {body.get('type')!r}")
+    if price is not None:
+        check_price(spec, price)
+        price = price.quantize(spec.tick)
+    if size is not None:
+        check_size(spec, size)
+        size = size.quantize(spec.lot)
+    if trigger is not None:
+        check_price(spec, trigger, "trigger price")
+        trigger = trigger.quantize(spec.tick)
+    return AmendRequest(
+        spec.symbol, str(order_id) if order_id else None, cl_order_id, price, size, trigger
+    )
