@@ -1,0 +1,172 @@
+"""Number, percent, age and clock formatting for the dashboard widgets (Decimal in, str out)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from btse_tui.protocol.models import Market
+
+#: What a cell shows when a value is unknown.
+MISSING = "—"
+
+_COMPACT_UNITS: tuple[tuple[Decimal, str], ...] = (
+    (Decimal("1e12"), "T"),
+    (Decimal("1e9"), "B"),
+    (Decimal("1e6"), "M"),
+    (Decimal("1e3"), "K"),
+)
+
+
+def decimals_of(step: Decimal | None) -> int:
+    """Decimal places of a tick or lot step: 0.001 → 3, 0.5 → 1, 1 → 0, 10 → 0."""
+    if step is None or not step.is_finite() or step == 0:
+        return 0
+    exponent = step.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def price_decimals(market: Market | None) -> int | None:
+    """Decimal places prices of `market` are shown with (from its tick), or None if unknown."""
+    if market is None:
+        return None
+    if market.tick and market.tick > 0:
+        return decimals_of(market.tick)
+    return market.price_precision
+
+
+def size_decimals(market: Market | None) -> int | None:
+    """Decimal places sizes of `market` are shown with (from its lot), or None if unknown."""
+    if market is None:
+        return None
+    if market.lot and market.lot > 0:
+        return decimals_of(market.lot)
+    return market.size_precision
+
+
+def fmt_decimal(value: Decimal | None, decimals: int | None = None, *, sep: bool = True) -> str:
+    """`value` with thousands separators and exactly `decimals` places (None: as many as it has).
+
+    Rounds half-even for display only; never goes through float. `-0.00` is shown as `0.00`.
+    """
+    if value is None:
+        return MISSING
+    if not value.is_finite():
+        return str(value)
+    if decimals is not None:
+        with contextlib.suppress(InvalidOperation):
+            value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    if value == 0:
+        value = abs(value)
+    spec = ",f" if sep else "f"
+    return format(value, spec)
+
+
+def fmt_price(value: Decimal | None, market: Market | None = None) -> str:
+    """A price with the market's tick decimals and thousands separators."""
+    return fmt_decimal(value, price_decimals(market))
+
+
+def fmt_size(value: Decimal | None, market: Market | None = None) -> str:
+    """A size with the market's lot decimals and thousands separators."""
+    return fmt_decimal(value, size_decimals(market))
+
+
+def fmt_compact(value: Decimal | None) -> str:
+    """A compact magnitude for volumes: 950, 12.3K, 1.2M, 4.56B (three significant digits)."""
+    if value is None:
+        return MISSING
+    if not value.is_finite():
+        return str(value)
+    sign = "-" if value < 0 else ""
+    magnitude = abs(value)
+    for threshold, unit in _COMPACT_UNITS:
+        if magnitude >= threshold:
+            scaled = magnitude / threshold
+            places = 2 if scaled < 10 else 1 if scaled < 100 else 0
+            text = format(scaled.quantize(Decimal(1).scaleb(-places)), "f")
+            if text == "1000" and unit != "T":
+                # 999.96K rounds to 1000K; promote to the next unit instead.
+                return sign + fmt_compact(magnitude.quantize(threshold))
+            return f"{sign}{text}{unit}"
+    if magnitude >= 100:
+        return sign + format(magnitude.quantize(Decimal(1)), "f")
+    if magnitude >= 1:
+        return sign + format(magnitude.quantize(Decimal("0.01")), "f")
+    if magnitude == 0:
+        return "0"
+    return sign + format(magnitude.quantize(Decimal("0.0001")), "f")
+
+
+def fmt_pct(value: Decimal | None, decimals: int = 2) -> str:
+    """A percentage (already in percent units, 1.5 = 1.5 %) with an explicit sign: `+1.50%`."""
+    if value is None:
+        return MISSING
+    text = fmt_decimal(value, decimals, sep=False)
+    if not text.startswith("-"):
+        text = "+" + text
+    return text + "%"
+
+
+def fmt_bps(spread: Decimal, mid: Decimal) -> str:
+    """A spread in basis points of `mid`: `1.03 bps` (two decimals; `—` if mid is not positive)."""
+    if mid <= 0:
+        return MISSING
+    bps = spread / mid * Decimal(10000)
+    return f"{fmt_decimal(bps, 2, sep=False)} bps"
+
+
+def fmt_age(seconds: float | None) -> str:
+    """A short age: `0s` … `59s`, `1m` … `59m`, `1h` … `23h`, `1d` …; `—` when unknown."""
+    if seconds is None:
+        return MISSING
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h"
+    return f"{s // 86400}d"
+
+
+def fmt_ms(ms: float | None) -> str:
+    """Milliseconds as a short integer string: `42ms`; `—` when unknown."""
+    if ms is None:
+        return MISSING
+    return f"{round(ms)}ms"
+
+
+def fmt_clock(at: datetime | float | None = None) -> str:
+    """Local wall-clock time `HH:MM:SS` of a datetime or epoch seconds (None: now)."""
+    if at is None:
+        at = time.time()
+    if isinstance(at, datetime):
+        return at.strftime("%H:%M:%S")
+    return time.strftime("%H:%M:%S", time.localtime(at))
+
+
+def fmt_time_ms(timestamp_ms: int) -> str:
+    """Local `HH:MM:SS` of an epoch-milliseconds timestamp; `—` for 0 (unknown)."""
+    if not timestamp_ms:
+        return MISSING
+    return fmt_clock(timestamp_ms / 1000)
+
+
+def fit(text: str, width: int, align: str = "left") -> str:
+    """Pad or cut `text` to exactly `width` cells (ASCII-width assumed), cutting with `…`."""
+    if width <= 0:
+        return ""
+    length = len(text)
+    if length > width:
+        return text[: width - 1] + "…" if width > 1 else text[:1]
+    if length == width:
+        return text
+    if align == "right":
+        return text.rjust(width)
+    if align == "center":
+        return text.center(width)
+    return text.ljust(width)

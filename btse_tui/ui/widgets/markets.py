@@ -1,0 +1,259 @@
+"""MarketsTable: every spot market with live last/bid/ask, 24h stats and the age of its data."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.timer import Timer
+
+from btse_tui.protocol.models import Market, Ticker
+from btse_tui.ui.widgets.format import (
+    MISSING,
+    decimals_of,
+    fmt_age,
+    fmt_compact,
+    fmt_decimal,
+    fmt_pct,
+    price_decimals,
+)
+from btse_tui.ui.widgets.live_table import Column, LiveTable, RowKey
+
+#: Rows whose data is older than this many seconds show their age in the warning colour.
+STALE_AFTER_S = 60
+
+_TICKER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("last", "last"),
+    ("change_pct", "chg"),
+    ("bid", "bid"),
+    ("ask", "ask"),
+    ("volume_quote", "vol"),
+    ("high", "high"),
+    ("low", "low"),
+)
+
+
+def _price(value: Any, row: Mapping[str, Any]) -> str:
+    return fmt_decimal(value, row.get("pd")) if value is not None else MISSING
+
+
+def _sign_tone(value: Any, row: Mapping[str, Any]) -> str | None:
+    if value is None:
+        return "muted"
+    return "up" if value > 0 else "down" if value < 0 else None
+
+
+def _age_tone(value: Any, row: Mapping[str, Any]) -> str | None:
+    if value is None:
+        return "muted"
+    if value >= STALE_AFTER_S:
+        return "warning"
+    return "muted" if value < 5 else None
+
+
+def _symbol_tone(value: Any, row: Mapping[str, Any]) -> str | None:
+    return None if row.get("active", True) else "muted"
+
+
+def market_columns() -> tuple[Column, ...]:
+    """The markets table's columns (priority decides what narrow terminals hide first)."""
+    return (
+        Column("symbol", "Market", 11, tone=_symbol_tone, priority=100),
+        Column("last", "Last", 12, "right", _price, flash=True, priority=100),
+        Column("chg", "24h %", 8, "right", lambda v, r: fmt_pct(v), _sign_tone, priority=90),
+        Column("bid", "Bid", 12, "right", _price, flash=True, priority=70),
+        Column("ask", "Ask", 12, "right", _price, flash=True, priority=70),
+        Column("vol", "Vol 24h", 7, "right", lambda v, r: fmt_compact(v), priority=60),
+        Column("high", "High", 12, "right", _price, priority=30),
+        Column("low", "Low", 12, "right", _price, priority=30),
+        Column("age", "Age", 4, "right", lambda v, r: fmt_age(v), _age_tone, priority=80),
+    )
+
+
+class MarketsTable(LiveTable):
+    """All markets, favourites pinned on top, live prices flashing on change.
+
+    | Key | Action |
+    | :- | :- |
+    | f | toggle favourite of the cursor row (posts `FavouritesChanged`) |
+    | enter | post `Selected(symbol)` |
+    | s / S | next sort column / flip direction |
+    | arrows, pageup/pagedown, home/end | move the cursor (posts `Highlighted(symbol)`) |
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "toggle_favourite", "Favourite", id="markets.favourite"),
+    ]
+
+    DEFAULT_CSS = """
+    MarketsTable { height: 1fr; }
+    """
+
+    class Selected(Message):
+        """Enter on a market row."""
+
+        def __init__(self, table: MarketsTable, symbol: str) -> None:
+            super().__init__()
+            self.table = table
+            self.symbol = symbol
+
+        @property
+        def control(self) -> MarketsTable:
+            """The markets table."""
+            return self.table
+
+    class Highlighted(Message):
+        """The cursor moved to another market (`symbol` None when nothing is shown)."""
+
+        def __init__(self, table: MarketsTable, symbol: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.symbol = symbol
+
+        @property
+        def control(self) -> MarketsTable:
+            """The markets table."""
+            return self.table
+
+    class FavouritesChanged(Message):
+        """The trader starred or unstarred a market; `favourites` is the whole new set."""
+
+        def __init__(self, table: MarketsTable, favourites: frozenset[str]) -> None:
+            super().__init__()
+            self.table = table
+            self.favourites = favourites
+
+        @property
+        def control(self) -> MarketsTable:
+            """The markets table."""
+            return self.table
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """Create an empty markets table; `clock` is the time base of `apply_tickers(now=…)`."""
+        super().__init__(
+            market_columns(),
+            empty_text="Loading markets…",
+            search_keys=("symbol", "name"),
+            clock=clock,
+            name=name,
+            id=id,
+            classes=classes,
+        )
+        self._seen: dict[str, float] = {}
+        self._age_timer: Timer | None = None
+
+    def on_mount(self) -> None:
+        """Start the once-a-second age refresh (LiveTable.on_mount runs too, via Textual)."""
+        self._age_timer = self.set_interval(1.0, self.refresh_ages)
+
+    # ------------------------------------------------------------------ public API
+
+    def set_markets(self, markets: Iterable[Market]) -> None:
+        """Show exactly these markets (in this order), keeping prices already received."""
+        rows: list[tuple[RowKey, dict[str, Any]]] = []
+        for market in markets:
+            rows.append(
+                (
+                    market.symbol,
+                    {
+                        "symbol": market.symbol,
+                        "name": market.display_name or market.base,
+                        "pd": price_decimals(market),
+                        "active": market.active,
+                    },
+                )
+            )
+        self.set_rows(rows)
+
+    def apply_tickers(self, tickers: Iterable[Ticker], now: float | None = None) -> None:
+        """Merge tickers into their rows; None fields keep the previous value.
+
+        Args:
+            tickers: Latest statistics per market (unknown symbols are added).
+            now: Receipt time on the table's clock (default: read the clock); drives "Age".
+        """
+        now = self._clock() if now is None else now
+        for ticker in tickers:
+            values: dict[str, Any] = {"age": 0}
+            for field, column in _TICKER_FIELDS:
+                value = getattr(ticker, field)
+                if value is not None:
+                    values[column] = value
+            symbol = ticker.symbol
+            if symbol not in self:
+                values["symbol"] = symbol
+                reference = ticker.last or ticker.bid or ticker.ask
+                values["pd"] = decimals_of(reference) if reference is not None else None
+            self._seen[symbol] = now
+            self.update_row(symbol, values)
+
+    def apply_quote(
+        self,
+        symbol: str,
+        bid: Decimal | None,
+        ask: Decimal | None,
+        now: float | None = None,
+    ) -> None:
+        """Update only best bid/ask of a known market (e.g. from a `BookTop`)."""
+        if symbol not in self:
+            return
+        values: dict[str, Any] = {"age": 0}
+        if bid is not None:
+            values["bid"] = bid
+        if ask is not None:
+            values["ask"] = ask
+        self._seen[symbol] = self._clock() if now is None else now
+        self.update_row(symbol, values)
+
+    def refresh_ages(self, now: float | None = None) -> None:
+        """Recompute the "Age" cells (the timer calls this once a second)."""
+        now = self._clock() if now is None else now
+        for symbol, seen in self._seen.items():
+            if symbol in self:
+                self.update_cell(symbol, "age", int(now - seen))
+
+    @property
+    def favourites(self) -> frozenset[str]:
+        """Starred markets (pinned on top)."""
+        return frozenset(str(key) for key in self.pinned)
+
+    def set_favourites(self, symbols: Iterable[str]) -> None:
+        """Star exactly `symbols` (does not post FavouritesChanged)."""
+        self.set_pinned(symbols)
+
+    def toggle_favourite(self, symbol: str | None = None) -> None:
+        """Star/unstar `symbol` (default: the cursor row) and post `FavouritesChanged`."""
+        symbol = symbol if symbol is not None else self.selected_symbol
+        if symbol is None:
+            return
+        self.set_pinned(self.pinned ^ {symbol})
+        self.post_message(self.FavouritesChanged(self, self.favourites))
+
+    @property
+    def selected_symbol(self) -> str | None:
+        """The market under the cursor."""
+        key = self.cursor_key
+        return None if key is None else str(key)
+
+    def action_toggle_favourite(self) -> None:
+        """Key `f`."""
+        self.toggle_favourite()
+
+    # ------------------------------------------------------------------ hooks
+
+    def _selected_message(self, key: RowKey) -> Message | None:
+        return self.Selected(self, str(key))
+
+    def _highlighted_message(self, key: RowKey | None) -> Message | None:
+        return self.Highlighted(self, None if key is None else str(key))

@@ -1,0 +1,181 @@
+"""OpenOrdersTable: the trader's resting orders, newest first, updated in place by order id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from textual.message import Message
+
+from btse_tui.protocol.models import Market, Order, OrderStatus, Side
+from btse_tui.ui.widgets.format import MISSING, decimals_of, fmt_decimal, fmt_time_ms
+from btse_tui.ui.widgets.live_table import Column, LiveTable, RowKey
+
+
+def _price(value: Any, row: Mapping[str, Any]) -> str:
+    if value is None:
+        return "MARKET"
+    return fmt_decimal(value, row.get("pd"))
+
+
+def _size(value: Any, row: Mapping[str, Any]) -> str:
+    return MISSING if value is None else fmt_decimal(value, row.get("sd"))
+
+
+def _side_tone(value: Any, row: Mapping[str, Any]) -> str | None:
+    return "up" if value == Side.BUY else "down"
+
+
+def _status_tone(value: Any, row: Mapping[str, Any]) -> str | None:
+    status = row.get("status_code")
+    if status == OrderStatus.ORDER_PARTIALLY_TRANSACTED:
+        return "info"
+    if status in (OrderStatus.TRIGGER_INSERTED, OrderStatus.TIMEOUT):
+        return "warning"
+    return "muted"
+
+
+def _filled_tone(value: Any, row: Mapping[str, Any]) -> str | None:
+    return "info" if value else "muted"
+
+
+def open_order_columns() -> tuple[Column, ...]:
+    """Columns of the open-orders table."""
+    return (
+        Column("time", "Time", 8, "left", lambda v, r: fmt_time_ms(v or 0), priority=40),
+        Column("symbol", "Market", 10, priority=100),
+        Column("side", "Side", 4, "left", lambda v, r: str(v), _side_tone, priority=100),
+        Column("type", "Type", 6, "left", priority=30),
+        Column("price", "Price", 12, "right", _price, priority=100),
+        Column("size", "Size", 10, "right", _size, priority=90),
+        Column("filled", "Filled", 11, "right", _size, _filled_tone, priority=60),
+        Column("status", "Status", 16, "left", tone=_status_tone, priority=85),
+    )
+
+
+class OpenOrdersTable(LiveTable):
+    """Open orders keyed by order id; closed orders leave the table.
+
+    Enter posts `OpenOrdersTable.Selected(order)`; `selected_order()` is the cursor's order
+    (the app binds cancel/amend keys to it). Sorting: `s` / `S` as in every LiveTable.
+    """
+
+    DEFAULT_CSS = """
+    OpenOrdersTable { height: 1fr; }
+    """
+
+    class Selected(Message):
+        """Enter on an order row."""
+
+        def __init__(self, table: OpenOrdersTable, order: Order) -> None:
+            super().__init__()
+            self.table = table
+            self.order = order
+
+        @property
+        def control(self) -> OpenOrdersTable:
+            """The open-orders table."""
+            return self.table
+
+    class Highlighted(Message):
+        """The cursor moved to another order (None when the table is empty)."""
+
+        def __init__(self, table: OpenOrdersTable, order: Order | None) -> None:
+            super().__init__()
+            self.table = table
+            self.order = order
+
+        @property
+        def control(self) -> OpenOrdersTable:
+            """The open-orders table."""
+            return self.table
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """Create an empty table (sorted newest first)."""
+        super().__init__(
+            open_order_columns(),
+            empty_text="No open orders",
+            search_keys=("symbol", "side", "status"),
+            name=name,
+            id=id,
+            classes=classes,
+        )
+        self._orders: dict[str, Order] = {}
+        self._markets: dict[str, Market] = {}
+        self.sort_by("time", reverse=True)
+
+    # ------------------------------------------------------------------ public API
+
+    def set_markets(self, markets: Iterable[Market]) -> None:
+        """Markets whose tick/lot decide the decimals of prices and sizes."""
+        self._markets = {market.symbol: market for market in markets}
+        for order in self._orders.values():
+            self.update_row(order.order_id, self._values(order))
+
+    def upsert(self, order: Order) -> None:
+        """Add or update `order`; an order that is no longer open is removed."""
+        if not order.is_open:
+            self.remove_order(order.order_id)
+            return
+        self._orders[order.order_id] = order
+        self.update_row(order.order_id, self._values(order))
+
+    def remove_order(self, order_id: str) -> None:
+        """Drop order `order_id` if shown."""
+        self._orders.pop(order_id, None)
+        self.remove_row(order_id)
+
+    def remove(self, order_id: str | None = None) -> Any:  # type: ignore[override]
+        """Drop order `order_id`; with no argument, remove the widget (Textual's `remove`)."""
+        if order_id is None:
+            return super().remove()
+        self.remove_order(order_id)
+        return None
+
+    def set_orders(self, orders: Iterable[Order]) -> None:
+        """Replace everything with `orders` (closed ones are skipped), e.g. after a resync."""
+        open_orders = [order for order in orders if order.is_open]
+        self._orders = {order.order_id: order for order in open_orders}
+        self.set_rows((order.order_id, self._values(order)) for order in open_orders)
+
+    def selected_order(self) -> Order | None:
+        """The order under the cursor, or None."""
+        key = self.cursor_key
+        return None if key is None else self._orders.get(str(key))
+
+    @property
+    def orders(self) -> tuple[Order, ...]:
+        """All open orders held (any order)."""
+        return tuple(self._orders.values())
+
+    # ------------------------------------------------------------------ internals
+
+    def _values(self, order: Order) -> dict[str, Any]:
+        market = self._markets.get(order.symbol)
+        size = order.original_size if order.original_size is not None else order.current_size
+        return {
+            "time": order.timestamp_ms,
+            "symbol": order.symbol,
+            "side": order.side,
+            "type": "STOP" if order.is_trigger else order.order_type_name,
+            "price": order.price,
+            "size": size,
+            "filled": order.total_filled,
+            "status": order.status_label,
+            "status_code": order.status,
+            "pd": None if market is None else decimals_of(market.tick),
+            "sd": None if market is None else decimals_of(market.lot),
+        }
+
+    def _selected_message(self, key: RowKey) -> Message | None:
+        order = self._orders.get(str(key))
+        return None if order is None else self.Selected(self, order)
+
+    def _highlighted_message(self, key: RowKey | None) -> Message | None:
+        return self.Highlighted(self, None if key is None else self._orders.get(str(key)))
