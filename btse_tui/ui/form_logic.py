@@ -1,0 +1,421 @@
+"""Pure order-form logic: typed text → quantised OrderRequest or the first ValidationError.
+
+No Textual here: the `OrderForm` widget only collects text into `FormFields`, asks this module
+what the fields mean, and shows the answer. The property tests drive these functions directly.
+
+Order kinds offered by the form and what they send (§4.1):
+
+| kind               | type   | txType  | price field          | trigger | size            |
+|--------------------|--------|---------|----------------------|---------|-----------------|
+| Limit              | LIMIT  | LIMIT   | limit price          | –       | base size       |
+| Market BUY         | MARKET | LIMIT   | quote amount to spend| –       | –               |
+| Market SELL        | MARKET | LIMIT   | –                    | –       | base size       |
+| Stop / TP limit    | LIMIT  | STOP /  | limit price          | yes     | base size       |
+|                    |        | TRIGGER |                      |         |                 |
+| Stop / TP market   | MARKET | STOP /  | like Market          | yes     | like Market     |
+|                    |        | TRIGGER |                      |         |                 |
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
+
+from btse_tui.protocol import rules
+from btse_tui.protocol.errors import ValidationError
+from btse_tui.protocol.models import (
+    Balance,
+    Market,
+    OrderRequest,
+    OrderType,
+    Side,
+    Ticker,
+    TimeInForce,
+    TxType,
+)
+
+__all__ = [
+    "FRACTIONS",
+    "FieldLayout",
+    "FormCheck",
+    "FormFields",
+    "OrderKind",
+    "available_for",
+    "build_request",
+    "check_fields",
+    "field_of",
+    "fraction_text",
+    "input_for",
+    "is_missing",
+    "layout_for",
+    "new_client_order_id",
+    "parse_positive",
+    "quote_places",
+    "reason_text",
+    "reference_price",
+]
+
+#: The balance shortcuts, as fractions of the available balance.
+FRACTIONS = (Decimal("0.25"), Decimal("0.5"), Decimal("0.75"), Decimal(1))
+#: Client order ids: short, printable, no spaces (BTSE echoes them in every notification).
+CL_ORDER_ID_RE = re.compile(r"[A-Za-z0-9_.:\-]{1,32}")
+
+
+class OrderKind(StrEnum):
+    """The form's order kinds: a (type, txType) pair each."""
+
+    LIMIT = "LIMIT"
+    MARKET = "MARKET"
+    STOP_LIMIT = "STOP_LIMIT"
+    STOP_MARKET = "STOP_MARKET"
+    TRIGGER_LIMIT = "TRIGGER_LIMIT"
+    TRIGGER_MARKET = "TRIGGER_MARKET"
+
+    @property
+    def order_type(self) -> OrderType:
+        """The `type` sent: MARKET for the market kinds, LIMIT otherwise."""
+        return OrderType.MARKET if self.is_market else OrderType.LIMIT
+
+    @property
+    def tx_type(self) -> TxType:
+        """The `txType` sent: STOP, TRIGGER (take profit) or LIMIT (plain)."""
+        if self.value.startswith("STOP"):
+            return TxType.STOP
+        if self.value.startswith("TRIGGER"):
+            return TxType.TRIGGER
+        return TxType.LIMIT
+
+    @property
+    def is_market(self) -> bool:
+        """True for the kinds that execute at market (after triggering, for stops)."""
+        return self.value.endswith("MARKET")
+
+    @property
+    def has_trigger(self) -> bool:
+        """True for stop and take-profit kinds, which need a trigger price."""
+        return self.tx_type is not TxType.LIMIT
+
+    @property
+    def label(self) -> str:
+        """Short human name, e.g. `Stop limit`."""
+        return KIND_LABELS[self]
+
+
+KIND_LABELS: dict[OrderKind, str] = {
+    OrderKind.LIMIT: "Limit",
+    OrderKind.MARKET: "Market",
+    OrderKind.STOP_LIMIT: "Stop limit",
+    OrderKind.STOP_MARKET: "Stop market",
+    OrderKind.TRIGGER_LIMIT: "Take-profit limit",
+    OrderKind.TRIGGER_MARKET: "Take-profit market",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FormFields:
+    """Everything the trader typed or picked, as text (nothing parsed yet)."""
+
+    symbol: str
+    side: Side = Side.BUY
+    kind: OrderKind = OrderKind.LIMIT
+    price: str = ""
+    trigger_price: str = ""
+    size: str = ""
+    time_in_force: TimeInForce = TimeInForce.GTC
+    post_only: bool = False
+    cl_order_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldLayout:
+    """Which inputs a kind/side shows, and what the price input means."""
+
+    price: bool
+    price_label: str
+    size: bool
+    trigger: bool
+    time_in_force: bool
+    post_only: bool
+    quote_amount: bool
+    """True when the price input holds the quote budget of a MARKET BUY."""
+
+
+def layout_for(kind: OrderKind, side: Side, market: Market | None = None) -> FieldLayout:
+    """The inputs a kind and side show (a MARKET BUY asks for an amount, a SELL hides price)."""
+    quote = market.quote if market else "quote"
+    if kind.is_market:
+        buy = side is Side.BUY
+        return FieldLayout(
+            price=buy,
+            price_label=f"Amount {quote}" if buy else "Price",
+            size=not buy,
+            trigger=kind.has_trigger,
+            time_in_force=False,
+            post_only=False,
+            quote_amount=buy,
+        )
+    return FieldLayout(
+        price=True,
+        price_label="Price",
+        size=True,
+        trigger=kind.has_trigger,
+        time_in_force=True,
+        post_only=True,
+        quote_amount=False,
+    )
+
+
+def new_client_order_id() -> str:
+    """A fresh client order id, e.g. `tui-lq3x9f-1a2b3c`: time-ordered, unique, 20 characters."""
+    stamp = _base36(int(time.time() * 1000))[-7:]
+    return f"tui-{stamp}-{secrets.token_hex(4)}"
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while number:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+    return text or "0"
+
+
+# --------------------------------------------------------------------------- building
+
+
+def parse_positive(field: str, text: str) -> Decimal:
+    """A typed positive number for OrderRequest attribute `field` (ValidationError otherwise)."""
+    value = rules.parse_decimal(field, text)
+    if value <= 0:
+        raise ValidationError(field, text.strip(), "must be greater than 0")
+    return value
+
+
+def _request(fields: FormFields, market: Market) -> OrderRequest:
+    """Parse the visible fields into an unquantised request (raises ValidationError).
+
+    Errors name OrderRequest attributes (`price`, `trigger_price`, `size`, `cl_order_id`) like
+    `rules.validate_order` does; `reason_text` turns them into the form's words.
+    """
+    layout = layout_for(fields.kind, fields.side, market)
+    trigger = parse_positive("trigger_price", fields.trigger_price) if layout.trigger else None
+    price = parse_positive("price", fields.price) if layout.price else None
+    size = parse_positive("size", fields.size) if layout.size else None
+    cl_order_id = fields.cl_order_id.strip() or None
+    if cl_order_id is not None and not CL_ORDER_ID_RE.fullmatch(cl_order_id):
+        raise ValidationError(
+            "cl_order_id", cl_order_id, "must be at most 32 letters, digits or - _ . :"
+        )
+    return OrderRequest(
+        symbol=market.symbol,
+        side=fields.side,
+        type=fields.kind.order_type,
+        size=size,
+        price=price,
+        time_in_force=fields.time_in_force if layout.time_in_force else TimeInForce.GTC,
+        tx_type=fields.kind.tx_type,
+        trigger_price=trigger,
+        post_only=fields.post_only and layout.post_only,
+        cl_order_id=cl_order_id,
+    )
+
+
+def build_request(
+    fields: FormFields, market: Market, *, available: Decimal | None = None
+) -> OrderRequest | ValidationError:
+    """The quantised request the form would send, or the first reason it cannot be sent.
+
+    `available` is the free balance that pays for the order (quote for a BUY, base for a SELL);
+    None skips the balance check (balances not loaded yet).
+    """
+    try:
+        request = _request(fields, market)
+        return rules.validate_order(request, market, available=available)
+    except ValidationError as error:
+        return error
+
+
+@dataclass(frozen=True, slots=True)
+class FormCheck:
+    """The form's verdict: the request to send, or reasons keyed by input id.
+
+    `errors` maps an input id (`trigger`, `price`, `size`, `clid`, or `form` for the rest) to
+    the reason; `notes` maps an input id to how its typed value was moved to the tick or lot.
+    """
+
+    request: OrderRequest | None
+    errors: dict[str, ValidationError]
+    notes: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        """True when the request can be sent."""
+        return self.request is not None
+
+
+def check_fields(
+    fields: FormFields, market: Market, *, available: Decimal | None = None
+) -> FormCheck:
+    """Like `build_request`, but each typed input also gets its own parse error.
+
+    So junk typed into `size` is reported under `size` even while `price` is still empty.
+    Empty inputs report `is required` (the widget hides that until the trader tries to submit).
+    """
+    layout = layout_for(fields.kind, fields.side, market)
+    errors: dict[str, ValidationError] = {}
+    typed: dict[str, Decimal] = {}
+    for input_id, attr, text, shown in (
+        ("trigger", "trigger_price", fields.trigger_price, layout.trigger),
+        ("price", "price", fields.price, layout.price),
+        ("size", "size", fields.size, layout.size),
+    ):
+        if shown:
+            try:
+                typed[input_id] = parse_positive(attr, text)
+            except ValidationError as error:
+                errors[input_id] = error
+    result = build_request(fields, market, available=available)
+    if isinstance(result, ValidationError):
+        errors.setdefault(input_for(result, layout), result)
+        return FormCheck(None, errors, {})
+    notes: dict[str, str] = {}
+    price_moved = result.price is not None and result.price != typed.get("price", result.price)
+    if not layout.quote_amount and price_moved:
+        tick = _plain(market.tick)
+        notes["price"] = f"sends {rules.format_price(result.price, market)} (tick {tick})"
+    if result.size is not None and "size" in typed and result.size != typed["size"]:
+        lot = _plain(market.lot)
+        notes["size"] = f"sends {rules.format_size(result.size, market)} (lot {lot})"
+    return FormCheck(result, errors, notes)
+
+
+def input_for(error: ValidationError, layout: FieldLayout) -> str:
+    """The input an error is shown under; hidden inputs' errors go to the form line."""
+    input_id = field_of(error)
+    if layout.quote_amount and input_id == "size":
+        input_id = "price"  # a MARKET BUY's budget is checked under the name `size`
+    shown = {
+        "trigger": layout.trigger,
+        "price": layout.price,
+        "size": layout.size,
+        "clid": True,
+    }
+    return input_id if shown.get(input_id, False) else "form"
+
+
+#: How the form names OrderRequest attributes in reasons.
+_DISPLAY_NAMES = {
+    "trigger_price": "trigger price",
+    "cl_order_id": "client order id",
+    "time_in_force": "time in force",
+    "post_only": "post-only",
+    "tx_type": "order kind",
+}
+
+
+def reason_text(error: ValidationError, layout: FieldLayout) -> str:
+    """One sentence naming the input, the value and the rule, in the form's words."""
+    name = _DISPLAY_NAMES.get(error.field, error.field)
+    if layout.quote_amount and error.field in ("price", "size"):
+        name = "amount"
+    return str(ValidationError(name, error.value, error.rule))
+
+
+def is_missing(error: ValidationError) -> bool:
+    """True for an `is required` error (an input left empty)."""
+    return error.value in (None, "") and "required" in error.rule
+
+
+#: Form input each ValidationError field belongs to (normalised: lower case, letters only).
+_FIELD_IDS = {
+    "price": "price",
+    "amount": "price",
+    "quoteamount": "price",
+    "budget": "price",
+    "triggerprice": "trigger",
+    "trigger": "trigger",
+    "stopprice": "trigger",
+    "size": "size",
+    "clientorderid": "clid",
+    "clorderid": "clid",
+}
+
+
+def field_of(error: ValidationError) -> str:
+    """Which input an error belongs to: `price`, `trigger`, `size`, `clid`, or `form`."""
+    key = re.sub(r"[^a-z]", "", str(error.field).lower())
+    return _FIELD_IDS.get(key, "form")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def available_for(side: Side, market: Market, balances: Mapping[str, Balance]) -> Decimal | None:
+    """Free balance that pays for an order: quote for a BUY, base for a SELL.
+
+    None when no balances are known at all (not loaded yet); 0 when the currency is absent.
+    """
+    if not balances:
+        return None
+    currency = market.quote if side is Side.BUY else market.base
+    balance = balances.get(currency)
+    return balance.available if balance is not None else Decimal(0)
+
+
+def reference_price(side: Side, ticker: Ticker | None) -> Decimal | None:
+    """The price a market order would meet: best ask for a BUY, best bid for a SELL, else last."""
+    if ticker is None:
+        return None
+    best = ticker.ask if side is Side.BUY else ticker.bid
+    return best if best else ticker.last
+
+
+def quote_places(market: Market) -> int:
+    """Decimals a quote amount is shown and rounded with: the tick's, at least 2."""
+    exponent = market.tick.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(2, -exponent)
+
+
+def fraction_text(
+    fields: FormFields,
+    market: Market,
+    available: Decimal | None,
+    fraction: Decimal,
+    reference: Decimal | None = None,
+) -> tuple[str, str] | ValidationError:
+    """(input id, text) filling `fraction` of the available balance, rounded DOWN.
+
+    A MARKET BUY fills the quote amount; any other BUY sizes by available quote / price (the
+    typed price, or `reference` when none is typed); a SELL sizes by available base.
+    """
+    if available is None:
+        return ValidationError("balance", "unknown", "balances are not loaded yet")
+    layout = layout_for(fields.kind, fields.side, market)
+    if layout.quote_amount:
+        places = quote_places(market)
+        amount = (available * fraction).quantize(Decimal(1).scaleb(-places), ROUND_DOWN)
+        return "price", format(amount, "f")
+    price: Decimal | None = None
+    if fields.side is Side.BUY:
+        if fields.price.strip() and layout.price:
+            try:
+                price = rules.parse_decimal("price", fields.price)
+            except ValidationError as error:
+                return error
+        price = price if price and price > 0 else reference
+        if price is None or price <= 0:
+            return ValidationError("price", fields.price or "(empty)", "enter a price first")
+    else:
+        price = reference
+    size = rules.size_for_fraction(available, fraction, price, market, fields.side)
+    return "size", format(size, "f")
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():,f}"

@@ -1,0 +1,501 @@
+"""OrderForm: keyboard-first order entry, live validation, balance shortcuts, one-shot submit.
+
+The form never talks to the network. It turns what the trader typed into a quantised
+`OrderRequest` (through the pure `ui.form_logic`) and posts `OrderForm.Submitted(request)` at most
+once per submission; the app answers with `submission_done()` when the ack, the error, or the
+trader's "no" on the confirm screen comes back, and with `show_result(text, ok)` for the outcome.
+
+| key        | action                                        |
+|------------|-----------------------------------------------|
+| enter      | submit (in any input), press (on a button)    |
+| alt+1..4   | size (or market-buy amount) = 25/50/75/100 %  |
+| ←/→ space  | flip BUY/SELL when the side switch is focused |
+| b / v      | BUY / SELL (app keys; also on the side switch)|
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from btse_tui.protocol.errors import ValidationError
+from btse_tui.protocol.models import Balance, Market, OrderRequest, Side, Ticker, TimeInForce
+from btse_tui.ui import form_logic as fl
+from btse_tui.ui import order_review as review
+from btse_tui.ui.widgets.format import fmt_price, fmt_size
+from btse_tui.ui.widgets.side_switch import SideSwitch
+
+__all__ = ["OrderForm", "SideSwitch"]
+
+#: Inputs that can carry a reason line under them (ids match `form_logic.field_of`).
+_REASON_IDS = ("trigger", "price", "size", "clid", "form")
+
+
+class OrderForm(Vertical):
+    """Order entry for one market: side, kind, prices, size, TIF, post-only, client id."""
+
+    DEFAULT_CSS = """
+    OrderForm {
+        height: auto;
+        border: round $border-blurred;
+        border-title-color: $text;
+        border-title-style: bold;
+        padding: 0 1;
+        &:focus-within { border: round $border; }
+        &.-sell:focus-within { border: round $error 70%; }
+        &.-buy:focus-within { border: round $success 70%; }
+        .row { height: 1; }
+        #head { height: 1; margin-bottom: 1; }
+        #avail { width: 1fr; content-align: right middle; color: $text-muted; }
+        .name { width: 10; color: $text-muted; }
+        .unit { width: auto; min-width: 4; padding-left: 1; color: $text-muted; }
+        Input { width: 1fr; }
+        Input.-error { background-tint: $error 25%; }
+        Select { width: 1fr; }
+        #tif { width: 1fr; }
+        #post-only { width: auto; margin-left: 1; }
+        .reason { color: $text-error; height: auto; padding-left: 8; }
+        .reason.-note { color: $text-warning; }
+        #fractions { height: 1; padding-left: 10; }
+        #fractions Button { width: 1fr; min-width: 5; margin-right: 1; }
+        #summary { height: auto; margin-top: 1; }
+        #submit { width: 100%; margin-top: 1; }
+        #result { height: auto; color: $text-muted; }
+        #result.-ok { color: $text-success; }
+        #result.-error { color: $text-error; }
+        .-hidden { display: none; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "alt+1", "fraction(0)", "Size 25% of balance", show=False, id="order_form.fraction_25"
+        ),
+        Binding(
+            "alt+2", "fraction(1)", "Size 50% of balance", show=False, id="order_form.fraction_50"
+        ),
+        Binding(
+            "alt+3", "fraction(2)", "Size 75% of balance", show=False, id="order_form.fraction_75"
+        ),
+        Binding(
+            "alt+4", "fraction(3)", "Size 100% of balance", show=False, id="order_form.fraction_100"
+        ),
+    ]
+
+    class Submitted(Message):
+        """The trader submitted a valid order: `request` is quantised and ready to confirm/send."""
+
+        def __init__(self, form: OrderForm, request: OrderRequest) -> None:
+            self.form = form
+            self.request = request
+            super().__init__()
+
+        @property
+        def control(self) -> OrderForm:
+            """The form that submitted."""
+            return self.form
+
+    def __init__(
+        self,
+        *,
+        fee_rate: Decimal = review.DEFAULT_TAKER_RATE,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.market: Market | None = None
+        """The market orders are entered for (set by the app)."""
+        self.ticker: Ticker | None = None
+        self.balances: dict[str, Balance] = {}
+        self.fee_rate = fee_rate
+        """Taker rate used for the fee estimate."""
+        self.check: fl.FormCheck | None = None
+        """The latest verdict on the fields (request or reasons)."""
+        self.pending = False
+        """True between a Submitted message and `submission_done()`."""
+        self._touched: set[str] = set()
+        self._attempted = False
+        self._shown: dict[str, str] = {}
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="head"):
+            yield SideSwitch(id="side-switch")
+            yield Label("", id="avail")
+        with Horizontal(classes="row"):
+            yield Label("Type", classes="name")
+            yield Select(
+                [(kind.label, kind) for kind in fl.OrderKind],
+                value=fl.OrderKind.LIMIT,
+                allow_blank=False,
+                compact=True,
+                id="kind",
+            )
+        with Horizontal(classes="row", id="row-trigger"):
+            yield Label("Trigger", classes="name")
+            yield Input(placeholder="trigger price", compact=True, id="trigger")
+            yield Label("", classes="unit quote-unit")
+        yield Static("", classes="reason -hidden", id="reason-trigger")
+        with Horizontal(classes="row", id="row-price"):
+            yield Label("Price", classes="name", id="price-name")
+            yield Input(placeholder="limit price", compact=True, id="price")
+            yield Label("", classes="unit quote-unit")
+        yield Static("", classes="reason -hidden", id="reason-price")
+        with Horizontal(classes="row", id="row-size"):
+            yield Label("Size", classes="name")
+            yield Input(placeholder="size", compact=True, id="size")
+            yield Label("", classes="unit", id="base-unit")
+        yield Static("", classes="reason -hidden", id="reason-size")
+        with Horizontal(id="fractions"):
+            for index, fraction in enumerate(fl.FRACTIONS):
+                button = Button(
+                    f"{int(fraction * 100)}%",
+                    compact=True,
+                    id=f"fraction-{index}",
+                    tooltip=f"alt+{index + 1}: {int(fraction * 100)}% of the available balance",
+                )
+                button.can_focus = False
+                yield button
+        with Horizontal(classes="row", id="row-tif"):
+            yield Label("TIF", classes="name")
+            yield Select(
+                [(tif.value, tif) for tif in TimeInForce],
+                value=TimeInForce.GTC,
+                allow_blank=False,
+                compact=True,
+                id="tif",
+            )
+            yield Checkbox("Post-only", compact=True, id="post-only")
+        with Horizontal(classes="row"):
+            yield Label("Client ID", classes="name")
+            yield Input(fl.new_client_order_id(), compact=True, id="clid", max_length=32)
+        yield Static("", classes="reason -hidden", id="reason-clid")
+        yield Static("", id="summary")
+        yield Static("", classes="reason -hidden", id="reason-form")
+        yield Button("BUY", variant="success", compact=True, id="submit", disabled=True)
+        yield Static("", id="result")
+
+    def on_mount(self) -> None:
+        self.border_title = "Order"
+        self._apply_layout()
+        self._refresh_check()
+
+    # ------------------------------------------------------------------ public API
+
+    def set_market(
+        self, market: Market, ticker: Ticker | None, balances: Mapping[str, Balance]
+    ) -> None:
+        """Show `market`; a different symbol clears the typed prices and size."""
+        changed = self.market is None or self.market.symbol != market.symbol
+        self.market = market
+        self.ticker = ticker
+        self.balances = dict(balances)
+        if changed and self.is_mounted:
+            for input_id in ("trigger", "price", "size"):
+                self.query_one(f"#{input_id}", Input).value = ""
+            self._touched.clear()
+            self._attempted = False
+        self._apply_layout()
+        self._refresh_check()
+
+    def update_ticker(self, ticker: Ticker | None) -> None:
+        """New top of book / last price for the current market (fee and warnings use it)."""
+        if ticker is not None and self.market and ticker.symbol != self.market.symbol:
+            return
+        self.ticker = ticker
+        self._refresh_placeholders()
+        self._refresh_check()
+
+    def update_balances(self, balances: Mapping[str, Balance]) -> None:
+        """New wallet balances (the available amount and the balance check use them)."""
+        self.balances = dict(balances)
+        self._refresh_check()
+
+    def set_fee_rate(self, rate: Decimal) -> None:
+        """The account's taker rate (fraction, e.g. 0.001) for the fee estimate."""
+        self.fee_rate = rate
+        self._refresh_check()
+
+    def set_side(self, side: Side | str) -> None:
+        """Select BUY or SELL (the app's `b` / `v` keys)."""
+        self.query_one(SideSwitch).side = Side(side)
+
+    def set_kind(self, kind: fl.OrderKind | str) -> None:
+        """Select an order kind (LIMIT, MARKET, STOP_LIMIT, …)."""
+        self.query_one("#kind", Select).value = fl.OrderKind(kind)
+
+    def set_price(self, price: Decimal) -> None:
+        """Put a price picked in the order book into the limit price (a market kind turns limit)."""
+        kind = self.fields().kind
+        if kind.is_market:
+            self.set_kind(fl.OrderKind.STOP_LIMIT if kind.has_trigger else fl.OrderKind.LIMIT)
+        text = format(price, "f")
+        if self.market is not None and self.market.tick > 0:
+            text = format(price.quantize(self.market.tick.normalize()), "f")
+        self.query_one("#price", Input).value = text
+
+    def set_size(self, size: Decimal) -> None:
+        """Put a size into the size input."""
+        self.query_one("#size", Input).value = format(size, "f")
+
+    def set_fraction(self, fraction: Decimal) -> None:
+        """Fill `fraction` of the available balance into size (or the market-buy amount)."""
+        if self.market is None:
+            return
+        fields = self.fields()
+        result = fl.fraction_text(
+            fields,
+            self.market,
+            fl.available_for(fields.side, self.market, self.balances),
+            fraction,
+            fl.reference_price(fields.side, self.ticker),
+        )
+        if isinstance(result, ValidationError):
+            self._attempted = True
+            self._refresh_check(extra=result)
+            return
+        input_id, text = result
+        self.query_one(f"#{input_id}", Input).value = text
+
+    def submission_done(self) -> None:
+        """The pending submission is settled (ack, error or declined): allow the next one."""
+        self.pending = False
+        self._attempted = False
+        self.query_one("#clid", Input).value = fl.new_client_order_id()
+        self._refresh_check()
+
+    def show_result(self, text: str, ok: bool) -> None:
+        """Show the outcome of the last order, e.g. `inserted (status 2)`."""
+        result = self.query_one("#result", Static)
+        result.update(Text(f"{'✓' if ok else '✗'} {text}"))
+        result.set_class(ok, "-ok")
+        result.set_class(not ok, "-error")
+
+    def fields(self) -> fl.FormFields:
+        """What is typed and picked right now."""
+        kind = self.query_one("#kind", Select).value
+        tif = self.query_one("#tif", Select).value
+        return fl.FormFields(
+            symbol=self.market.symbol if self.market else "",
+            side=self.query_one(SideSwitch).side,
+            kind=kind if isinstance(kind, fl.OrderKind) else fl.OrderKind.LIMIT,
+            price=self.query_one("#price", Input).value,
+            trigger_price=self.query_one("#trigger", Input).value,
+            size=self.query_one("#size", Input).value,
+            time_in_force=tif if isinstance(tif, TimeInForce) else TimeInForce.GTC,
+            post_only=self.query_one("#post-only", Checkbox).value,
+            cl_order_id=self.query_one("#clid", Input).value,
+        )
+
+    def submit(self) -> bool:
+        """Post `Submitted` if the form is valid and nothing is pending; True when posted."""
+        if self.pending:
+            return False
+        self._attempted = True
+        self._refresh_check()
+        if self.check is None or self.check.request is None:
+            self._focus_first_error()
+            return False
+        self.pending = True
+        self.post_message(self.Submitted(self, self.check.request))
+        self._refresh_check()
+        return True
+
+    # ------------------------------------------------------------------ events
+
+    @on(SideSwitch.Changed)
+    def _side_changed(self, event: SideSwitch.Changed) -> None:
+        event.stop()
+        self.set_class(event.side is Side.BUY, "-buy")
+        self.set_class(event.side is Side.SELL, "-sell")
+        self._apply_layout()
+        self._refresh_check()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._apply_layout()
+        self._refresh_check()
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._refresh_check()
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.input.id:
+            self._touched.add(event.input.id)
+        self._refresh_check()
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.submit()
+
+    @on(Button.Pressed, "#fractions Button")
+    def _fraction_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        index = int((event.button.id or "fraction-0").rsplit("-", 1)[1])
+        self.action_fraction(index)
+
+    def action_fraction(self, index: int) -> None:
+        """Fill 25/50/75/100 % (index 0..3) of the available balance."""
+        self.set_fraction(fl.FRACTIONS[index])
+
+    # ------------------------------------------------------------------ rendering
+
+    def _layout(self) -> fl.FieldLayout:
+        fields = self.fields()
+        return fl.layout_for(fields.kind, fields.side, self.market)
+
+    def _apply_layout(self) -> None:
+        """Show the inputs the kind/side needs and label them with the market's currencies."""
+        if not self.is_mounted:
+            return
+        layout = self._layout()
+        self.query_one("#row-trigger").set_class(not layout.trigger, "-hidden")
+        self.query_one("#row-price").set_class(not layout.price, "-hidden")
+        self.query_one("#row-size").set_class(not layout.size, "-hidden")
+        self.query_one("#row-tif").set_class(not layout.time_in_force, "-hidden")
+        self.query_one("#post-only").set_class(not layout.post_only, "-hidden")
+        self.query_one("#price-name", Label).update("Amount" if layout.quote_amount else "Price")
+        price = self.query_one("#price", Input)
+        price.tooltip = (
+            "quote amount to spend at market" if layout.quote_amount else "limit price per unit"
+        )
+        if self.market is not None:
+            self.border_title = f"Order · {self.market.symbol}"
+            for unit in self.query(".quote-unit").results(Label):
+                unit.update(self.market.quote)
+            self.query_one("#base-unit", Label).update(self.market.base)
+        self._refresh_placeholders()
+
+    def _refresh_placeholders(self) -> None:
+        if not self.is_mounted:
+            return
+        layout = self._layout()
+        last = self.ticker.last if self.ticker else None
+        hint = f"last {fmt_price(last, self.market)}" if last else ""
+        price = self.query_one("#price", Input)
+        price.placeholder = "to spend" if layout.quote_amount else (hint or "limit price")
+        self.query_one("#trigger", Input).placeholder = hint or "trigger price"
+        if self.market is not None:
+            self.query_one(
+                "#size", Input
+            ).placeholder = f"min {fmt_size(self.market.min_size, self.market)}"
+        side = self.query_one(SideSwitch).side
+        avail = self.query_one("#avail", Label)
+        if self.market is None:
+            avail.update("")
+            return
+        available = fl.available_for(side, self.market, self.balances)
+        currency = self.market.quote if side is Side.BUY else self.market.base
+        if available is None:
+            avail.update(f"avail – {currency}")
+        elif side is Side.BUY:
+            avail.update(f"avail {review.format_quote(available, self.market)} {currency}")
+        else:
+            avail.update(f"avail {fmt_size(available, self.market)} {currency}")
+
+    def _refresh_check(self, extra: ValidationError | None = None) -> None:
+        """Re-validate and show reasons, the notional/fee line and the submit button state."""
+        if not self.is_mounted:
+            return
+        submit = self.query_one("#submit", Button)
+        if self.market is None:
+            self.check = None
+            self._update("#summary", "Pick a market first")
+            submit.disabled = True
+            return
+        fields = self.fields()
+        layout = fl.layout_for(fields.kind, fields.side, self.market)
+        available = fl.available_for(fields.side, self.market, self.balances)
+        check = fl.check_fields(fields, self.market, available=available)
+        self.check = check
+        lines: dict[str, tuple[str, bool]] = {
+            input_id: (note, False) for input_id, note in check.notes.items()
+        }
+        for input_id, error in check.errors.items():
+            shown = input_id == "form" or self._attempted or input_id in self._touched
+            if shown and (self._attempted or not fl.is_missing(error)):
+                lines[input_id] = (fl.reason_text(error, layout), True)
+        if extra is not None:
+            lines[fl.input_for(extra, layout)] = (fl.reason_text(extra, layout), True)
+        for input_id in _REASON_IDS:
+            text, is_error = lines.get(input_id, ("", False))
+            self._show(input_id, text, is_error)
+        reference = fl.reference_price(fields.side, self.ticker)
+        if check.request is not None:
+            costs = review.order_costs(
+                check.request, self.market, fee_rate=self.fee_rate, reference=reference
+            )
+            summary = f"{'Notional':<10}{costs.notional}\n{'Fee ≈':<10}{costs.fee}"
+        else:
+            summary = f"{'Notional':<10}–\n{'Fee ≈':<10}– ({review.fee_pct(self.fee_rate)} taker)"
+        self._update("#summary", summary)
+        submit.disabled = check.request is None or self.pending
+        submit.variant = "success" if fields.side is Side.BUY else "error"
+        submit.label = self._submit_label(fields, check.request)
+
+    def _submit_label(self, fields: fl.FormFields, request: OrderRequest | None) -> str:
+        """`BUY 0.0012 BTC @ 20,000.0`, `SELL 0.0100 BTC @ market · stop`, `Sending…`."""
+        if self.pending:
+            return "Sending…"
+        if request is None or self.market is None:
+            return f"{fields.side.value} {fields.kind.label.lower()}"
+        if request.size is not None:
+            amount = f"{fmt_size(request.size, self.market)} {self.market.base}"
+        elif request.price is not None:
+            amount = f"{review.format_quote(request.price, self.market)} {self.market.quote} of"
+            amount += f" {self.market.base}"
+        else:
+            amount = self.market.base
+        if request.type.value == "LIMIT" and request.price is not None:
+            at = f" @ {fmt_price(request.price, self.market)}"
+        else:
+            at = " @ market"
+        trigger = {"STOP": " · stop", "TRIGGER": " · TP"}.get(request.tx_type.value, "")
+        return f"{request.side.value} {amount}{at}{trigger}"
+
+    def _show(self, input_id: str, text: str, is_error: bool) -> None:
+        """Show an error (red) or a rounding note (muted) under an input; '' hides the line."""
+        key = f"reason-{input_id}"
+        if self._shown.get(key) == f"{is_error}{text}":
+            return
+        self._shown[key] = f"{is_error}{text}"
+        line = self.query_one(f"#{key}", Static)
+        line.update(Text(f"{'✗' if is_error else '↳'} {text}") if text else "")
+        line.set_class(not text, "-hidden")
+        line.set_class(not is_error, "-note")
+        if input_id != "form":
+            self.query_one(f"#{input_id}", Input).set_class(is_error and bool(text), "-error")
+
+    def _update(self, selector: str, text: str) -> None:
+        if self._shown.get(selector) == text:
+            return
+        self._shown[selector] = text
+        self.query_one(selector, Static).update(Text(text))
+
+    def _focus_first_error(self) -> None:
+        for input_id in ("trigger", "price", "size", "clid"):
+            if self._shown.get(f"reason-{input_id}", "").startswith("True"):
+                self.query_one(f"#{input_id}", Input).focus()
+                return

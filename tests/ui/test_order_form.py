@@ -1,0 +1,226 @@
+"""OrderForm in a small host app: what the trader types, sees, and what the app receives."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from textual.app import App, ComposeResult
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static
+
+from btse_tui.protocol.models import OrderRequest, OrderType, Side
+from btse_tui.ui.widgets.order_form import OrderForm
+from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, ETH
+
+
+class FormHost(App[None]):
+    """Hosts one OrderForm for BTC-USDT and records every Submitted request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.submitted: list[OrderRequest] = []
+
+    def compose(self) -> ComposeResult:
+        yield OrderForm()
+
+    def on_mount(self) -> None:
+        self.query_one(OrderForm).set_market(BTC, BTC_TICKER, BALANCES)
+
+    def on_order_form_submitted(self, message: OrderForm.Submitted) -> None:
+        self.submitted.append(message.request)
+
+
+def text(widget: Widget) -> str:
+    return str(widget.render())
+
+
+async def type_into(pilot, form: OrderForm, input_id: str, value: str) -> None:
+    form.query_one(f"#{input_id}", Input).focus()
+    await pilot.press(*value)
+
+
+async def test_invalid_size_shows_the_reason_and_posts_nothing() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await type_into(pilot, form, "price", "20000")
+        await type_into(pilot, form, "size", "0.00001")
+        await pilot.press("enter")
+        await pilot.pause()
+        reason = form.query_one("#reason-size", Static)
+        assert reason.display
+        assert "size 0.00001 is below the minimum 0.0001 for BTC-USDT" in text(reason)
+        assert form.query_one("#size", Input).has_class("-error")
+        assert form.query_one("#submit", Button).disabled
+        assert app.submitted == []
+
+
+async def test_junk_shows_a_reason_as_it_is_typed() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await type_into(pilot, form, "price", "2o000")
+        await pilot.pause()
+        assert "price 2o000 is not a number" in text(form.query_one("#reason-price", Static))
+        # An untouched empty size is not nagged about before the trader tries to submit.
+        assert not form.query_one("#reason-size", Static).display
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "size is required" in text(form.query_one("#reason-size", Static))
+        assert app.submitted == []
+
+
+async def test_valid_limit_order_posts_exactly_once_until_done() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await type_into(pilot, form, "price", "20000.05")
+        await type_into(pilot, form, "size", "0.00123")
+        await pilot.pause()
+        assert "sends 20000.0 (tick 0.1)" in text(form.query_one("#reason-price", Static))
+        assert "sends 0.0012 (lot 0.0001)" in text(form.query_one("#reason-size", Static))
+        clid = form.query_one("#clid", Input).value
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert len(app.submitted) == 1
+        request = app.submitted[0]
+        assert request == OrderRequest(
+            symbol="BTC-USDT",
+            side=Side.BUY,
+            type=OrderType.LIMIT,
+            size=D("0.0012"),
+            price=D("20000.0"),
+            cl_order_id=clid,
+        )
+        submit = form.query_one("#submit", Button)
+        assert submit.disabled and "Sending" in str(submit.label)
+        form.submit()
+        await pilot.pause()
+        assert len(app.submitted) == 1
+
+        form.submission_done()
+        form.show_result("inserted (status 2)", ok=True)
+        await pilot.pause()
+        assert "inserted (status 2)" in text(form.query_one("#result", Static))
+        new_clid = form.query_one("#clid", Input).value
+        assert new_clid != clid
+        form.query_one("#size", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.submitted) == 2
+        assert app.submitted[1].cl_order_id == new_clid
+
+
+async def test_market_buy_asks_for_a_quote_amount() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        form.query_one("#kind").focus()
+        await pilot.press("enter", "down", "enter")  # Limit → Market
+        await pilot.pause()
+        assert text(form.query_one("#price-name", Label)) == "Amount"
+        assert not form.query_one("#row-size").display
+        assert not form.query_one("#row-tif").display
+        await type_into(pilot, form, "price", "50")
+        await pilot.pause()
+        assert "50.00 USDT" in text(form.query_one("#summary", Static))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.submitted) == 1
+        request = app.submitted[0]
+        assert (request.type, request.price, request.size) == (OrderType.MARKET, D("50"), None)
+
+
+async def test_market_sell_hides_the_price_and_shows_base_balance() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        form.set_kind("MARKET")
+        form.set_side("SELL")
+        await pilot.pause()
+        assert not form.query_one("#row-price").display
+        assert form.query_one("#row-size").display
+        assert "0.0500 BTC" in text(form.query_one("#avail", Label))
+        await pilot.press("alt+4")
+        await pilot.pause()
+        assert form.query_one("#size", Input).value == "0.0500"
+        assert "≈ 1,000.00 USDT" in text(form.query_one("#summary", Static))
+
+
+async def test_25_percent_sizes_a_buy_from_quote_over_price_rounded_down() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await type_into(pilot, form, "price", "20000.3")
+        await pilot.click("#fraction-0")
+        await pilot.pause()
+        # 1,000 USDT x 25 % / 20,000.3 = 0.01249… → 0.0124 (down to the lot)
+        assert form.query_one("#size", Input).value == "0.0124"
+        await pilot.press("alt+2")
+        await pilot.pause()
+        assert form.query_one("#size", Input).value == "0.0249"
+
+
+async def test_notional_and_fee_line() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await type_into(pilot, form, "price", "20000")
+        await type_into(pilot, form, "size", "0.0012")
+        await pilot.pause()
+        summary = text(form.query_one("#summary", Static))
+        assert "Notional  24.00 USDT" in summary
+        assert "0.0288 USDT (0.12% taker)" in summary
+        form.set_fee_rate(D("0.001"))
+        await pilot.pause()
+        assert "0.0240 USDT (0.1% taker)" in text(form.query_one("#summary", Static))
+
+
+async def test_book_pick_sets_the_price_and_turns_market_into_limit() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        form.set_kind("MARKET")
+        await pilot.pause()
+        form.set_price(D("19999.9"))
+        await pilot.pause()
+        assert form.fields().kind == "LIMIT"
+        assert form.query_one("#price", Input).value == "19999.9"
+
+
+async def test_switching_market_clears_the_typed_numbers() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await type_into(pilot, form, "size", "1")
+        form.set_market(ETH, None, BALANCES)
+        await pilot.pause()
+        assert form.query_one("#size", Input).value == ""
+        assert form.border_title == "Order · ETH-USDT"
+        assert text(form.query_one("#base-unit", Label)) == "ETH"
+
+
+async def test_side_keys_flip_the_switch_and_the_submit_colour() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        form.query_one("#side-switch").focus()
+        await pilot.press("v")
+        await pilot.pause()
+        assert form.fields().side is Side.SELL
+        assert form.query_one("#submit", Button).variant == "error"
+        await pilot.press("b")
+        await pilot.pause()
+        assert form.fields().side is Side.BUY
+
+
+async def test_clicking_a_side_picks_that_side() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await pilot.click("#side-switch", offset=(12, 0))
+        assert form.fields().side is Side.SELL
+        await pilot.click("#side-switch", offset=(12, 0))
+        assert form.fields().side is Side.SELL
+        await pilot.click("#side-switch", offset=(2, 0))
+        assert form.fields().side is Side.BUY
