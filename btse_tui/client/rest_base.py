@@ -79,6 +79,11 @@ class OrderAckRejected(OrderRejected):
         return cls(200, order.status, message, order=order, orders=orders)
 
 
+def _what(method: str, url: str) -> str:
+    """`GET /path` for error messages (built only when one is raised: parsing costs ~13 µs)."""
+    return f"{method} {httpx.URL(url).path}"
+
+
 def _params(**values: Any) -> dict[str, str]:
     """Query parameters without the None ones; bools as true/false."""
     out: dict[str, str] = {}
@@ -145,9 +150,8 @@ class RestBase:
         bucket: str = buckets.QUERY,
     ) -> Any:
         """Send one request and return the decoded JSON (None for an empty body)."""
-        what = f"{method} {httpx.URL(url).path}"
         if signed and self._auth is None:
-            raise ConfigError(f"{what} needs BTSE_API_KEY and BTSE_API_SECRET")
+            raise ConfigError(f"{_what(method, url)} needs BTSE_API_KEY and BTSE_API_SECRET")
         if self._limiter is not None:
             await self._limiter.acquire(bucket)
         headers = None
@@ -166,10 +170,11 @@ class RestBase:
             )
         except httpx.TimeoutException as exc:
             raise RequestTimeout(
-                f"{what}: no answer in time ({type(exc).__name__}); the outcome is unknown"
+                f"{_what(method, url)}: no answer in time ({type(exc).__name__}); "
+                "the outcome is unknown"
             ) from None
         except httpx.TransportError as exc:
-            raise TransportError(f"{what}: {type(exc).__name__}: {exc}") from None
+            raise TransportError(f"{_what(method, url)}: {type(exc).__name__}: {exc}") from None
         if response.status_code >= 400:
             error = codec.api_error(
                 response.status_code,

@@ -82,6 +82,8 @@ class _End:
 
 
 _END = _End()
+#: event types the stream itself reacts to (everything else is passed straight through).
+_CONTROL = frozenset({Pong, AuthResult, SubscribeAck})
 
 
 class Stream:
@@ -176,9 +178,11 @@ class Stream:
     async def events(self) -> AsyncIterator[StreamEvent]:
         """Every event of this stream, in order, until `close()`; starts the stream."""
         self.start()
-        while not (self._finished and self._queue.empty()):
-            item = await self._queue.get()
-            if isinstance(item, _End):
+        queue = self._queue
+        while not (self._finished and queue.empty()):
+            # take what is already queued without the coroutine of Queue.get()
+            item = queue.get_nowait() if queue.qsize() else await queue.get()
+            if type(item) is _End:
                 return
             yield item
 
@@ -352,21 +356,35 @@ class Stream:
                 await ws.send(codec.PING)
 
     async def _reader(self, ws: ClientConnection) -> tuple[StreamState, str]:
+        # One timer per `stale_after` seconds instead of one per message: the deadline is armed
+        # from the last (re-)arming; when it fires, the real silence since the last frame is
+        # checked and the timer re-armed if frames arrived meanwhile (cancelling recv() is safe).
+        loop = asyncio.get_running_loop()
+        stale = self._stale_after
+        decode, handle, now = codec.decode_frame, self._handle, loop.time
+        last_rx = now()
         while True:
             try:
-                async with asyncio.timeout(self._stale_after):
-                    raw = await ws.recv()
+                async with asyncio.timeout_at(last_rx + stale):
+                    while True:
+                        raw = await ws.recv()
+                        last_rx = now()
+                        for event in decode(raw):
+                            handle(event)
             except TimeoutError:
-                reason = f"nothing received for {self._stale_after:g} s; reconnecting"
+                if now() - last_rx < stale:
+                    continue
+                reason = f"nothing received for {stale:g} s; reconnecting"
                 self._set_state(StreamState.STALE, reason)
                 return StreamState.STALE, reason
             except ConnectionClosed as exc:
                 return StreamState.DOWN, _closed_reason(exc)
-            for event in codec.decode_frame(raw):
-                self._handle(event)
 
     def _handle(self, event: StreamEvent) -> None:
         kind = type(event)
+        if kind not in _CONTROL:  # market data and private updates: straight out
+            self._queue.put_nowait(event)
+            return
         if kind is Pong:
             event = self._pong()
         elif kind is AuthResult:

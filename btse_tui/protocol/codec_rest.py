@@ -59,11 +59,20 @@ def market_from_row(row: Mapping) -> Market:
         min_size=min_size if min_size else lot,
         max_size=max_size if max_size else _INFINITY,
         lot=lot,
-        price_precision=to_int(row.get("pricePrecision"), step_decimals(tick)),
-        size_precision=to_int(row.get("sizePrecision"), step_decimals(lot)),
+        price_precision=_precision(row.get("pricePrecision"), tick),
+        size_precision=_precision(row.get("sizePrecision"), lot),
         display_name=row.get("displayName") or "",
         type=market_type,
     )
+
+
+def _precision(value: Any, step: Decimal) -> int:
+    """An explicit precision field, else the decimals `step` implies (computed only then)."""
+    if type(value) is int:
+        return value
+    if value is None or value == "":
+        return step_decimals(step)
+    return to_int(value)
 
 
 def markets(obj: Any) -> list[Market]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from decimal import Decimal
 from enum import StrEnum
 
@@ -10,6 +10,21 @@ from btse_tui.protocol.events import BookDelta, BookSnapshot
 from btse_tui.protocol.models import BookLevel
 
 _TWO = Decimal(2)
+
+# BookLevel is a frozen slots dataclass: its generated __init__ goes through
+# object.__setattr__ per field (~0.4 µs). The book makes one per changed level on the hot path,
+# so it fills the two slots directly (~0.2 µs); the object is the same in every respect.
+_new_object = object.__new__
+_set_price = BookLevel.__dict__["price"].__set__
+_set_size = BookLevel.__dict__["size"].__set__
+
+
+def _level(price: Decimal, size: Decimal) -> BookLevel:
+    """BookLevel(price, size), built without the frozen-dataclass __init__ overhead."""
+    level = _new_object(BookLevel)
+    _set_price(level, price)
+    _set_size(level, size)
+    return level
 
 
 class BookResult(StrEnum):
@@ -26,39 +41,66 @@ class BookResult(StrEnum):
         return self is not BookResult.OK
 
 
+_OK = BookResult.OK
+_GAP = BookResult.GAP
+_CROSSED = BookResult.CROSSED
+_NO_SNAPSHOT = BookResult.NO_SNAPSHOT
+
+
 class _Side:
-    """One side: price → BookLevel plus the prices sorted ascending (bids read from the end)."""
+    """One side as two parallel lists sorted by ascending price: the prices and their BookLevels
+    (bids are read from the end). Reading the top n is then two slices."""
 
     __slots__ = ("levels", "prices")
 
     def __init__(self) -> None:
-        self.levels: dict[Decimal, BookLevel] = {}
         self.prices: list[Decimal] = []
+        self.levels: list[BookLevel] = []
 
     def clear(self) -> None:
-        self.levels.clear()
         self.prices.clear()
+        self.levels.clear()
 
     def load(self, entries: tuple[tuple[Decimal, Decimal], ...]) -> None:
-        levels = self.levels
+        sizes: dict[Decimal, Decimal] = {}
         for price, size in entries:
             if size:
-                levels[price] = BookLevel(price, size)
+                sizes[price] = size
             else:
-                levels.pop(price, None)
-        self.prices = sorted(levels)
+                sizes.pop(price, None)
+        self.prices = sorted(sizes)
+        self.levels = [_level(price, sizes[price]) for price in self.prices]
 
     def update(self, entries: tuple[tuple[Decimal, Decimal], ...]) -> None:
-        levels = self.levels
-        prices = self.prices
-        for price, size in entries:
+        _update(self.prices, self.levels, entries)
+
+
+def _update(
+    prices: list[Decimal], levels: list[BookLevel], entries: tuple[tuple[Decimal, Decimal], ...]
+) -> None:
+    """Apply (price, size) changes to one side's parallel lists; size 0 deletes the level."""
+    new, set_price, set_size, cls = _new_object, _set_price, _set_size, BookLevel
+    for price, size in entries:
+        i = bisect_left(prices, price)
+        try:
+            found = prices[i] == price
+        except IndexError:  # beyond the last level
+            found = False
+        if found:
             if size:
-                if price not in levels:
-                    insort(prices, price)
-                levels[price] = BookLevel(price, size)
-            elif price in levels:
-                del levels[price]
-                del prices[bisect_left(prices, price)]
+                level = new(cls)
+                set_price(level, price)
+                set_size(level, size)
+                levels[i] = level
+            else:
+                del prices[i]
+                del levels[i]
+        elif size:
+            level = new(cls)
+            set_price(level, price)
+            set_size(level, size)
+            prices.insert(i, price)
+            levels.insert(i, level)
 
 
 class OrderBook:
@@ -102,46 +144,50 @@ class OrderBook:
         self._cache.clear()
 
     def _trim(self) -> None:
-        excess = len(self._bids.prices) - self.depth
+        depth = self.depth
+        bids, asks = self._bids, self._asks
+        excess = len(bids.prices) - depth
         if excess > 0:  # worst bids are the lowest prices, at the start
-            for price in self._bids.prices[:excess]:
-                del self._bids.levels[price]
-            del self._bids.prices[:excess]
-        excess = len(self._asks.prices) - self.depth
+            del bids.prices[:excess]
+            del bids.levels[:excess]
+        excess = len(asks.prices) - depth
         if excess > 0:  # worst asks are the highest prices, at the end
-            for price in self._asks.prices[-excess:]:
-                del self._asks.levels[price]
-            del self._asks.prices[-excess:]
-
-    def _crossed(self) -> bool:
-        bids, asks = self._bids.prices, self._asks.prices
-        return bool(bids and asks and bids[-1] >= asks[0])
+            del asks.prices[-excess:]
+            del asks.levels[-excess:]
 
     # ------------------------------------------------------------------ apply
 
     def apply(self, event: BookSnapshot | BookDelta) -> BookResult:
         """Apply a snapshot or delta; anything but OK leaves the book cleared or untouched."""
+        bids, asks = self._bids, self._asks
         if type(event) is BookDelta:
             if self.seq is None:
-                return BookResult.NO_SNAPSHOT
+                return _NO_SNAPSHOT
             if event.prev_seq != self.seq:
                 self.clear()
-                return BookResult.GAP
-            self._bids.update(event.bids)
-            self._asks.update(event.asks)
+                return _GAP
+            if event.bids:
+                _update(bids.prices, bids.levels, event.bids)
+            if event.asks:
+                _update(asks.prices, asks.levels, event.asks)
         else:
-            self._bids.clear()
-            self._asks.clear()
-            self._bids.load(event.bids)
-            self._asks.load(event.asks)
+            bids.clear()
+            asks.clear()
+            bids.load(event.bids)
+            asks.load(event.asks)
         self.seq = event.seq
         self.timestamp_ms = event.timestamp_ms
-        self._trim()
-        self._changed()
-        if self._crossed():
+        depth = self.depth
+        if len(bids.prices) > depth or len(asks.prices) > depth:
+            self._trim()
+        self.version += 1
+        if self._cache:
+            self._cache.clear()
+        bid_prices, ask_prices = bids.prices, asks.prices
+        if bid_prices and ask_prices and bid_prices[-1] >= ask_prices[0]:
             self.clear()
-            return BookResult.CROSSED
-        return BookResult.OK
+            return _CROSSED
+        return _OK
 
     # ------------------------------------------------------------------ read
 
@@ -150,11 +196,9 @@ class OrderBook:
         cached = self._cache.get(n)
         if cached is not None:
             return cached
-        bid_levels, ask_levels = self._bids.levels, self._asks.levels
-        bid_prices = self._bids.prices
-        start = max(0, len(bid_prices) - n)
-        bids = [bid_levels[p] for p in reversed(bid_prices[start:])]
-        asks = [ask_levels[p] for p in self._asks.prices[:n]]
+        bid_levels = self._bids.levels
+        bids = bid_levels[max(0, len(bid_levels) - n) :][::-1]
+        asks = self._asks.levels[:n]
         result = (bids, asks)
         self._cache[n] = result
         return result
@@ -162,14 +206,14 @@ class OrderBook:
     @property
     def best_bid(self) -> BookLevel | None:
         """Highest bid, or None."""
-        prices = self._bids.prices
-        return self._bids.levels[prices[-1]] if prices else None
+        levels = self._bids.levels
+        return levels[-1] if levels else None
 
     @property
     def best_ask(self) -> BookLevel | None:
         """Lowest ask, or None."""
-        prices = self._asks.prices
-        return self._asks.levels[prices[0]] if prices else None
+        levels = self._asks.levels
+        return levels[0] if levels else None
 
     @property
     def spread(self) -> Decimal | None:
@@ -191,8 +235,8 @@ class OrderBook:
         return {
             "symbol": self.symbol,
             "seq": self.seq,
-            "bids": {p: lv.size for p, lv in self._bids.levels.items()},
-            "asks": {p: lv.size for p, lv in self._asks.levels.items()},
+            "bids": {lv.price: lv.size for lv in self._bids.levels},
+            "asks": {lv.price: lv.size for lv in self._asks.levels},
         }
 
 

@@ -1,0 +1,406 @@
+"""A real-pty harness for the running app (bytes, CPU, RSS, screen text) and benchmarks 4, 6, 7.
+
+`PtyApp(argv, env)` starts the app on a pseudo-terminal of a fixed size (TERM=xterm-256color);
+a thread reads the master side continuously, counting bytes and keeping timestamped chunks, so
+the app never blocks on a full terminal. CPU comes from /proc/<pid>/stat (utime + stime of the
+process), memory from /proc/<pid>/status (VmRSS).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.common import Result, SimProcess, not_ready, percentile
+
+COLS, ROWS = 160, 50
+APP = str(Path(sys.executable).with_name("btse-tui"))
+_CLK_TCK = os.sysconf("SC_CLK_TCK")
+#: CSI / OSC / other escape sequences, removed to search the painted text
+_ANSI = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]"
+)
+
+
+def strip_ansi(data: bytes) -> bytes:
+    """The printable text of terminal output (escape sequences removed)."""
+    return _ANSI.sub(b"", data)
+
+
+class PtyApp:
+    """One app process on its own pty; use as a context manager (kills the process group)."""
+
+    def __init__(
+        self,
+        argv: Sequence[str],
+        env: dict[str, str] | None = None,
+        *,
+        cols: int = COLS,
+        rows: int = ROWS,
+        cwd: str | None = None,
+        keep: bool = True,
+    ) -> None:
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("BTSE_", "TEXTUAL_"))}
+        full_env.update({"TERM": "xterm-256color", "COLORTERM": "truecolor"})
+        full_env.update(env or {})
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=full_env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.master = master
+        self.bytes = 0
+        self.keep = keep
+        self.chunks: list[tuple[float, bytes]] = []  # (perf_counter, data)
+        self._lock = threading.Lock()
+        self._closed = False
+        self._reader = threading.Thread(target=self._read, name="pty-reader", daemon=True)
+        self._reader.start()
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            now = time.perf_counter()
+            with self._lock:
+                self.bytes += len(data)
+                if self.keep:
+                    self.chunks.append((now, data))
+
+    def output(self) -> bytes:
+        """Everything written to the terminal so far."""
+        with self._lock:
+            return b"".join(c for _, c in self.chunks)
+
+    def drop_output(self) -> None:
+        """Forget kept chunks (the byte counter keeps counting)."""
+        with self._lock:
+            self.chunks.clear()
+
+    def wait_for(self, pattern: re.Pattern[bytes], timeout: float, since: int = 0) -> float | None:
+        """perf_counter time of the chunk in which `pattern` first matches the ANSI-stripped
+        output (chunks from index `since`), or None after `timeout` seconds or if the app died."""
+        deadline = time.perf_counter() + timeout
+        scanned = since
+        text = b""
+        while time.perf_counter() < deadline:
+            with self._lock:
+                new = self.chunks[scanned:]
+            for stamp, data in new:
+                text = (text + strip_ansi(data))[-20000:]
+                if pattern.search(text):
+                    return stamp
+            scanned += len(new)
+            if self.proc.poll() is not None and not new:
+                return None
+            time.sleep(0.005)
+        return None
+
+    def cpu_seconds(self) -> float:
+        """utime + stime of the app process so far (its threads included)."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _CLK_TCK
+
+    def rss_mb(self) -> float:
+        """Resident set size in MB (VmRSS)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def sample(self, seconds: float) -> dict[str, float]:
+        """CPU % of one core and terminal bytes/s over the next `seconds`."""
+        cpu0, bytes0, t0 = self.cpu_seconds(), self.bytes, time.perf_counter()
+        time.sleep(seconds)
+        cpu1, bytes1, t1 = self.cpu_seconds(), self.bytes, time.perf_counter()
+        return {
+            "cpu_pct": (cpu1 - cpu0) / (t1 - t0) * 100,
+            "bytes_per_s": (bytes1 - bytes0) / (t1 - t0),
+            "rss_mb": self.rss_mb(),
+        }
+
+    def close(self) -> None:
+        """Kill the app's process group and stop reading."""
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(3)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        with contextlib.suppress(OSError):
+            os.close(self.master)
+
+    def __enter__(self) -> PtyApp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def app_env(state_dir: str, **extra: str) -> dict[str, str]:
+    """Environment for a benchmark run of the app: no keys (demo) unless `extra` sets them."""
+    return {"BTSE_STATE_DIR": state_dir, **extra}
+
+
+def external_env(sim: SimProcess, state_dir: str) -> dict[str, str]:
+    """Environment that points the app at a simulator we control (testnet + URL overrides)."""
+    key, secret = sim.account(0)
+    return app_env(
+        state_dir,
+        BTSE_ENV="testnet",
+        BTSE_API_KEY=key,
+        BTSE_API_SECRET=secret,
+        BTSE_REST_URL=sim.rest,
+        BTSE_WS_URL=sim.ws_spot,
+        BTSE_OSS_URL=sim.ws_oss,
+    )
+
+
+#: a populated markets table: the symbol, then a price on the same painted line
+POPULATED = re.compile(rb"BTC-USDT[^\r\n]{0,120}?\d[\d,]*\.\d+")
+
+
+def _start_app(env: dict[str, str], args: Sequence[str] = (), timeout: float = 20.0) -> PtyApp:
+    app = PtyApp([APP, "--env-file", os.devnull, *args], env, cwd=tempfile.gettempdir())
+    if app.wait_for(POPULATED, timeout) is None:
+        tail = strip_ansi(app.output())[-300:].decode("utf-8", "replace")
+        app.close()
+        raise RuntimeError(f"the app did not show a populated markets table: {tail!r}")
+    return app
+
+
+# ---------------------------------------------------------------------- 4: tick-to-screen
+
+
+def _probe_price(sim: SimProcess, symbol: str, k: int) -> tuple[str, str]:
+    """A distinctive bid inside the spread of `symbol` and a distinctive size."""
+    from decimal import Decimal
+
+    spec = sim.command("spec", symbol=symbol)
+    top = sim.command("top", symbol=symbol)
+    tick = Decimal(spec["tick"])
+    # one tick under the best bid: on screen in any book view, rarely reached by the takers
+    price = Decimal(top["bid"]) - tick
+    multiplier = 101 + k % 89
+    if multiplier % 10 == 0:
+        multiplier += 1  # no trailing zero: the screen may not show one
+    size = Decimal(spec["min"]) * multiplier
+    return str(price), format(size.normalize(), "f")
+
+
+def tick_to_screen(quick: bool = False) -> list[Result]:
+    """Benchmark 4: ~1,000 msgs/s flow; probe orders with distinctive sizes are placed on the
+    selected market and the time from the exchange's send to the pty frame showing it is taken.
+    """
+    target = "p50 ≤ 40 ms, p99 ≤ 80 ms at 1,000 msgs/s"
+    what = "tick-to-screen at 1,000 msgs/s (p50 / p99)"
+    probes = 20 if quick else 120
+    with tempfile.TemporaryDirectory() as state, SimProcess(markets=31, flow_rate=0) as sim:
+        try:
+            app = _start_app(external_env(sim, state))
+        except Exception as exc:
+            return [not_ready("4", what, target, str(exc)[:160])]
+        with app:
+            rate = _calibrate(sim, app, 1000.0)
+            lat: list[float] = []
+            for k in range(probes):
+                price, size = _probe_price(sim, "BTC-USDT", k)
+                mark = len(app.chunks)
+                sent = time.perf_counter()
+                placed = sim.command("place", symbol="BTC-USDT", side="BUY", price=price, size=size)
+                pattern = re.compile(re.escape(size.encode()))
+                seen = app.wait_for(pattern, 1.0, since=mark)
+                if seen is not None:
+                    lat.append((seen - sent) * 1000)
+                sim.command("cancel", order_id=placed["order_id"])
+                time.sleep(0.05)
+    if len(lat) < probes // 2:
+        return [not_ready("4", what, target, f"only {len(lat)}/{probes} probes seen on screen")]
+    p50, p99 = percentile(lat, 50), percentile(lat, 99)
+    return [
+        Result(
+            "4",
+            what,
+            p50,
+            "ms",
+            target=target,
+            passed=p50 <= 40 and p99 <= 80,
+            higher_is_better=False,
+            note=f"p99 {p99:.1f} ms; {len(lat)}/{probes} probes; flow {rate:.0f} msgs/s sent",
+            extra={"p99_ms": p99, "latencies_ms": lat, "msgs_per_s": rate},
+        )
+    ]
+
+
+def _calibrate(sim: SimProcess, app: PtyApp, wanted: float, seconds: float = 2.0) -> float:
+    """Set the sim's flow so that about `wanted` frames/s reach the app; returns what was seen."""
+    flow = wanted
+    seen = 0.0
+    for _ in range(3):
+        sim.command("rate", value=flow)
+        time.sleep(1.0)
+        a = sim.command("sent")
+        time.sleep(seconds)
+        b = sim.command("sent")
+        seen = (b["frames"] - a["frames"]) / (b["t"] - a["t"])
+        if seen <= 0:
+            break
+        if abs(seen - wanted) / wanted < 0.15:
+            break
+        flow = max(1.0, flow * wanted / seen)
+    return seen
+
+
+# ---------------------------------------------------------------------- 6: cost in a pty
+
+
+def cost(quick: bool = False) -> list[Result]:
+    """Benchmark 6: CPU and terminal bytes, idle (connected, quiet market) and busy (1,000/s)."""
+    seconds = 3.0 if quick else 10.0
+    idle_target = "≤ 1 % CPU, ≤ 200 B/s"
+    busy_target = "≤ 30 % CPU, ≤ 60 KB/s"
+    with tempfile.TemporaryDirectory() as state, SimProcess(markets=31, flow_rate=0) as sim:
+        try:
+            app = _start_app(external_env(sim, state))
+        except Exception as exc:
+            reason = str(exc)[:160]
+            return [
+                not_ready("6", "idle cost in a pty (CPU %, B/s)", idle_target, reason),
+                not_ready("6", "busy cost at 1,000 msgs/s (CPU %, B/s)", busy_target, reason),
+            ]
+        with app:
+            app.keep = False
+            time.sleep(2.0 if quick else 3.0)  # settle
+            idle = app.sample(seconds)
+            rate = _calibrate(sim, app, 1000.0)
+            busy = app.sample(seconds)
+    return [
+        Result(
+            "6",
+            "idle cost in a pty: CPU % of one core",
+            idle["cpu_pct"],
+            "%",
+            target=idle_target,
+            passed=idle["cpu_pct"] <= 1 and idle["bytes_per_s"] <= 200,
+            higher_is_better=False,
+            note=f"{idle['bytes_per_s']:.0f} B/s to the terminal; RSS {idle['rss_mb']:.0f} MB",
+            extra=idle,
+        ),
+        Result(
+            "6",
+            "busy cost at 1,000 msgs/s: CPU % of one core",
+            busy["cpu_pct"],
+            "%",
+            target=busy_target,
+            passed=busy["cpu_pct"] <= 30 and busy["bytes_per_s"] <= 60_000,
+            higher_is_better=False,
+            note=f"{busy['bytes_per_s'] / 1000:.1f} KB/s; {rate:.0f} msgs/s sent",
+            extra={**busy, "msgs_per_s": rate},
+        ),
+    ]
+
+
+# ---------------------------------------------------------------------- 7: memory
+
+
+def memory(quick: bool = False) -> list[Result]:
+    """Benchmark 7: RSS growth while the exchange sends the app's account 1,000,000 order
+    notifications (quick: 50,000) on top of a normal 20 msgs/s market, after a warm-up."""
+    target = "≤ 20 MB growth"
+    total = 50_000 if quick else 1_000_000
+    what = f"RSS growth over {total:,} notifications"
+    rate = 10_000.0
+    cap_s = 40.0 if quick else 200.0
+    with tempfile.TemporaryDirectory() as state, SimProcess(markets=31, flow_rate=20) as sim:
+        try:
+            app = _start_app(external_env(sim, state))
+        except Exception as exc:
+            return [not_ready("7", what, target, str(exc)[:160])]
+        with app:
+            app.keep = False
+            sim.command("churn", value=rate)
+            time.sleep(2.0 if quick else 5.0)  # warm-up: caches, journal, log panes fill up
+            start_rss = app.rss_mb()
+            start = sim.command("sent")["notifications"]
+            t0 = time.perf_counter()
+            peak = start_rss
+            sent = 0
+            while time.perf_counter() - t0 < cap_s and app.proc.poll() is None:
+                time.sleep(1.0)
+                peak = max(peak, app.rss_mb())
+                sent = sim.command("sent")["notifications"] - start
+                if sent >= total:
+                    break
+            sim.command("churn", value=0)
+            elapsed = time.perf_counter() - t0
+            end_rss = app.rss_mb()
+            cpu = app.cpu_seconds()
+    growth = end_rss - start_rss
+    return [
+        Result(
+            "7",
+            what,
+            growth,
+            "MB",
+            target=target,
+            passed=growth <= 20 and sent >= total,
+            higher_is_better=False,
+            note=f"{start_rss:.0f} → {end_rss:.0f} MB (peak {peak:.0f}); {sent:,} notifications "
+            f"in {elapsed:.0f} s" + ("" if sent >= total else f" (capped at {cap_s:.0f} s)"),
+            extra={
+                "start_mb": start_rss,
+                "end_mb": end_rss,
+                "peak_mb": peak,
+                "notifications": sent,
+                "app_cpu_s": cpu,
+            },
+        )
+    ]
+
+
+def run(quick: bool = False, only: set[str] | None = None) -> list[Result]:
+    """Benchmarks 4, 6 and 7 (each reports "not ready" if the app cannot be driven yet)."""
+    rows: list[Result] = []
+    if only is None or "4" in only:
+        rows += tick_to_screen(quick)
+    if only is None or "6" in only:
+        rows += cost(quick)
+    if only is None or "7" in only:
+        rows += memory(quick)
+    return rows
+
+
+__all__ = ["APP", "POPULATED", "PtyApp", "app_env", "external_env", "run", "strip_ansi"]
