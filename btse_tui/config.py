@@ -6,6 +6,7 @@ import hmac
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -87,12 +88,22 @@ SETTINGS_TABLE: Final[tuple[SettingSpec, ...]] = (
         "true | false: fewer frames, no flashes (empty: on when SSH_CONNECTION is set)",
     ),
     SettingSpec("BTSE_CONFIRM_ALL", "false", "true: confirm every order (always on in production)"),
+    SettingSpec(
+        "BTSE_MAX_PRICE_DEVIATION",
+        "5",
+        "warn when a limit price is more than this % away from the last price (0 = off)",
+    ),
+    SettingSpec(
+        "BTSE_NOTIONAL_CAP",
+        "",
+        "warn when an order's notional (in its quote currency) is above this (empty = off)",
+    ),
     SettingSpec("BTSE_BELL", "false", "true: ring the terminal bell on fills"),
     SettingSpec("BTSE_HTTP_TIMEOUT", "10", "seconds to wait for a REST answer"),
-    SettingSpec("BTSE_PING_INTERVAL", "15", "seconds between WebSocket `ping` heartbeats"),
+    SettingSpec("BTSE_PING_INTERVAL", "5", "seconds between WebSocket `ping` heartbeats"),
     SettingSpec(
         "BTSE_STALE_AFTER",
-        "30",
+        "12",
         "seconds of WebSocket silence (no data, no pong) before reconnecting",
     ),
     SettingSpec("BTSE_FAVOURITES", "", "comma-separated symbols kept live, e.g. BTC-USDT,ETH-USDT"),
@@ -121,10 +132,12 @@ class Settings:
     cancel_all_after_s: float = 0.0
     low_bandwidth: bool = False
     confirm_all: bool = False
+    max_price_deviation_pct: float = 5.0
+    notional_cap: Decimal | None = None
     bell: bool = False
     http_timeout_s: float = 10.0
-    ping_interval_s: float = 15.0
-    stale_after_s: float = 30.0
+    ping_interval_s: float = 5.0
+    stale_after_s: float = 12.0
     favourites: tuple[str, ...] = ()
     demo_seed: int | None = None
     demo_markets: int = 30
@@ -248,6 +261,10 @@ def settings_from_mapping(values: Mapping[str, str]) -> Settings:
         ),
         low_bandwidth=low_bandwidth,
         confirm_all=_bool("BTSE_CONFIRM_ALL", raw("BTSE_CONFIRM_ALL")),
+        max_price_deviation_pct=_number(
+            "BTSE_MAX_PRICE_DEVIATION", raw("BTSE_MAX_PRICE_DEVIATION"), float, 0, allow_zero=True
+        ),
+        notional_cap=_decimal_or_none("BTSE_NOTIONAL_CAP", raw("BTSE_NOTIONAL_CAP")),
         bell=_bool("BTSE_BELL", raw("BTSE_BELL")),
         http_timeout_s=_number("BTSE_HTTP_TIMEOUT", raw("BTSE_HTTP_TIMEOUT"), float, 0),
         ping_interval_s=_number("BTSE_PING_INTERVAL", raw("BTSE_PING_INTERVAL"), float, 0),
@@ -255,7 +272,28 @@ def settings_from_mapping(values: Mapping[str, str]) -> Settings:
         favourites=_symbols("BTSE_FAVOURITES", raw("BTSE_FAVOURITES")),
         demo_seed=_number("BTSE_DEMO_SEED", seed_raw, int, None) if seed_raw else None,
         demo_markets=_number("BTSE_DEMO_MARKETS", raw("BTSE_DEMO_MARKETS"), int, 0),
-        demo_rate=_number("BTSE_DEMO_RATE", raw("BTSE_DEMO_RATE"), float, 0),
+        demo_rate=_number("BTSE_DEMO_RATE", raw("BTSE_DEMO_RATE"), float, 0, allow_zero=True),
+    )
+
+
+def env_file_warning(path: str | Path) -> str | None:
+    """A warning when the settings file at `path` can be read by group or others, else None.
+
+    `.env` holds the API secret; it should be readable by its owner only (`chmod 600`).
+    A missing file, or a platform without POSIX modes (Windows), gives None.
+    """
+    if os.name != "posix":
+        return None
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:
+        return None
+    readers = [who for who, bit in (("group", 0o040), ("others", 0o004)) if mode & bit]
+    if not readers:
+        return None
+    return (
+        f"{path} is readable by {' and '.join(readers)} (mode {mode & 0o777:04o}) and may hold "
+        f"the API secret: run `chmod 600 {path}`"
     )
 
 
@@ -318,6 +356,18 @@ def _number(
         if minimum is not None:
             what += f" {'>= 0' if allow_zero else '> 0'}"
         raise _invalid(key, value, what)
+    return number
+
+
+def _decimal_or_none(key: str, value: str) -> Decimal | None:
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except ArithmeticError:
+        number = None
+    if number is None or not number.is_finite() or number <= 0:
+        raise _invalid(key, value, "a number > 0, or empty for no cap")
     return number
 
 

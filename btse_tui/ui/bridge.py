@@ -202,7 +202,8 @@ def _order_amount(order: Order, market: Market | None) -> str:
 
 
 def describe_order(order: Order, market: Market | None = None) -> str:
-    """One plain-words line, e.g. `12:03:04  BUY 0.0010 BTC-USDT @ 20,000.0  inserted`."""
+    """One plain-words line, e.g. `BUY 0.0010 BTC-USDT @ 20,000.0  inserted` (the pane adds
+    the time)."""
     parts = [order.side.value, _order_amount(order, market)]
     if order.order_type == 77:
         parts.append("@ market")
@@ -222,14 +223,14 @@ def describe_order(order: Order, market: Market | None = None) -> str:
         status += f" (status {order.status})"
         if order.message:
             status += f": {order.message}"
-    return f"{local_hms(order.timestamp_ms)}  {' '.join(parts)}  {status}"
+    return f"{' '.join(parts)}  {status}"
 
 
 def describe_fill(fill: Fill, market: Market | None = None) -> str:
-    """One line, e.g. `12:03:05  FILL BUY 0.0010 BTC-USDT @ 20,000.0  maker, fee 0.000001 BTC`."""
+    """One line, e.g. `FILL BUY 0.0010 BTC-USDT @ 20,000.0  maker, fee 0.000001 BTC`."""
     head = (
-        f"{local_hms(fill.timestamp_ms)}  FILL {fill.side.value} "
-        f"{_size(fill.size, market)} {fill.symbol} @ {_price(fill.price, market)}"
+        f"FILL {fill.side.value} {_size(fill.size, market)} {fill.symbol} "
+        f"@ {_price(fill.price, market)}"
     )
     tail = []
     if fill.maker is not None:

@@ -132,7 +132,7 @@ def test_a_ticker_batch_is_replaced_only_by_a_batch_covering_all_its_symbols() -
 
 def test_describe_order_reads_like_a_sentence_with_market_precision() -> None:
     line = describe_order(resting_buy(), BTC)
-    assert line == f"{hms(TS_MS)}  BUY 0.0010 BTC-USDT @ 20,000.0  inserted"
+    assert line == "BUY 0.0010 BTC-USDT @ 20,000.0  inserted"
 
 
 def test_describe_order_partial_fill_shows_amount_and_average() -> None:
@@ -176,7 +176,7 @@ def test_describe_fill() -> None:
         timestamp_ms=TS_MS,
     )
     line = describe_fill(fill, BTC)
-    assert line == f"{hms(TS_MS)}  FILL SELL 0.0020 BTC-USDT @ 21,000.0  maker, fee 0.05 USDT"
+    assert line == "FILL SELL 0.0020 BTC-USDT @ 21,000.0  maker, fee 0.05 USDT"
 
 
 def test_severity_for_each_outcome() -> None:

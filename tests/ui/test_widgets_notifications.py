@@ -7,7 +7,8 @@ from decimal import Decimal
 from textual.app import App, ComposeResult
 
 from btse_tui.protocol.models import Order, Side
-from btse_tui.ui.widgets.notifications import NotificationLog, Severity, describe_order
+from btse_tui.ui.bridge import describe_order
+from btse_tui.ui.widgets.notifications import NotificationLog, Severity
 
 
 class LogApp(App[None]):
@@ -84,4 +85,4 @@ async def test_order_lines_in_plain_words() -> None:
         log.add_order(Order("BTC-USDT", "2", Side.SELL, 15, message="post-only would take"), btc)
         await pilot.pause()
         assert log.lines[-1].severity == Severity.ERROR
-        assert log.sticky and "rejected: post-only would take" in log.sticky[-1].text
+        assert log.sticky and "rejected (status 15): post-only would take" in log.sticky[-1].text

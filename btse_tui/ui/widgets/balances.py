@@ -30,7 +30,13 @@ def _locked_tone(value: Any, row: Mapping[str, Any]) -> str | None:
 def balance_columns() -> tuple[Column, ...]:
     """Columns of the balances table."""
     return (
-        Column("currency", "Asset", 6, tone=lambda v, r: None if r.get("total") else "muted"),
+        Column(
+            "currency",
+            "Asset",
+            6,
+            tone=lambda v, r: None if r.get("total") else "muted",
+            priority=200,
+        ),
         Column("total", "Total", 16, "right", _amount, _zero_tone, flash=True, priority=100),
         Column("available", "Available", 16, "right", _amount, _zero_tone, priority=90),
         Column("locked", "Locked", 16, "right", _amount, _locked_tone, priority=80),

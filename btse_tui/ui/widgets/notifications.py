@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from btse_tui.protocol.models import Market, Order, OrderStatus
-from btse_tui.ui.widgets.format import fit, fmt_clock, fmt_decimal, price_decimals, size_decimals
+from btse_tui.ui.widgets.format import fit, fmt_clock
 
 
 class Severity(StrEnum):
@@ -62,26 +62,6 @@ def severity_for_order(order: Order) -> Severity:
     if order.is_failure or status in (OrderStatus.TIMEOUT, OrderStatus.MARKET_UNAVAILABLE):
         return Severity.ERROR
     return Severity.INFO
-
-
-def describe_order(order: Order, market: Market | None = None) -> str:
-    """Plain words for an order event: `BUY 0.0010 BTC-USDT @ 20,000.0  inserted`.
-
-    Uses `market` for decimals when given; failures append the exchange's message.
-    """
-    size = order.original_size if order.original_size is not None else order.current_size
-    size_text = fmt_decimal(size, size_decimals(market)) if size is not None else ""
-    if order.order_type_name == "MARKET" or order.price is None:
-        where = "at market"
-    else:
-        where = "@ " + fmt_decimal(order.price, price_decimals(market))
-    parts = [order.side.value, size_text, order.symbol, where]
-    text = " ".join(part for part in parts if part) + "  " + order.status_label
-    if order.status == OrderStatus.ORDER_PARTIALLY_TRANSACTED and order.total_filled:
-        text += f" ({fmt_decimal(order.total_filled, size_decimals(market))} done)"
-    if order.is_failure and order.message:
-        text += f": {order.message}"
-    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +179,12 @@ class NotificationLog(ScrollView, can_focus=True):
     def add_order(self, order: Order, market: Market | None = None) -> None:
         """Log an order event in plain words, coloured by status; failures are sticky."""
         severity = severity_for_order(order)
-        self.add(describe_order(order, market), severity, sticky=severity == Severity.ERROR)
+        from btse_tui.ui.bridge import describe_order
+
+        stamp = order.timestamp_ms / 1000 if order.timestamp_ms else None
+        self.add(
+            describe_order(order, market), severity, sticky=severity == Severity.ERROR, at=stamp
+        )
 
     def dismiss_sticky(self) -> bool:
         """Dismiss the newest sticky line; False if there was none."""

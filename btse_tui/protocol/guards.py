@@ -1,0 +1,106 @@
+"""Production guards: plain-words warnings about an order before it is sent (pure, Decimal)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from btse_tui.protocol.models import OrderRequest, OrderType, Side, TxType
+
+HUNDRED = Decimal(100)
+
+
+def _plain(value: Decimal) -> str:
+    """A Decimal with thousands separators and no exponent or trailing zeros: `12,500.5`."""
+    text = f"{value.normalize():,f}"
+    return text
+
+
+def _quote_of(symbol: str) -> str:
+    """`BTC-USDT` → `USDT` (the last dash-separated part)."""
+    return symbol.rpartition("-")[2] if "-" in symbol else ""
+
+
+def _pct(value: Decimal) -> str:
+    """A percentage with one decimal: `10.0%`."""
+    return f"{value.quantize(Decimal('0.1'))}%"
+
+
+def _deviation_warning(
+    what: str, price: Decimal, reference: Decimal, ref_name: str, max_pct: Decimal
+) -> str | None:
+    if reference <= 0:
+        return None
+    deviation = (price / reference - 1) * HUNDRED
+    if abs(deviation) <= max_pct:
+        return None
+    where = "above" if deviation > 0 else "below"
+    return (
+        f"{what} {_plain(price)} is {_pct(abs(deviation))} {where} the {ref_name} "
+        f"{_plain(reference)} (limit {_plain(max_pct)}%)"
+    )
+
+
+def order_notional(request: OrderRequest, last_price: Decimal | None) -> Decimal | None:
+    """Quote value of an order: price x size, a MARKET BUY's budget, or size x last for a
+    MARKET order sized in base units (an estimate); None when it cannot be known."""
+    if request.type is OrderType.MARKET:
+        if request.size is None:
+            return request.price if request.side is Side.BUY else None
+        return request.size * last_price if last_price else None
+    if request.price is None or request.size is None:
+        return None
+    return request.price * request.size
+
+
+def order_warnings(
+    request: OrderRequest,
+    last_price: Decimal | None,
+    max_deviation_pct: Decimal | float | None,
+    notional_cap: Decimal | None,
+) -> list[str]:
+    """Warnings the confirm screen shows for `request` (they never block the order).
+
+    * MARKET orders: always one warning (and `needs_confirmation` is always true for them).
+    * A limit price more than `max_deviation_pct` % away from `last_price` (for stop and
+      take-profit limits: away from the trigger price). None or 0 switches the check off;
+      an unknown last price is said so rather than passed silently.
+    * A notional above `notional_cap` (quote currency of the market); None switches it off.
+    """
+    warnings: list[str] = []
+    max_pct = None if max_deviation_pct is None else Decimal(str(max_deviation_pct))
+    is_market = request.type is OrderType.MARKET
+    if is_market:
+        warnings.append("market order: it fills at whatever prices the book offers")
+    elif request.price is not None and max_pct is not None and max_pct > 0:
+        triggered = request.tx_type is not TxType.LIMIT and request.trigger_price
+        if triggered:
+            assert request.trigger_price is not None
+            text = _deviation_warning(
+                "limit price", request.price, request.trigger_price, "trigger price", max_pct
+            )
+        elif last_price is None or last_price <= 0:
+            text = "no last price known: the limit price could not be checked"
+        else:
+            text = _deviation_warning(
+                "limit price", request.price, last_price, "last price", max_pct
+            )
+        if text:
+            warnings.append(text)
+    notional = order_notional(request, last_price)
+    if notional is not None and notional_cap is not None and notional > notional_cap:
+        quote = _quote_of(request.symbol)
+        approx = "≈ " if is_market and request.size is not None else ""
+        unit = f" {quote}" if quote else ""
+        warnings.append(
+            f"notional {approx}{_plain(notional)}{unit} is above the cap "
+            f"{_plain(notional_cap)}{unit}"
+        )
+    return warnings
+
+
+def needs_confirmation(
+    request: OrderRequest, warnings: list[str], *, production: bool, confirm_all: bool
+) -> bool:
+    """True when the order must go through the confirm screen: MARKET orders always, every
+    order in production or with confirm-all, and any order that carries a warning."""
+    return request.type is OrderType.MARKET or production or confirm_all or bool(warnings)

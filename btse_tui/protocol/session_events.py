@@ -1,0 +1,160 @@
+"""Events a TradingSession emits besides stream events: snapshots, resyncs, order checks, health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from btse_tui.protocol.ledger import ReconcileReport
+from btse_tui.protocol.models import Balance, Market, Order, OrderRequest, Ticker
+
+
+@dataclass(frozen=True, slots=True)
+class MarketsLoaded:
+    """Every market and its trading rules (at start, then every ~10 minutes)."""
+
+    markets: tuple[Market, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TickersRefreshed:
+    """24-hour tickers of every market (every ~3 s)."""
+
+    tickers: tuple[Ticker, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BalancesRefreshed:
+    """Every wallet balance (every ~15 s and soon after fills)."""
+
+    balances: tuple[Balance, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeesLoaded:
+    """The account's maker and taker fee rates (fractions, e.g. 0.001 = 0.1 %)."""
+
+    maker: Decimal
+    taker: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersSnapshot:
+    """The open orders the session now believes in, oldest first (after start or a resync)."""
+
+    orders: tuple[Order, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Resynced:
+    """A reconnect was followed by a REST reconcile; `text` is the notifications-pane line."""
+
+    report: ReconcileReport
+
+    @property
+    def text(self) -> str:
+        """`resynced: N orders changed, M fills recovered`."""
+        return self.report.describe()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderUnknown:
+    """An order POST timed out or failed in transit: shown as `unknown — checking`; the
+    session queries the exchange by clOrderID and never resends."""
+
+    cl_order_id: str
+    request: OrderRequest
+
+    @property
+    def text(self) -> str:
+        """`unknown — checking` plus the clOrderID."""
+        return f"{self.request.symbol} {self.cl_order_id}: unknown — checking"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChecked:
+    """The truth about an unknown submission: `order` as the exchange has it, or None when
+    no trace of it was found within the checking time (the order was not placed)."""
+
+    cl_order_id: str
+    order: Order | None
+
+    @property
+    def placed(self) -> bool:
+        """True when the exchange has the order."""
+        return self.order is not None
+
+    @property
+    def text(self) -> str:
+        """Plain words for the notifications pane."""
+        if self.order is None:
+            return f"{self.cl_order_id}: not placed (the exchange has no trace of it)"
+        return f"{self.cl_order_id}: placed — {self.order.status_label}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSkew:
+    """Exchange minus local clock in ms (positive: the exchange is ahead); `warn` above 1 s."""
+
+    ms: float
+    warn: bool
+
+    @property
+    def text(self) -> str:
+        """`clock skew +1.52 s` (with a warning word when above the threshold)."""
+        words = f"clock skew {self.ms / 1000:+.2f} s"
+        return f"{words} — check the system clock (NTP)" if self.warn else words
+
+
+@dataclass(frozen=True, slots=True)
+class DeadMansSwitch:
+    """State of the dead man's switch: armed on the exchange with `timeout_s`, last re-armed
+    at `last_armed_ms` (epoch ms); armed=False with timeout_s 0 means switched off."""
+
+    armed: bool
+    timeout_s: float
+    last_armed_ms: int | None = None
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        """`DMS 60s` / `DMS off` / `DMS failing: …` for the status bar."""
+        if self.armed:
+            return f"DMS {self.timeout_s:g}s"
+        if self.timeout_s > 0:
+            return f"DMS failing: {self.detail}" if self.detail else "DMS arming…"
+        return "DMS off"
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitBlock:
+    """The exchange said 429: nothing is sent for `seconds` (0 = the block is over).
+
+    `until_ms` (epoch ms) lets the UI count down."""
+
+    seconds: float
+    until_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RestHealth:
+    """REST calls started failing (`ok=False`, `detail` says why) or work again (`ok=True`)."""
+
+    ok: bool
+    detail: str = ""
+
+
+SessionEvent = (
+    MarketsLoaded
+    | TickersRefreshed
+    | BalancesRefreshed
+    | FeesLoaded
+    | OrdersSnapshot
+    | Resynced
+    | OrderUnknown
+    | OrderChecked
+    | ClockSkew
+    | DeadMansSwitch
+    | RateLimitBlock
+    | RestHealth
+)

@@ -1,0 +1,170 @@
+"""A deterministic stand-in for TradingSession: fixed markets, prices, orders and clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from decimal import Decimal
+
+from btse_tui.protocol import session_events as se
+from btse_tui.protocol.events import (
+    BookUpdated,
+    FillsReceived,
+    OrderUpdated,
+    Pong,
+    StreamState,
+    StreamStateChanged,
+)
+from btse_tui.protocol.ledger import OrderLedger
+from btse_tui.protocol.models import Balance, BookLevel, Fill, Market, Order, Side, Ticker
+from btse_tui.sim.catalog import default_markets
+
+D = Decimal
+NOW_MS = 1_764_072_000_000  # a fixed instant: every timestamp on screen derives from it
+
+
+def _markets() -> tuple[Market, ...]:
+    return tuple(
+        Market(
+            spec.symbol,
+            spec.base,
+            spec.quote,
+            spec.active,
+            spec.min_price,
+            spec.tick,
+            spec.min_size,
+            spec.max_size,
+            spec.lot,
+            spec.price_precision,
+            spec.size_precision,
+            spec.display_name,
+        )
+        for spec in default_markets()
+    )
+
+
+def _ticker(market: Market, index: int) -> Ticker:
+    start = next(s.start_price for s in default_markets() if s.symbol == market.symbol)
+    move = D(index % 7 - 3) / 100
+    last = (start * (1 + move / 10)).quantize(market.tick)
+    return Ticker(
+        market.symbol,
+        last,
+        open=start,
+        high=(last * D("1.03")).quantize(market.tick),
+        low=(last * D("0.97")).quantize(market.tick),
+        change_pct=(move * 10).quantize(D("0.01")),
+        bid=last - market.tick,
+        bid_size=D(1),
+        ask=last + market.tick,
+        ask_size=D(2),
+        volume_base=D(1000 + index),
+        volume_quote=D(4_000_000 + 250_000 * index),
+        time_ms=NOW_MS,
+    )
+
+
+class StaticSession:
+    """Emits one fixed picture of an account and then stays quiet."""
+
+    def __init__(self) -> None:
+        self.markets = {m.symbol: m for m in _markets()}
+        self.tickers = {m.symbol: _ticker(m, i) for i, m in enumerate(self.markets.values())}
+        self.balances = {
+            "USDT": Balance("USDT", D("25000.00"), D("24000.00")),
+            "BTC": Balance("BTC", D("0.52000000"), D("0.51000000")),
+            "ETH": Balance("ETH", D("4.00000000"), D("4.00000000")),
+        }
+        self.ledger = OrderLedger()
+        self.selected: str | None = None
+        self.resting = Order(
+            "BTC-USDT",
+            "ord-1",
+            Side.BUY,
+            2,
+            cl_order_id="tui-demo-1",
+            price=self.tickers["BTC-USDT"].last - 1000,
+            original_size=D("0.01000"),
+            current_size=D("0.01000"),
+            remaining_size=D("0.01000"),
+            timestamp_ms=NOW_MS - 60_000,
+        )
+        self._quiet = asyncio.Event()
+
+    async def start(self, emit: Callable[[object], None]) -> None:
+        emit(se.MarketsLoaded(tuple(self.markets.values())))
+        emit(se.TickersRefreshed(tuple(self.tickers.values())))
+        emit(se.BalancesRefreshed(tuple(self.balances.values())))
+        emit(se.FeesLoaded(D("0.001"), D("0.002")))
+        self.ledger.apply_order(self.resting)
+        emit(se.OrdersSnapshot((self.resting,)))
+        emit(se.ClockSkew(12.0, False))
+        emit(se.RestHealth(True))
+
+    async def run_spot(self, emit: Callable[[object], None]) -> None:
+        emit(StreamStateChanged("spot", StreamState.LIVE, "logged in, 3 topics"))
+        emit(Pong(4.0))
+        filled = Order(
+            "ETH-USDT",
+            "ord-2",
+            Side.SELL,
+            4,
+            price=self.tickers["ETH-USDT"].last,
+            original_size=D("0.5000"),
+            total_filled=D("0.5000"),
+            avg_fill_price=self.tickers["ETH-USDT"].last,
+            timestamp_ms=NOW_MS - 5_000,
+        )
+        emit(OrderUpdated(filled))
+        emit(
+            FillsReceived(
+                (
+                    Fill(
+                        "ETH-USDT",
+                        "ord-2",
+                        "t-1",
+                        Side.SELL,
+                        filled.price,
+                        D("0.5000"),
+                        fee_amount=D("1.70"),
+                        fee_currency="USDT",
+                        maker=False,
+                        timestamp_ms=NOW_MS - 5_000,
+                    ),
+                )
+            )
+        )
+        await self._quiet.wait()
+
+    async def run_book(self, emit: Callable[[object], None]) -> None:
+        emit(StreamStateChanged("oss", StreamState.LIVE, "1 topic"))
+        if self.selected is not None:
+            emit(self.book(self.selected))
+        await self._quiet.wait()
+
+    async def run_refresh(self, emit: Callable[[object], None]) -> None:
+        await self._quiet.wait()
+
+    async def run_dead_mans_switch(self, emit: Callable[[object], None]) -> None:
+        await self._quiet.wait()
+
+    def book(self, symbol: str) -> BookUpdated:
+        market, ticker = self.markets[symbol], self.tickers[symbol]
+        bids = tuple(
+            BookLevel(ticker.bid - i * 5 * market.tick, D(i + 1) * market.min_size * 37)
+            for i in range(20)
+        )
+        asks = tuple(
+            BookLevel(ticker.ask + i * 5 * market.tick, D(20 - i) * market.min_size * 29)
+            for i in range(20)
+        )
+        return BookUpdated(symbol, bids, asks, 1, NOW_MS)
+
+    def select_market(self, symbol: str) -> None:
+        self.selected = symbol
+
+    def set_dead_mans_switch(self, seconds: float | None) -> None:
+        """Nothing to arm on a picture."""
+
+    async def close(self) -> None:
+        self._quiet.set()
