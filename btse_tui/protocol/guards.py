@@ -57,6 +57,9 @@ def order_warnings(
     last_price: Decimal | None,
     max_deviation_pct: Decimal | float | None,
     notional_cap: Decimal | None,
+    *,
+    bid: Decimal | None = None,
+    ask: Decimal | None = None,
 ) -> list[str]:
     """Warnings the confirm screen shows for `request` (they never block the order).
 
@@ -65,6 +68,9 @@ def order_warnings(
       take-profit limits: away from the trigger price). None or 0 switches the check off;
       an unknown last price is said so rather than passed silently.
     * A notional above `notional_cap` (quote currency of the market); None switches it off.
+    * A plain limit that crosses the book (`bid`/`ask` given): it fills at once as a taker,
+      or, post-only, is rejected by the exchange.
+    * A stop or take-profit whose trigger already holds against `last_price`: it fires at once.
     """
     warnings: list[str] = []
     max_pct = None if max_deviation_pct is None else Decimal(str(max_deviation_pct))
@@ -86,6 +92,10 @@ def order_warnings(
             )
         if text:
             warnings.append(text)
+    if not is_market and request.price is not None and request.tx_type is TxType.LIMIT:
+        warnings.extend(_crossing_warning(request, request.price, bid, ask))
+    if request.trigger_price and last_price:
+        warnings.extend(_trigger_warning(request, request.trigger_price, last_price))
     notional = order_notional(request, last_price)
     if notional is not None and notional_cap is not None and notional > notional_cap:
         quote = _quote_of(request.symbol)
@@ -96,6 +106,28 @@ def order_warnings(
             f"{_plain(notional_cap)}{unit}"
         )
     return warnings
+
+
+def _crossing_warning(
+    request: OrderRequest, price: Decimal, bid: Decimal | None, ask: Decimal | None
+) -> list[str]:
+    crosses = (request.side is Side.BUY and ask is not None and price >= ask) or (
+        request.side is Side.SELL and bid is not None and price <= bid
+    )
+    if not crosses:
+        return []
+    if request.post_only:
+        return ["post-only order crosses the book: the exchange will reject it"]
+    return ["crosses the book: fills at once as a taker"]
+
+
+def _trigger_warning(request: OrderRequest, trigger: Decimal, last: Decimal) -> list[str]:
+    """A stop BUY triggers when the price rises to it, a take-profit BUY when it falls to it."""
+    rising = (request.tx_type is TxType.STOP) == (request.side is Side.BUY)
+    if (rising and trigger <= last) or (not rising and trigger >= last):
+        where = "at or below" if rising else "at or above"
+        return [f"trigger {_plain(trigger)} is already {where} last {_plain(last)}: fires at once"]
+    return []
 
 
 def needs_confirmation(

@@ -484,14 +484,15 @@ class Engine(MatchingCore):
         self, api_key: str, symbol: str, order_id: str | None, cl_order_id: str | None
     ) -> OrderRecord:
         now = self._now_ms()
+        known = self.get_order(api_key, order_id=order_id, cl_order_id=cl_order_id)
         return OrderRecord(
             order_id=order_id or "",
             cl_order_id=cl_order_id,
             api_key=api_key,
             symbol=symbol,
-            side="",
-            order_type="",
-            tx_type="",
+            side=known.side if known is not None else "",
+            order_type=known.order_type if known is not None else "",
+            tx_type=known.tx_type if known is not None else "",
             price=None,
             trigger_price=None,
             original_size=None,

@@ -17,7 +17,8 @@ from textual.widgets import Footer, Input, Static
 from btse_tui.protocol import events as ev
 from btse_tui.protocol import session_events as se
 from btse_tui.protocol.errors import BtseError, OrderRejected, RequestTimeout, TransportError
-from btse_tui.protocol.models import Market, Order, OrderRequest, OrderType
+from btse_tui.protocol.guards import needs_confirmation
+from btse_tui.protocol.models import Market, Order, OrderRequest
 from btse_tui.ui import messages as m
 from btse_tui.ui.bridge import Coalescer, describe_fill, describe_order, to_message
 from btse_tui.ui.order_review import order_costs, order_warnings
@@ -37,9 +38,6 @@ from btse_tui.ui.widgets.status_bar import StatusBar
 NARROW_WIDTH = 120
 NARROW_HEIGHT = 32
 TABS = ("markets", "trade", "orders", "log")
-#: Deviation from the last price (percent) and notional (quote) that earn a warning.
-MAX_DEVIATION = Decimal("0.05")
-NOTIONAL_CAP = Decimal(50_000)
 
 
 class BtseApp(App[None]):
@@ -73,6 +71,8 @@ class BtseApp(App[None]):
         confirm_all: bool = False,
         bell: bool = False,
         favourites: tuple[str, ...] = (),
+        max_deviation_pct: Decimal = Decimal(5),
+        notional_cap: Decimal | None = None,
         dead_mans_switch_s: float = 0.0,
         frame_hz: float = 20.0,
         clock: Callable[[], float] = time.time,
@@ -85,6 +85,8 @@ class BtseApp(App[None]):
         self.confirm_all = confirm_all or environment == "production"
         self.bell_on_fill = bell
         self.favourites = favourites
+        self.max_deviation = Decimal(max_deviation_pct) / 100
+        self.notional_cap = notional_cap
         self.dms_seconds = dead_mans_switch_s or 60.0
         self.dms_on = dead_mans_switch_s > 0
         self.frame_period = 1.0 / (5.0 if low_bandwidth else frame_hz)
@@ -352,9 +354,18 @@ class BtseApp(App[None]):
             message.form.submission_done()
             return
         warnings = order_warnings(
-            request, market, ticker, max_deviation=MAX_DEVIATION, notional_cap=NOTIONAL_CAP
+            request,
+            market,
+            ticker,
+            max_deviation=self.max_deviation,
+            notional_cap=self.notional_cap,
         )
-        must_confirm = self.confirm_all or request.type is OrderType.MARKET or bool(warnings)
+        must_confirm = needs_confirmation(
+            request,
+            warnings,
+            production=self.environment == "production",
+            confirm_all=self.confirm_all,
+        )
         if not must_confirm:
             self._place(request)
             return

@@ -89,6 +89,8 @@ def run_dashboard(options: argparse.Namespace) -> int:
         confirm_all=settings.confirm_all,
         bell=settings.bell,
         favourites=settings.favourites,
+        max_deviation_pct=settings.max_price_deviation_pct,
+        notional_cap=settings.notional_cap,
         dead_mans_switch_s=settings.cancel_all_after_s,
     )
     try:

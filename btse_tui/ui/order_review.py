@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from btse_tui.protocol import rules
+from btse_tui.protocol import guards, rules
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import (
     AmendRequest,
@@ -17,9 +17,7 @@ from btse_tui.protocol.models import (
     Order,
     OrderRequest,
     OrderType,
-    Side,
     Ticker,
-    TxType,
 )
 from btse_tui.ui.form_logic import parse_positive, quote_places
 
@@ -114,44 +112,16 @@ def order_warnings(
     max_deviation: Decimal = Decimal("0.05"),
     notional_cap: Decimal | None = None,
 ) -> list[str]:
-    """Judgment calls the confirm screen shows in yellow (they never block the order)."""
-    warnings: list[str] = []
-    last = ticker.last if ticker else None
-    is_market = request.type is OrderType.MARKET
-    if is_market:
-        warnings.append("market order: fills at whatever the book offers")
-    if not is_market and request.price and last:
-        deviation = request.price / last - 1
-        if abs(deviation) > max_deviation:
-            pct = (abs(deviation) * 100).quantize(Decimal(1))
-            where = "above" if deviation > 0 else "below"
-            warnings.append(f"price {pct}% {where} last {_plain(last)}")
-    if not is_market and request.price and ticker is not None and request.tx_type is TxType.LIMIT:
-        crosses = (request.side is Side.BUY and ticker.ask and request.price >= ticker.ask) or (
-            request.side is Side.SELL and ticker.bid and request.price <= ticker.bid
-        )
-        if crosses:
-            if request.post_only:
-                warnings.append("post-only order crosses the book: the exchange will reject it")
-            else:
-                warnings.append("crosses the book: fills at once as a taker")
-    if request.trigger_price and last:
-        warnings.extend(_trigger_warning(request, request.trigger_price, last))
-    notional = rules.notional(request)
-    if notional is not None and notional_cap is not None and notional > notional_cap:
-        warnings.append(
-            f"notional {_plain(notional)} {market.quote} above cap {_plain(notional_cap)}"
-        )
-    return warnings
-
-
-def _trigger_warning(request: OrderRequest, trigger: Decimal, last: Decimal) -> list[str]:
-    """A stop BUY triggers when the price rises to it, a take-profit BUY when it falls to it."""
-    rising = (request.tx_type is TxType.STOP) == (request.side is Side.BUY)
-    if (rising and trigger <= last) or (not rising and trigger >= last):
-        side = "at or below" if rising else "at or above"
-        return [f"trigger {_plain(trigger)} is already {side} last {_plain(last)}: fires at once"]
-    return []
+    """Judgment calls the confirm screen shows in yellow (never blocking): `protocol.guards`
+    fed with the market's ticker; `max_deviation` is a fraction (0.05 = 5 %)."""
+    return guards.order_warnings(
+        request,
+        ticker.last if ticker else None,
+        max_deviation * 100,
+        notional_cap,
+        bid=ticker.bid if ticker else None,
+        ask=ticker.ask if ticker else None,
+    )
 
 
 def _plain(value: Decimal) -> str:

@@ -58,6 +58,13 @@ def test_cancel_by_id_frees_funds_and_book(engine: Engine) -> None:
     assert engine.book_levels(SYM) == ([], [])
     assert available(engine, "alice", "USDT") == D(100_000)
     assert engine.open_orders("alice") == []
+
+
+def test_cancelling_a_closed_order_says_not_found_and_still_names_its_side(engine: Engine) -> None:
+    rec = engine.place_order("alice", limit("SELL", "3000.00", "1"))[0]
+    engine.cancel_orders("alice", SYM, order_id=rec.order_id)
+    [again] = engine.cancel_orders("alice", SYM, order_id=rec.order_id)
+    assert (again.status, again.side, again.message) == (16, "SELL", "Order not found")
     # cancelled orders stay visible to get_order
     assert engine.get_order("alice", rec.order_id).status == 6
 

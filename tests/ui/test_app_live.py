@@ -146,7 +146,7 @@ async def test_a_far_price_asks_for_confirmation_and_escape_sends_nothing(demo) 
         far = (last * Decimal("0.5")).quantize(form.market.tick)
         cl = await place_limit(pilot, app, f"{far:f}", f"{form.market.min_size * 10:f}")
         await until(pilot, lambda: type(app.screen).__name__ == "ConfirmOrderScreen")
-        assert any("below last" in w for w in app.screen.warnings)
+        assert any("below the last price" in w for w in app.screen.warnings)
         await pilot.press("escape")
         await until(pilot, lambda: type(app.screen).__name__ != "ConfirmOrderScreen")
         assert engine_orders(server, cl) == []

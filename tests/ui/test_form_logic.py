@@ -159,9 +159,9 @@ def test_warnings_for_far_price_crossing_cap_and_trigger() -> None:
     far = fl.build_request(fields(price="22400", size="0.01"), BTC)
     assert not isinstance(far, ValidationError)
     warnings = review.order_warnings(far, BTC, BTC_TICKER, notional_cap=D("100"))
-    assert "price 12% above last 20,000" in warnings
+    assert "limit price 22,400 is 12.0% above the last price 20,000 (limit 5%)" in warnings
     assert "crosses the book: fills at once as a taker" in warnings
-    assert any("above cap 100" in w for w in warnings)
+    assert any("above the cap 100" in w for w in warnings)
     stop = fl.build_request(
         fields(kind=fl.OrderKind.STOP_MARKET, side=Side.SELL, size="0.01", trigger_price="21000"),
         BTC,
