@@ -121,6 +121,9 @@ class SessionCore:
         self._block_announced = False
         self._selection_lock = asyncio.Lock()
         self._subscribed_symbol: str | None = None
+        self._quotes_lock = asyncio.Lock()
+        self._quotes_wanted: frozenset[str] = frozenset()
+        self._quotes_subscribed: frozenset[str] = frozenset()
         self._activity: dict[str, int] = {}
         self._last_rx_ms = self.now_ms()
         self._last_report: ReconcileReport | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 
 from btse_tui import journal as jr
@@ -33,6 +34,8 @@ RESYNC_MARGIN_MS = 5_000
 RESYNC_RETRY_S = 3.0
 FILLS_PAGE = 500
 FILLS_MAX_PAGES = 20
+#: Live top-of-book topics at most (the selected book and trades take two more).
+MAX_QUOTE_TOPICS = 60
 
 
 class SyncMixin(SessionCore):
@@ -64,6 +67,33 @@ class SyncMixin(SessionCore):
                 await self.books.add(wanted)
                 await self.spot.subscribe(ep.trades_topic(wanted))
             self._subscribed_symbol = wanted
+
+    def watch_quotes(self, symbols: Iterable[str]) -> None:
+        """Keep live best bid/ask (OSS `snapshotL1`) for these markets — those on screen.
+
+        At most MAX_QUOTE_TOPICS are followed (BTSE allows about 100 topics per socket);
+        the rest keep the ticker refresh.
+        """
+        wanted = frozenset(list(dict.fromkeys(symbols))[:MAX_QUOTE_TOPICS])
+        if wanted == self._quotes_wanted:
+            return
+        self._quotes_wanted = wanted
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._spawn(self._sync_quotes(), "watch-quotes")
+
+    async def _sync_quotes(self) -> None:
+        async with self._quotes_lock:
+            wanted, current = self._quotes_wanted, self._quotes_subscribed
+            gone = sorted(current - wanted)
+            new = sorted(wanted - current)
+            if gone:
+                await self.books.stream.unsubscribe(*(ep.top_topic(s) for s in gone))
+            if new:
+                await self.books.stream.subscribe(*(ep.top_topic(s) for s in new))
+            self._quotes_subscribed = wanted
 
     def _touch(self, symbol: str) -> None:
         """Remember activity in `symbol`: a resync fetches its fills."""

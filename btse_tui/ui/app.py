@@ -96,6 +96,7 @@ class BtseApp(App[None]):
         self.tab = "markets"
         self._tickers: Coalescer[str, Any] = Coalescer()
         self._books: Coalescer[str, Any] = Coalescer()
+        self._quotes: Coalescer[str, Any] = Coalescer()
         self._flush_armed = False
         self._started = False
         self._closing = False
@@ -144,6 +145,7 @@ class BtseApp(App[None]):
         self.markets_table.focus()
         self.log_line(f"{self.environment.upper()}: connecting…", "connection")
         self._start_session()
+        self.set_interval(1.0, self._follow_visible_quotes)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -200,9 +202,22 @@ class BtseApp(App[None]):
             self._books.put(event.symbol, event)
             self._arm_flush()
         elif isinstance(event, ev.BookTop):
-            self.markets_table.apply_quote(event.symbol, event.bid, event.ask)
+            self._quotes.put(event.symbol, event)
+            self._arm_flush()
         else:
             self._handle_event(event)
+
+    def _follow_visible_quotes(self) -> None:
+        """Live top of book for the rows on screen, the favourites and the selected market."""
+        if not self._started:
+            return
+        table = self.markets_table
+        first = int(table.scroll_offset.y)
+        shown = table.displayed_keys[first : first + max(1, table.size.height)]
+        wanted = [str(k) for k in (*table.favourites, *shown)]
+        if self.selected:
+            wanted.insert(0, self.selected)
+        self.session.watch_quotes(wanted)
 
     def _arm_flush(self) -> None:
         if not self._flush_armed:
@@ -217,6 +232,11 @@ class BtseApp(App[None]):
             self.markets_table.apply_tickers(tickers.values())
             if self.selected in tickers:
                 self.form.update_ticker(tickers[self.selected])
+        quotes = self._quotes.drain()
+        for quote in quotes.values():
+            self.markets_table.apply_quote(quote.symbol, quote.bid, quote.ask)
+        if quotes:
+            self.status.touch("oss")
         books = self._books.drain()
         book = books.get(self.selected) if self.selected else None
         if book is not None:

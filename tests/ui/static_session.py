@@ -163,6 +163,9 @@ class StaticSession:
     def select_market(self, symbol: str) -> None:
         self.selected = symbol
 
+    def watch_quotes(self, symbols: object) -> None:
+        """A picture has no live quotes."""
+
     def set_dead_mans_switch(self, seconds: float | None) -> None:
         """Nothing to arm on a picture."""
 
