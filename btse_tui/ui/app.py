@@ -56,10 +56,10 @@ class BtseApp(App[None]):
         Binding("a", "amend_order", "Amend", id="app.amend"),
         Binding("X", "cancel_all", "Cancel all", id="app.cancel_all"),
         Binding("d", "toggle_dms", "DMS", id="app.dead_mans_switch"),
-        Binding("1", "tab('markets')", "Markets", show=False, id="app.tab_markets"),
-        Binding("2", "tab('trade')", "Trade", show=False, id="app.tab_trade"),
-        Binding("3", "tab('orders')", "Orders", show=False, id="app.tab_orders"),
-        Binding("4", "tab('log')", "Log", show=False, id="app.tab_log"),
+        Binding("1,f1", "tab('markets')", "Markets", show=False, id="app.tab_markets"),
+        Binding("2,f2", "tab('trade')", "Trade", show=False, id="app.tab_trade"),
+        Binding("3,f3", "tab('orders')", "Orders", show=False, id="app.tab_orders"),
+        Binding("4,f4", "tab('log')", "Log", show=False, id="app.tab_log"),
     ]
 
     def __init__(
@@ -158,7 +158,7 @@ class BtseApp(App[None]):
 
     def _tabs_text(self) -> str:
         return "  ".join(
-            f"[reverse] {i} {name.title()} [/]" if name == self.tab else f" {i} {name.title()} "
+            f"[reverse] F{i} {name.title()} [/]" if name == self.tab else f" F{i} {name.title()} "
             for i, name in enumerate(TABS, 1)
         )
 
@@ -169,7 +169,7 @@ class BtseApp(App[None]):
         self._apply_size(self.size.width, self.size.height)
         target = {
             "markets": self.markets_table,
-            "trade": self.form,
+            "trade": self.form.query_one("#side-switch"),
             "orders": self.orders_table,
             "log": self.log_view,
         }[name]
@@ -354,8 +354,7 @@ class BtseApp(App[None]):
         self.select_market(message.symbol)
         if self.screen.has_class("-narrow"):
             self.action_tab("trade")
-        else:
-            self.form.focus()
+        self.form.focus_first_field()
 
     @on(MarketsTable.FavouritesChanged)
     def _favourites_changed(self, message: MarketsTable.FavouritesChanged) -> None:
@@ -459,6 +458,8 @@ class BtseApp(App[None]):
             box.value = ""
             box.remove_class("-shown")
             self.markets_table.focus()
+        elif isinstance(self.focused, Input) and self.focused in self.form.query(Input):
+            self.form.query_one("#side-switch").focus()  # leave typing: keys act again
 
     def action_buy(self) -> None:
         """Buy the selected market."""
@@ -476,7 +477,7 @@ class BtseApp(App[None]):
         form.set_side(side)
         if self.screen.has_class("-narrow"):
             self.action_tab("trade")
-        form.focus()
+        form.focus_first_field()
 
     def action_cancel_order(self) -> None:
         """Cancel the order under the cursor in the open-orders table."""

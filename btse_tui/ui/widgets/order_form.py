@@ -366,6 +366,18 @@ class OrderForm(Vertical):
         fields = self.fields()
         return fl.layout_for(fields.kind, fields.side, self.market)
 
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field to type (trigger, price or size, as the kind needs)."""
+        layout = self._layout()
+        for name, shown in (
+            ("trigger", layout.trigger),
+            ("price", layout.price),
+            ("size", layout.size),
+        ):
+            if shown:
+                self.query_one(f"#{name}", Input).focus()
+                return
+
     def _apply_layout(self) -> None:
         """Show the inputs the kind/side needs and label them with the market's currencies."""
         if not self.is_mounted:
