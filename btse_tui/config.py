@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -285,9 +286,12 @@ def env_file_warning(path: str | Path) -> str | None:
     if os.name != "posix":
         return None
     try:
-        mode = Path(path).stat().st_mode
+        info = Path(path).stat()
     except OSError:
         return None
+    if not stat.S_ISREG(info.st_mode):
+        return None  # a device or pipe (e.g. /dev/null) holds no secret
+    mode = info.st_mode
     readers = [who for who, bit in (("group", 0o040), ("others", 0o004)) if mode & bit]
     if not readers:
         return None

@@ -71,10 +71,11 @@ class BtseApp(App[None]):
         confirm_all: bool = False,
         bell: bool = False,
         favourites: tuple[str, ...] = (),
+        save_favourites: Callable[[tuple[str, ...]], None] | None = None,
         max_deviation_pct: Decimal = Decimal(5),
         notional_cap: Decimal | None = None,
         dead_mans_switch_s: float = 0.0,
-        frame_hz: float = 20.0,
+        frame_hz: float = 15.0,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -85,6 +86,7 @@ class BtseApp(App[None]):
         self.confirm_all = confirm_all or environment == "production"
         self.bell_on_fill = bell
         self.favourites = favourites
+        self.save_favourites = save_favourites
         self.max_deviation = Decimal(max_deviation_pct) / 100
         self.notional_cap = notional_cap
         self.dms_seconds = dead_mans_switch_s or 60.0
@@ -359,6 +361,8 @@ class BtseApp(App[None]):
     @on(MarketsTable.FavouritesChanged)
     def _favourites_changed(self, message: MarketsTable.FavouritesChanged) -> None:
         self.favourites = tuple(sorted(message.favourites))
+        if self.save_favourites is not None:
+            self.save_favourites(self.favourites)
 
     @on(OrderBookView.PricePicked)
     def _price_picked(self, message: OrderBookView.PricePicked) -> None:

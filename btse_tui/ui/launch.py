@@ -78,9 +78,16 @@ def run_dashboard(options: argparse.Namespace) -> int:
 
     from btse_tui.client.session import TradingSession
     from btse_tui.journal import Journal, default_path
+    from btse_tui.ui import partial_update
     from btse_tui.ui.app import BtseApp
 
-    journal = Journal(default_path(settings.resolved_state_dir()), env=settings.environment.value)
+    partial_update.install()
+
+    from btse_tui.prefs import load_favourites, save_favourites
+
+    state_dir = settings.resolved_state_dir()
+    journal = Journal(default_path(state_dir), env=settings.environment.value)
+    favourites = tuple(dict.fromkeys((*settings.favourites, *load_favourites(state_dir))))
     session = TradingSession(settings, urls, journal=journal)
     app = BtseApp(
         session,
@@ -88,7 +95,8 @@ def run_dashboard(options: argparse.Namespace) -> int:
         low_bandwidth=settings.low_bandwidth,
         confirm_all=settings.confirm_all,
         bell=settings.bell,
-        favourites=settings.favourites,
+        favourites=favourites,
+        save_favourites=lambda symbols: save_favourites(state_dir, symbols),
         max_deviation_pct=settings.max_price_deviation_pct,
         notional_cap=settings.notional_cap,
         dead_mans_switch_s=settings.cancel_all_after_s,

@@ -1,0 +1,34 @@
+"""Dashboard behaviour that needs no exchange: favourites saved, tabs on a small terminal."""
+
+from __future__ import annotations
+
+from btse_tui.ui.app import BtseApp
+from tests.ui.static_session import StaticSession
+
+
+async def test_starring_a_market_pins_it_and_saves_it() -> None:
+    saved: list[tuple[str, ...]] = []
+    app = BtseApp(StaticSession(), save_favourites=saved.append)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause(0.3)
+        table = app.markets_table
+        table.focus()
+        table.move_cursor("SOL-USDT")
+        await pilot.press("f")
+        await pilot.pause(0.1)
+        assert saved[-1] == ("SOL-USDT",)
+        assert table.displayed_keys[0] == "SOL-USDT"
+
+
+async def test_a_small_terminal_shows_one_pane_group_per_function_key() -> None:
+    app = BtseApp(StaticSession())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert app.markets_table.display and app.markets_table.size.width > 0
+        assert app.form.size.width == 0
+        await pilot.press("f2")
+        await pilot.pause(0.1)
+        assert app.form.size.width > 0 and app.markets_table.size.width == 0
+        await pilot.press("f4")
+        await pilot.pause(0.1)
+        assert app.log_view.size.width > 0 and app.form.size.width == 0
