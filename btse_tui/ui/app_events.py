@@ -1,0 +1,174 @@
+"""How BtseApp turns session events into widget updates: coalesced at frame rate or applied."""
+
+from __future__ import annotations
+
+from textual import work
+
+from btse_tui.protocol import events as ev
+from btse_tui.protocol import session_events as se
+from btse_tui.protocol.errors import BtseError
+from btse_tui.protocol.models import Market, Order
+from btse_tui.ui import messages as m
+from btse_tui.ui.bridge import describe_fill, describe_order, to_message
+
+
+class SessionEventsMixin:
+    """Session workers and event handling of BtseApp (all on the app's event loop).
+
+    Tickers, quotes and books coalesce (last value per symbol wins) and are painted at most
+    once a frame; everything else is applied as it comes.
+    """
+
+    @work(group="session", exclusive=False)
+    async def _start_session(self) -> None:
+        try:
+            await self.session.start(self.on_session_event)
+        except BtseError as error:
+            self.log_line(f"Start-up failed: {error}", "error", sticky=True)
+            self.status.set_rest(False, str(error)[:40])
+        self._started = True
+        for runner in ("run_spot", "run_book", "run_refresh", "run_dead_mans_switch"):
+            self.run_worker(getattr(self.session, runner)(self.on_session_event), group=runner)
+        if self.dms_on:
+            self.session.set_dead_mans_switch(self.dms_seconds)
+
+    def on_session_event(self, event: object) -> None:
+        """Called by the session for every event (on the app's loop)."""
+        if self._closing or not self.is_running:
+            return
+        if isinstance(event, se.TickersRefreshed):
+            for ticker in event.tickers:
+                self._tickers.put(ticker.symbol, ticker)
+            self._arm_flush()
+        elif isinstance(event, ev.BookUpdated):
+            self._books.put(event.symbol, event)
+            self._arm_flush()
+        elif isinstance(event, ev.BookTop):
+            self._quotes.put(event.symbol, event)
+            self._arm_flush()
+        else:
+            self._handle_event(event)
+
+    def _follow_visible_quotes(self) -> None:
+        """Live top of book for the rows on screen, the favourites and the selected market."""
+        if not self._started:
+            return
+        table = self.markets_table
+        first = int(table.scroll_offset.y)
+        shown = table.displayed_keys[first : first + max(1, table.size.height)]
+        wanted = [str(k) for k in (*table.favourites, *shown)]
+        if self.selected:
+            wanted.insert(0, self.selected)
+        self.session.watch_quotes(wanted)
+
+    def _arm_flush(self) -> None:
+        if not self._flush_armed:
+            self._flush_armed = True
+            self.set_timer(self.frame_period, self._flush)
+
+    def _flush(self) -> None:
+        """Apply coalesced high-rate updates: last value per key wins, one paint per frame."""
+        self._flush_armed = False
+        tickers = self._tickers.drain()
+        if tickers:
+            self.markets_table.apply_tickers(tickers.values())
+            if self.selected in tickers:
+                self.form.update_ticker(tickers[self.selected])
+        quotes = self._quotes.drain()
+        for quote in quotes.values():
+            self.markets_table.apply_quote(quote.symbol, quote.bid, quote.ask)
+        if quotes:
+            self.status.touch("oss")
+        books = self._books.drain()
+        book = books.get(self.selected) if self.selected else None
+        if book is not None:
+            own = {o.price for o in self.session.ledger.open_orders(book.symbol) if o.price}
+            self.book_view.update(book.bids, book.asks, own)
+            self.status.touch("oss")
+
+    def _handle_event(self, event: object) -> None:
+        status = self.status
+        match event:
+            case se.MarketsLoaded(markets=markets):
+                self._markets_loaded(markets)
+            case se.BalancesRefreshed(balances=balances):
+                self.balances_table.set_balances(balances)
+                self.form.update_balances(self.session.balances)
+            case se.OrdersSnapshot(orders=orders):
+                self.orders_table.set_orders(orders)
+            case se.FeesLoaded(taker=taker):
+                self.form.set_fee_rate(taker)
+            case se.Resynced():
+                self.log_line(event.text, "connection")
+            case se.OrderUnknown():
+                self.log_line(event.text, "warning", sticky=True)
+            case se.OrderChecked(order=order):
+                self.log_line(event.text, "warning" if order is None else "info")
+                if order is not None:
+                    self._order_changed(order)
+            case se.ClockSkew(ms=ms, warn=warn):
+                status.set_skew(ms)
+                if warn:
+                    self.log_line(event.text, "warning")
+            case se.DeadMansSwitch(armed=armed, timeout_s=timeout):
+                status.set_dms(timeout if armed else None)
+                if event.detail:
+                    self.log_line(event.text, "warning")
+            case se.RateLimitBlock(seconds=seconds):
+                if seconds > 0:
+                    status.set_rate_limited(self.monotonic() + seconds)
+                    self.log_line(f"rate limited: nothing sent for {seconds:.0f} s", "warning")
+                else:
+                    status.set_rate_limited(None)
+            case se.RestHealth(ok=ok, detail=detail):
+                status.set_rest(ok, detail)
+            case ev.OrderUpdated(order=order):
+                self._order_changed(order)
+                status.touch("spot")
+            case ev.FillsReceived(fills=fills):
+                for fill in fills:
+                    at = fill.timestamp_ms / 1000 if fill.timestamp_ms else None
+                    text = describe_fill(fill, self._market(fill.symbol))
+                    self.log_view.add(text, "filled", at=at)
+                    self.last_line.update(text)
+                if self.bell_on_fill:
+                    self.bell()
+                status.touch("spot")
+            case ev.StreamStateChanged(stream=name, state=state, reason=reason):
+                status.set_stream(name, state, reason, event.reconnects)
+                if name == "oss":
+                    self.book_view.set_stale(state != ev.StreamState.LIVE, reason)
+                if state is not ev.StreamState.CONNECTING:
+                    self.log_line(
+                        f"{name} socket {state.value}: {reason}".rstrip(": "), "connection"
+                    )
+            case ev.Pong(rtt_ms=rtt):
+                status.set_rtt("spot", rtt)
+            case ev.BookResync(symbol=symbol, reason=reason):
+                self.log_line(f"{symbol} book {reason}: resubscribed", "connection")
+            case _:
+                message = to_message(event)  # type: ignore[arg-type]
+                if isinstance(message, m.ConnectionNotice):
+                    self.log_line(message.text, message.severity)
+
+    # ------------------------------------------------------------------ state helpers
+
+    def _market(self, symbol: str) -> Market | None:
+        return self.session.markets.get(symbol)
+
+    def _markets_loaded(self, markets: list[Market] | tuple[Market, ...]) -> None:
+        spot = [mk for mk in markets if mk.type == "Spot"]
+        self.markets_table.set_markets(spot)
+        self.orders_table.set_markets(spot)
+        if self.selected is None and spot:
+            first = next((mk for mk in spot if mk.symbol in self.favourites), spot[0])
+            self.select_market(first.symbol)
+
+    def _order_changed(self, order: Order) -> None:
+        table = self.orders_table
+        if order.is_open:
+            table.upsert(order)
+        else:
+            table.remove_order(order.order_id)
+        self.log_view.add_order(order, self._market(order.symbol))
+        self.last_line.update(describe_order(order, self._market(order.symbol)))

@@ -1,0 +1,171 @@
+"""The dashboard's order actions: place (with confirm), cancel, amend, cancel all, the DMS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+
+from btse_tui.protocol.errors import BtseError, OrderRejected, RequestTimeout, TransportError
+from btse_tui.protocol.guards import needs_confirmation
+from btse_tui.protocol.models import Order, OrderRequest
+from btse_tui.ui.bridge import describe_order
+from btse_tui.ui.order_review import order_costs, order_warnings
+from btse_tui.ui.screens.amend import AmendScreen
+from btse_tui.ui.screens.cancel_all import CancelAllScreen
+from btse_tui.ui.screens.confirm import ConfirmOrderScreen
+
+
+class TradingMixin:
+    """Order actions of BtseApp; every network call runs in an `orders` worker."""
+
+    def submit_order(self, request: OrderRequest) -> None:
+        """Send a checked order: straight away, or after the confirm screen when it must be."""
+        ticker = self.session.tickers.get(request.symbol)
+        market = self._market(request.symbol)
+        if market is None:
+            self.form.submission_done()
+            return
+        warnings = order_warnings(
+            request,
+            market,
+            ticker,
+            max_deviation=self.max_deviation,
+            notional_cap=self.notional_cap,
+        )
+        must_confirm = needs_confirmation(
+            request,
+            warnings,
+            production=self.environment == "production",
+            confirm_all=self.confirm_all,
+        )
+        if not must_confirm:
+            self._place(request)
+            return
+
+        def decided(confirmed: bool | None) -> None:
+            if confirmed:
+                self._place(request)
+            else:
+                self.form.submission_done()
+                self.form.show_result("not sent", ok=False)
+
+        self.push_screen(
+            ConfirmOrderScreen(
+                request,
+                market,
+                environment=self.environment,
+                warnings=warnings,
+                costs=order_costs(request, market, fee_rate=self.form.fee_rate),
+            ),
+            decided,
+        )
+
+    @work(group="orders")
+    async def _place(self, request: OrderRequest) -> None:
+        form = self.form
+        try:
+            orders = await self.session.place(request)
+        except OrderRejected as error:
+            form.show_result(f"Rejected: {error.message} ({_code(error)})", ok=False)
+            self.log_line(f"Rejected {request.symbol}: {error.describe()}", "error", sticky=True)
+        except RequestTimeout:
+            form.show_result("no answer — checking whether it was placed", ok=False)
+        except (TransportError, BtseError) as error:
+            form.show_result(f"Failed: {error}", ok=False)
+            self.log_line(f"Order failed: {error}", "error", sticky=True)
+        else:
+            first = orders[0] if orders else None
+            if first is not None:
+                form.show_result(f"{first.status_label} (status {first.status})", ok=True)
+                for order in orders:
+                    self.session.ledger.apply_order(order)
+                    self._order_changed(order)
+        finally:
+            form.submission_done()
+
+    def action_cancel_order(self) -> None:
+        """Cancel the order under the cursor in the open-orders table."""
+        order = self.orders_table.selected_order()
+        if order is None:
+            self.notify("Select an order in the open-orders table first", severity="warning")
+            return
+        self._cancel(order)
+
+    @work(group="orders")
+    async def _cancel(self, order: Order) -> None:
+        try:
+            results = await self.session.cancel(order)
+        except BtseError as error:
+            self.log_line(f"Cancel failed: {error}", "error", sticky=True)
+            return
+        self._show_results(results)
+
+    def action_amend_order(self) -> None:
+        """Change the price or size of the selected order."""
+        order = self.orders_table.selected_order()
+        market = self._market(order.symbol) if order else None
+        if order is None or market is None:
+            self.notify("Select an order in the open-orders table first", severity="warning")
+            return
+
+        def amended(request: Any) -> None:
+            if request is not None:
+                self._amend(request)
+
+        self.push_screen(AmendScreen(order, market), amended)
+
+    @work(group="orders")
+    async def _amend(self, request: Any) -> None:
+        try:
+            results = await self.session.amend(request)
+        except BtseError as error:
+            self.log_line(f"Amend failed: {error}", "error", sticky=True)
+            return
+        self._show_results(results)
+
+    def action_cancel_all(self) -> None:
+        """Cancel every open order of the selected market, after a count preview."""
+        symbol = self.selected
+        if symbol is None:
+            return
+        orders = self.session.ledger.open_orders(symbol)
+        preview = [describe_order(o, self._market(symbol)) for o in orders[:8]]
+
+        def decided(confirmed: bool | None) -> None:
+            if confirmed:
+                self._cancel_all(symbol)
+
+        self.push_screen(
+            CancelAllScreen(symbol, len(orders), preview=preview, environment=self.environment),
+            decided,
+        )
+
+    @work(group="orders")
+    async def _cancel_all(self, symbol: str) -> None:
+        try:
+            results = await self.session.cancel_all(symbol)
+        except BtseError as error:
+            self.log_line(f"Cancel all failed: {error}", "error", sticky=True)
+            return
+        self._show_results(results)
+        self.log_line(f"cancelled {len(results)} orders on {symbol}", "cancelled")
+
+    def _show_results(self, results: list[Order]) -> None:
+        """Fold the exchange's answer to an order action into the ledger and the screen."""
+        for result in results:
+            self.session.ledger.apply_order(result)
+            self._order_changed(result)
+
+    def action_toggle_dms(self) -> None:
+        """Arm or disarm the dead man's switch (cancelAllAfter heartbeat)."""
+        self.dms_on = not self.dms_on
+        self.session.set_dead_mans_switch(self.dms_seconds if self.dms_on else None)
+        self.status.set_dms(self.dms_seconds if self.dms_on else None)
+        state = f"armed ({self.dms_seconds:.0f} s)" if self.dms_on else "off"
+        self.log_line(f"dead man's switch {state}", "connection")
+
+
+def _code(error: OrderRejected) -> str:
+    meaning = error.meaning
+    return f"code {error.code}" + (f": {meaning}" if meaning else "")
