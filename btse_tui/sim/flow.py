@@ -67,6 +67,10 @@ class MarketFlow:
     around a random-walking mid in each market; a taker account sends IOC orders at the
     best prices, so prices walk, books change and trades print. Deterministic for a given
     seed and clock.
+
+    `prime_levels` (e.g. 3 for a catalogue of 1,300 markets) places only that many ladder
+    levels per side at start in markets other than the majors, which makes start-up cheap; the
+    rest of each ladder is placed by `top_up` (or the first time the flow touches the market).
     """
 
     def __init__(
@@ -77,6 +81,7 @@ class MarketFlow:
         *,
         levels: int = 20,
         history_minutes: int = 0,
+        prime_levels: int | None = None,
     ) -> None:
         self.engine = engine
         self.rng = random.Random(seed)
@@ -115,8 +120,15 @@ class MarketFlow:
         if history_minutes > 0:
             for q in self.quoters:
                 self._backfill(q, history_minutes)
+        self._thin: list[_Quoter] = []
         for q in self.quoters:
-            self._reconcile(q)
+            if prime_levels is not None and q.symbol not in _MAJORS and prime_levels < levels:
+                q.levels = prime_levels
+                self._reconcile(q)
+                q.levels = levels
+                self._thin.append(q)
+            else:
+                self._reconcile(q)
 
     # ------------------------------------------------------------------ public
 
@@ -135,6 +147,14 @@ class MarketFlow:
             self._take(q)
         else:
             self._refresh(q)
+
+    def top_up(self, markets: int) -> int:
+        """Complete the ladders of up to `markets` thinly primed markets; returns how many
+        are still thin."""
+        thin = self._thin
+        for _ in range(min(markets, len(thin))):
+            self._reconcile(thin.pop())
+        return len(thin)
 
     def run(self, steps: int) -> None:
         """Convenience: `steps` calls of step()."""
@@ -270,15 +290,18 @@ class MarketFlow:
         rng = self.rng
         now_minute = self.engine.now_ms() // 60_000
         tick = q.tick
+        lot_tick = q.lot * tick  # exact, so the products below are the same as lot * tick * …
+        gauss, uniform = rng.gauss, rng.uniform
         close = q.start
         bars = []
         sigma = max(1.0, q.start * 0.0012)
+        half = sigma / 2
         for k in range(1, minutes + 1):
-            opening = max(1, close + int(rng.gauss(0.0, sigma)))
-            high = max(opening, close) + int(abs(rng.gauss(0.0, sigma / 2)))
-            low = max(1, min(opening, close) - int(abs(rng.gauss(0.0, sigma / 2))))
+            opening = max(1, close + int(gauss(0.0, sigma)))
+            high = max(opening, close) + int(abs(gauss(0.0, half)))
+            low = max(1, min(opening, close) - int(abs(gauss(0.0, half))))
             mid = (opening + close) / 2
-            quote_vol = Decimal(int(q.unit_lots * rng.uniform(2, 40))) * q.lot * tick * int(mid)
+            quote_vol = Decimal(int(q.unit_lots * uniform(2, 40)) * int(mid)) * lot_tick
             bars.append(
                 (
                     (now_minute - k) * 60,

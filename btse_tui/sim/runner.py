@@ -38,6 +38,18 @@ class Credentials(NamedTuple):
     secret: str
 
 
+def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A bound, listening TCP socket for the simulator (port 0 = any free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # accepted sockets inherit it: without it, replies written in two parts wait ~40 ms
+    # for a delayed ACK (Nagle)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(512)
+    return sock
+
+
 class SimServer:
     """The embedded exchange on its own thread and event loop.
 
@@ -117,17 +129,15 @@ class SimServer:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self, timeout: float = 15.0) -> SimUrls:
-        """Bind 127.0.0.1:port (0 = any free port), serve in a thread, return the URLs."""
+    def start(self, timeout: float = 15.0, sock: socket.socket | None = None) -> SimUrls:
+        """Bind 127.0.0.1:port (0 = any free port), serve in a thread, return the URLs.
+
+        `sock`: serve on this already bound, listening socket instead (see `listening_socket`).
+        """
         if self.urls is not None:
             return self.urls
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        # accepted sockets inherit it: without it, replies written in two parts wait ~40 ms
-        # for a delayed ACK (Nagle)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((self.config.host, self.config.port))
-        sock.listen(512)
+        if sock is None:
+            sock = listening_socket(self.config.host, self.config.port)
         sock.setblocking(False)
         host, port = sock.getsockname()[:2]
         uv_config = uvicorn.Config(

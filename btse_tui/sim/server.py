@@ -44,6 +44,12 @@ QUOTE_FUNDS = Decimal(1_000_000)
 BASE_FUNDS_USD = Decimal(250_000)
 #: minutes of candle history generated at start (capped for large catalogues).
 HISTORY_MINUTES = 1440
+#: for catalogues of more than 100 markets: minutes of history, and ladder levels per side placed
+#: at start outside the majors (the flow loop completes the ladders in the background).
+BIG_HISTORY_MINUTES = 30
+BIG_PRIME_LEVELS = 3
+#: thin ladders completed per tick of the flow loop
+TOP_UP_PER_TICK = 10
 #: most flow steps run in one tick of the flow loop (protects a slow machine).
 MAX_STEPS_PER_TICK = 2_000
 FLOW_TICK_S = 0.01
@@ -122,9 +128,13 @@ class SimState:
             self.engine.add_account(
                 acct.key, acct.secret, dict(funds), permissions=acct.permissions, name=acct.name
             )
-        history = HISTORY_MINUTES if len(markets) <= 100 else 60
+        big = len(markets) > 100
         self.flow = MarketFlow(
-            self.engine, seed=config.seed, symbols=config.flow_symbols, history_minutes=history
+            self.engine,
+            seed=config.seed,
+            symbols=config.flow_symbols,
+            history_minutes=HISTORY_MINUTES if not big else BIG_HISTORY_MINUTES,
+            prime_levels=BIG_PRIME_LEVELS if big else None,
         )
         self.flow_rate = float(config.flow_rate)
         self.hub = Hub(self.engine, self.faults, notification_style=config.notification_style)
@@ -209,8 +219,16 @@ class SimState:
         last = loop.time()
         carry = 0.0
         flow, hub = self.flow, self.hub
+        thin = True
         while True:
             await asyncio.sleep(FLOW_TICK_S)
+            if thin:
+                try:
+                    thin = flow.top_up(TOP_UP_PER_TICK) > 0
+                    hub.flush()
+                except Exception:
+                    log.exception("market flow top-up failed")
+                    thin = False
             now = loop.time()
             rate = self.flow_rate
             if rate <= 0:

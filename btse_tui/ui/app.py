@@ -20,7 +20,7 @@ from btse_tui.ui.bridge import Coalescer
 from btse_tui.ui.screens.help import HelpScreen
 from btse_tui.ui.widgets.balances import BalancesTable
 from btse_tui.ui.widgets.markets import MarketsTable
-from btse_tui.ui.widgets.notifications import NotificationLog
+from btse_tui.ui.widgets.notifications import LastLine, NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
 from btse_tui.ui.widgets.order_book import OrderBookView
 from btse_tui.ui.widgets.order_form import OrderForm
@@ -116,7 +116,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
             with Vertical(id="balances-pane"):
                 yield Static("Balances", classes="pane-title")
                 yield BalancesTable(id="balances")
-        yield Static("", id="last-line")
+        yield LastLine(id="last-line")
         yield Footer()
 
     def on_mount(self) -> None:

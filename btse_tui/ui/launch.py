@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import random
+import secrets
+import signal
+import socket
 import sys
+import time
+from typing import NoReturn
 
 from btse_tui.config import Secret, Settings, load_settings
 from btse_tui.protocol.endpoints import BaseUrls, Environment
@@ -52,6 +58,81 @@ def start_demo_exchange(settings: Settings) -> tuple[object, BaseUrls, Settings]
     return server, settings.base_urls(BaseUrls(urls.rest, urls.ws_spot, urls.ws_oss)), demo
 
 
+class ForkedExchange:
+    """The embedded exchange in a forked child process: it builds its markets on the second
+    core while this process imports Textual and paints, and its flow never takes our GIL."""
+
+    def __init__(self, pid: int, lifeline: int) -> None:
+        self.pid = pid
+        self._lifeline = lifeline  # the child exits when this pipe closes (even if we crash)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the child to stop (close the lifeline) and reap it; kill it if it hangs."""
+        if self._lifeline < 0:
+            return
+        os.close(self._lifeline)
+        self._lifeline = -1
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                return
+            time.sleep(0.02)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+def _serve_forked(config: object, sock: socket.socket, lifeline: int) -> NoReturn:
+    """In the child: serve the exchange on `sock` until `lifeline` closes, then exit."""
+    try:
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(quiet, fd)  # never write to the trader's terminal
+        from btse_tui.sim.runner import SimServer
+
+        server = SimServer(config)  # type: ignore[arg-type]
+        server.start(sock=sock)
+        with contextlib.suppress(OSError, KeyboardInterrupt):
+            os.read(lifeline, 1)  # EOF: the app quit or died
+        server.stop()
+    finally:
+        os._exit(0)
+
+
+def start_demo_exchange_process(settings: Settings) -> tuple[ForkedExchange, BaseUrls, Settings]:
+    """Like `start_demo_exchange`, but the exchange runs in a forked child process.
+
+    The listening socket is bound here before the fork, so the URLs are known at once and the
+    app's first requests simply wait in the socket's backlog until the child serves them.
+    """
+    from btse_tui.sim.context import SimConfig
+    from btse_tui.sim.runner import listening_socket
+
+    seed = settings.demo_seed if settings.demo_seed is not None else random.randrange(1 << 30)
+    key, secret = secrets.token_hex(32), secrets.token_hex(32)
+    config = SimConfig(
+        markets=settings.demo_markets,
+        seed=seed,
+        flow_rate=settings.demo_rate,
+        api_key=key,
+        api_secret=secret,
+    )
+    sock = listening_socket(config.host, config.port)
+    host, port = sock.getsockname()[:2]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(write_end)
+        _serve_forked(config, sock, read_end)
+    os.close(read_end)
+    sock.close()
+    base = f"{host}:{port}"
+    urls = BaseUrls(f"http://{base}", f"ws://{base}/ws/spot", f"ws://{base}/ws/oss/spot")
+    demo = dataclasses.replace(settings, api_key=key, api_secret=Secret(secret))
+    return ForkedExchange(pid, write_end), settings.base_urls(urls), demo
+
+
 def run_dashboard(options: argparse.Namespace) -> int:
     """Run the dashboard until the trader quits; returns the process exit code."""
     try:
@@ -70,7 +151,10 @@ def run_dashboard(options: argparse.Namespace) -> int:
 
     server = None
     if settings.environment is Environment.DEMO:
-        server, urls, settings = start_demo_exchange(settings)
+        if hasattr(os, "fork"):
+            server, urls, settings = start_demo_exchange_process(settings)
+        else:
+            server, urls, settings = start_demo_exchange(settings)
     else:
         urls = settings.base_urls()
     if settings.low_bandwidth:

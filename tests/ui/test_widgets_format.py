@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from btse_tui.ui.widgets.format import (
+    age_step,
     decimals_of,
     fit,
     fmt_age,
@@ -12,6 +13,7 @@ from btse_tui.ui.widgets.format import (
     fmt_compact,
     fmt_decimal,
     fmt_pct,
+    fmt_staleness,
 )
 
 D = Decimal
@@ -46,6 +48,12 @@ def test_compact_percent_bps_age() -> None:
         "1h",
         "1d",
     ]
+
+
+def test_staleness_changes_in_coarse_steps() -> None:
+    shown = [fmt_staleness(s) for s in (0, 9.9, 10, 29, 30, 59, 60, 119, 300, 3600, 90000, None)]
+    assert shown == ["", "", "10s", "10s", "30s", "30s", "1m", "1m", "5m", "1h", "1d", "—"]
+    assert age_step(4000) == 3600 and age_step(2 * 86400 + 5) == 2 * 86400
 
 
 def test_fit_pads_and_cuts() -> None:

@@ -125,16 +125,23 @@ async def test_age_column_ticks_without_repainting_other_cells() -> None:
     async with app.run_test(size=(120, 12)) as pilot:
         table = app.query_one(MarketsTable)
         await pilot.pause()
-        assert table.cell_text("BTC-USDT", "age") == "0s"
+        assert table.cell_text("BTC-USDT", "age") == ""  # fresh: blank
         calls: list[tuple[Region, ...]] = []
         original = table.refresh
         table.refresh = lambda *r, **k: calls.append(r) or original(*r, **k)  # type: ignore[method-assign]
+        table.refresh_ages(app.clock.now + 5)
+        assert calls == [] and table.cell_text("BTC-USDT", "age") == ""  # still fresh
         table.refresh_ages(app.clock.now + 75)
         assert table.cell_text("BTC-USDT", "age") == "1m"
         age_x = table._column_x["age"]
         assert calls and all(len(r) == 1 and r[0].x == age_x and r[0].width == 4 for r in calls)
+        calls.clear()
+        table.refresh_ages(app.clock.now + 100)  # same step (1m): nothing repainted
+        assert calls == []
         table.apply_quote("BTC-USDT", D("97251.0"), None, now=app.clock.now + 75)
-        assert table.cell_text("BTC-USDT", "age") == "0s"
+        assert table.cell_text("BTC-USDT", "bid") != "97,251.0"  # held for this frame
+        table.flush_quotes()
+        assert table.cell_text("BTC-USDT", "age") == ""
         assert table.cell_text("BTC-USDT", "bid") == "97,251.0"
         assert table.cell_text("BTC-USDT", "last") == "97,250.0"  # None fields keep values
 

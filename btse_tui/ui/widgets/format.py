@@ -133,6 +133,37 @@ def fmt_age(seconds: float | None) -> str:
     return f"{s // 86400}d"
 
 
+#: Ages (seconds) at which a staleness display changes; below the first one data counts as fresh.
+AGE_STEPS: tuple[int, ...] = (10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400)
+
+
+def age_step(seconds: float | None) -> int | None:
+    """`seconds` rounded down to a step of `AGE_STEPS` (0 while fresh, whole days past a day).
+
+    A display built on it changes a dozen times a day at most, instead of every second.
+    """
+    if seconds is None:
+        return None
+    s = int(seconds)
+    if s >= 86400:
+        return s - s % 86400
+    step = 0
+    for threshold in AGE_STEPS:
+        if s < threshold:
+            break
+        step = threshold
+    return step
+
+
+def fmt_staleness(seconds: float | None) -> str:
+    """A coarse age for live data: `""` while fresh (under 10 s), then `10s`, `30s`, `1m`, `2m`,
+    `5m`, `10m`, `30m`, `1h`, `2h`, `6h`, `1d`, `2d` …; `—` when unknown."""
+    step = age_step(seconds)
+    if step is None:
+        return MISSING
+    return fmt_age(step) if step else ""
+
+
 def fmt_ms(ms: float | None) -> str:
     """Milliseconds as a short integer string: `42ms`; `—` when unknown."""
     if ms is None:
@@ -140,13 +171,14 @@ def fmt_ms(ms: float | None) -> str:
     return f"{round(ms)}ms"
 
 
-def fmt_clock(at: datetime | float | None = None) -> str:
-    """Local wall-clock time `HH:MM:SS` of a datetime or epoch seconds (None: now)."""
+def fmt_clock(at: datetime | float | None = None, *, seconds: bool = True) -> str:
+    """Local wall-clock time `HH:MM:SS` (or `HH:MM`) of a datetime or epoch seconds (None: now)."""
     if at is None:
         at = time.time()
+    pattern = "%H:%M:%S" if seconds else "%H:%M"
     if isinstance(at, datetime):
-        return at.strftime("%H:%M:%S")
-    return time.strftime("%H:%M:%S", time.localtime(at))
+        return at.strftime(pattern)
+    return time.strftime(pattern, time.localtime(at))
 
 
 def fmt_time_ms(timestamp_ms: int) -> str:

@@ -14,14 +14,19 @@ from textual.timer import Timer
 from btse_tui.protocol.models import Market, Ticker
 from btse_tui.ui.widgets.format import (
     MISSING,
+    age_step,
     decimals_of,
-    fmt_age,
     fmt_compact,
     fmt_decimal,
     fmt_pct,
+    fmt_staleness,
     price_decimals,
 )
 from btse_tui.ui.widgets.live_table import Column, LiveTable, RowKey
+
+#: Best bid/ask pushes are applied at most this often (seconds): a burst of quote changes for
+#: one market costs one repaint (and one flash) instead of one per frame.
+QUOTE_PERIOD_S = 0.1
 
 #: Rows whose data is older than this many seconds show their age in the warning colour.
 STALE_AFTER_S = 60
@@ -50,9 +55,7 @@ def _sign_tone(value: Any, row: Mapping[str, Any]) -> str | None:
 def _age_tone(value: Any, row: Mapping[str, Any]) -> str | None:
     if value is None:
         return "muted"
-    if value >= STALE_AFTER_S:
-        return "warning"
-    return "muted" if value < 5 else None
+    return "warning" if value >= STALE_AFTER_S else None
 
 
 def _symbol_tone(value: Any, row: Mapping[str, Any]) -> str | None:
@@ -70,7 +73,7 @@ def market_columns() -> tuple[Column, ...]:
         Column("vol", "Vol 24h", 7, "right", lambda v, r: fmt_compact(v), priority=60),
         Column("high", "High", 12, "right", _price, priority=30),
         Column("low", "Low", 12, "right", _price, priority=30),
-        Column("age", "Age", 4, "right", lambda v, r: fmt_age(v), _age_tone, priority=80),
+        Column("age", "Age", 4, "right", lambda v, r: fmt_staleness(v), _age_tone, priority=80),
     )
 
 
@@ -136,11 +139,13 @@ class MarketsTable(LiveTable):
         self,
         *,
         clock: Callable[[], float] = time.monotonic,
+        quote_period: float = QUOTE_PERIOD_S,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        """Create an empty markets table; `clock` is the time base of `apply_tickers(now=…)`."""
+        """Create an empty markets table; `clock` is the time base of `apply_tickers(now=…)`;
+        quotes are applied every `quote_period` seconds (0: at once)."""
         super().__init__(
             market_columns(),
             empty_text="Loading markets…",
@@ -151,7 +156,11 @@ class MarketsTable(LiveTable):
             classes=classes,
         )
         self._seen: dict[str, float] = {}
+        self._age_steps: dict[str, int] = {}
         self._age_timer: Timer | None = None
+        self._quote_period = quote_period
+        self._quotes: dict[str, tuple[Decimal | None, Decimal | None, float]] = {}
+        self._quotes_armed = False
 
     def on_mount(self) -> None:
         """Start the once-a-second age refresh (LiveTable.on_mount runs too, via Textual)."""
@@ -196,6 +205,7 @@ class MarketsTable(LiveTable):
                 reference = ticker.last or ticker.bid or ticker.ask
                 values["pd"] = decimals_of(reference) if reference is not None else None
             self._seen[symbol] = now
+            self._age_steps[symbol] = 0
             self.update_row(symbol, values)
 
     def apply_quote(
@@ -205,23 +215,59 @@ class MarketsTable(LiveTable):
         ask: Decimal | None,
         now: float | None = None,
     ) -> None:
-        """Update only best bid/ask of a known market (e.g. from a `BookTop`)."""
+        """Update only best bid/ask of a known market (e.g. from a `BookTop`).
+
+        While mounted, quotes are held and applied together every `quote_period` seconds (the
+        latest per market wins; `flush_quotes` applies them now).
+        """
         if symbol not in self:
             return
+        now = self._clock() if now is None else now
+        if self._quote_period <= 0 or not self.is_mounted:
+            self._apply_quote(symbol, bid, ask, now)
+            return
+        held = self._quotes.get(symbol)
+        if held is not None:
+            bid = held[0] if bid is None else bid
+            ask = held[1] if ask is None else ask
+        self._quotes[symbol] = (bid, ask, now)
+        if not self._quotes_armed:
+            self._quotes_armed = True
+            self.set_timer(self._quote_period, self.flush_quotes)
+
+    def flush_quotes(self) -> None:
+        """Apply the quotes held since the last flush."""
+        self._quotes_armed = False
+        quotes, self._quotes = self._quotes, {}
+        for symbol, (bid, ask, now) in quotes.items():
+            if symbol in self:
+                self._apply_quote(symbol, bid, ask, now)
+
+    def _apply_quote(
+        self, symbol: str, bid: Decimal | None, ask: Decimal | None, now: float
+    ) -> None:
         values: dict[str, Any] = {"age": 0}
         if bid is not None:
             values["bid"] = bid
         if ask is not None:
             values["ask"] = ask
-        self._seen[symbol] = self._clock() if now is None else now
+        self._seen[symbol] = now
+        self._age_steps[symbol] = 0
         self.update_row(symbol, values)
 
     def refresh_ages(self, now: float | None = None) -> None:
-        """Recompute the "Age" cells (the timer calls this once a second)."""
+        """Recompute the "Age" cells (the timer calls this once a second).
+
+        Ages are kept in coarse steps (`format.age_step`: blank while fresh, then 10s, 30s, 1m,
+        …), so a cell is repainted only when its data crosses a step, not every second.
+        """
         now = self._clock() if now is None else now
+        steps = self._age_steps
         for symbol, seen in self._seen.items():
-            if symbol in self:
-                self.update_cell(symbol, "age", int(now - seen))
+            step = age_step(now - seen) or 0
+            if steps.get(symbol) != step and symbol in self:
+                steps[symbol] = step
+                self.update_cell(symbol, "age", step)
 
     @property
     def favourites(self) -> frozenset[str]:

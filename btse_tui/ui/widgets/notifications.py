@@ -16,6 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.visual import VisualType
+from textual.widgets import Static
 
 from btse_tui.protocol.models import Market, Order, OrderStatus
 from btse_tui.ui.widgets.format import fit, fmt_clock
@@ -322,3 +324,20 @@ class NotificationLog(ScrollView, can_focus=True):
     def action_dismiss_sticky(self) -> None:
         """Key `x`."""
         self.dismiss_sticky()
+
+
+class LastLine(Static):
+    """The newest notification on one line (narrow screens): a fixed-size line, so a new text
+    repaints it without a re-layout, and the same text again costs nothing."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        """Create an empty line."""
+        super().__init__("", id=id, classes=classes, markup=False)
+        self._text: object = ""
+
+    def update(self, content: VisualType = "", *, layout: bool = False) -> None:
+        """Show `content` (plain text; no re-layout unless asked)."""
+        if content == self._text and not layout:
+            return
+        self._text = content
+        super().update(content, layout=layout)

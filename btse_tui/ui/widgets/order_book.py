@@ -42,6 +42,22 @@ class _Line:
     price: Decimal | None = None
 
 
+def _changed_span(a: _Line, b: _Line, width: int) -> tuple[int, int]:
+    """The columns [start, end) in which level line `a` and its successor `b` look different:
+    a changed size repaints the size cells (and the bar's edge), not the whole line."""
+    if a.kind != b.kind or a.own != b.own or a.cursor != b.cursor or a.kind not in ("bid", "ask"):
+        return 0, width
+    old, new = a.text.ljust(width)[:width], b.text.ljust(width)[:width]
+    start, end = width, 0
+    if old != new:
+        start = next(i for i in range(width) if old[i] != new[i])
+        end = width - next(i for i in range(width) if old[width - 1 - i] != new[width - 1 - i])
+    if a.bar != b.bar:
+        edges = (width - a.bar if a.bar else width, width - b.bar if b.bar else width)
+        start, end = min(start, *edges), max(end, *edges)
+    return (start, end) if start < end else (0, width)
+
+
 class OrderBookView(Widget, can_focus=True):
     """The focused market's book: best ask and best bid meet at the spread line.
 
@@ -318,7 +334,8 @@ class OrderBookView(Widget, can_focus=True):
         for y, (a, b) in enumerate(zip(old, new)):
             if a != b:
                 self._strips.pop(y, None)
-                self.refresh(Region(0, y, width, 1))
+                start, end = _changed_span(a, b, width)
+                self.refresh(Region(start, y, end - start, 1))
 
     # ------------------------------------------------------------------ rendering
 

@@ -414,18 +414,18 @@ class OrderForm(Vertical):
                 "#size", Input
             ).placeholder = f"min {fmt_size(self.market.min_size, self.market)}"
         side = self.query_one(SideSwitch).side
-        avail = self.query_one("#avail", Label)
         if self.market is None:
-            avail.update("")
+            self._update("#avail", "")
             return
         available = fl.available_for(side, self.market, self.balances)
         currency = self.market.quote if side is Side.BUY else self.market.base
         if available is None:
-            avail.update(f"avail – {currency}")
+            text = f"avail – {currency}"
         elif side is Side.BUY:
-            avail.update(f"avail {review.format_quote(available, self.market)} {currency}")
+            text = f"avail {review.format_quote(available, self.market)} {currency}"
         else:
-            avail.update(f"avail {fmt_size(available, self.market)} {currency}")
+            text = f"avail {fmt_size(available, self.market)} {currency}"
+        self._update("#avail", text)  # unchanged text: no repaint, no re-layout
 
     def _refresh_check(self, extra: ValidationError | None = None) -> None:
         """Re-validate and show reasons, the notional/fee line and the submit button state."""

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.content import Content
+from textual.geometry import Region
 from textual.timer import Timer
 from textual.widget import Widget
 
 from btse_tui.protocol.events import StreamState
-from btse_tui.ui.widgets.format import fmt_age, fmt_clock
+from btse_tui.ui.widgets.format import fmt_clock, fmt_staleness
 
 _ENV_STYLES = {
     "demo": "bold black on $warning",
@@ -44,8 +45,10 @@ class _Stream:
 class StatusBar(Widget):
     """Environment badge, REST and socket health, RTT, skew, data age, DMS and rate limits.
 
-    State setters repaint at once (at most one frame); ages and countdowns repaint once a
-    second. When the line is too narrow, the least important parts are dropped first
+    State setters repaint at once (at most one frame). Once a second the line is rebuilt and
+    repainted only if its text changed: the clock shows minutes and socket ages are coarse
+    (blank while fresh, then 10s, 30s, 1m, …), so a healthy, quiet connection costs nothing.
+    When the line is too narrow, the least important parts are dropped first
     (clock, skew, DMS, then details of healthy sockets); the environment badge always stays.
     """
 
@@ -78,6 +81,7 @@ class StatusBar(Widget):
         self._dms_s: float | None = None
         self._rate_limited_until: float | None = None
         self._timer: Timer | None = None
+        self._painted = ""
 
     # ------------------------------------------------------------------ public API
 
@@ -103,9 +107,9 @@ class StatusBar(Widget):
         self.refresh()
 
     def set_rtt(self, name: str, ms: float | None) -> None:
-        """Last ping→pong round trip of socket `name` in milliseconds."""
+        """Last ping→pong round trip of socket `name` in milliseconds (repaints what changed)."""
         self._streams.setdefault(name, _Stream()).rtt_ms = ms
-        self.refresh()
+        self.tick()
 
     def set_skew(self, ms: float | None) -> None:
         """Local clock minus exchange clock, in milliseconds."""
@@ -165,8 +169,9 @@ class StatusBar(Widget):
             if healthy and stream.rtt_ms is not None:
                 pieces.append((f" {round(stream.rtt_ms)}ms", "$foreground"))
             if stream.last_message is not None:
-                age = now - stream.last_message
-                pieces.append((f" {fmt_age(age)}", "$foreground-muted"))
+                age = fmt_staleness(now - stream.last_message)  # blank while fresh
+                if age:
+                    pieces.append((f" {age}", "$foreground-muted"))
             if stream.reconnects:
                 pieces.append((f" ↻{stream.reconnects}", "$warning"))
             left.append((50 if healthy else 85, pieces))
@@ -184,7 +189,8 @@ class StatusBar(Widget):
             )
         if self._dms_s is not None:
             left.append((40, [(f"DMS {int(self._dms_s)}s", "bold $accent")]))
-        right: list[Part] = [(10, [(fmt_clock(self._wall_clock()), "$foreground-muted")])]
+        clock = fmt_clock(self._wall_clock(), seconds=False)
+        right: list[Part] = [(10, [(clock, "$foreground-muted")])]
         return left, right
 
     def render_content(self, width: int) -> Content:
@@ -225,8 +231,28 @@ class StatusBar(Widget):
 
     def render(self) -> Content:
         """The status line."""
-        return self.render_content(self.size.width)
+        content = self.render_content(self.size.width)
+        self._painted = content.plain
+        return content
+
+    def tick(self) -> None:
+        """Repaint the cells whose text changed (the clock's minute, a coarse age, an RTT, a
+        countdown); nothing when the line reads the same."""
+        if not self.is_mounted:
+            return
+        old = self._painted
+        new = self.render_content(self.size.width).plain
+        if new == old:
+            return
+        if len(new) != len(old):
+            self.refresh()
+            return
+        first = next(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
+        last = len(new) - next(
+            i for i, (a, b) in enumerate(zip(reversed(old), reversed(new), strict=True)) if a != b
+        )
+        self.refresh(Region(first, 0, last - first, 1))
 
     def on_mount(self) -> None:
-        """Repaint once a second for ages, countdowns and the clock."""
-        self._timer = self.set_interval(1.0, self.refresh)
+        """Check once a second for a changed clock, age or countdown."""
+        self._timer = self.set_interval(1.0, self.tick)

@@ -1,0 +1,23 @@
+"""A partial screen update writes only the cells of each dirty span, not the line's start."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from textual._compositor import ChopsUpdate
+from textual.strip import Strip
+
+from btse_tui.ui.partial_update import render_dirty_spans
+
+
+def test_only_the_dirty_cells_are_written() -> None:
+    red, blue = Style(color="red"), Style(color="blue")
+    line = Strip([Segment("a" * 10, red), Segment("b" * 10, red), Segment("c" * 10, blue)])
+    right = Strip([Segment("z" * 10, red)])
+    update = ChopsUpdate([{0: line, 30: right}], [(0, 22, 25), (0, 33, 35)], [[30, 40]])
+    console = Console(color_system="truecolor", force_terminal=True, width=40)
+    out = render_dirty_spans(update, console)
+    assert out == "\x1b[1;23H\x1b[34mccc\x1b[0m\x1b[1;34H\x1b[31mzz\x1b[0m"
+    full = ChopsUpdate([{0: line}], [(0, 0, 30)], [[30]])
+    assert render_dirty_spans(full, console) == full.render_segments(console)
