@@ -91,9 +91,9 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self._tickers: Coalescer[str, Any] = Coalescer()
         self._books: Coalescer[str, Any] = Coalescer()
         self._quotes: Coalescer[str, Any] = Coalescer()
-        self._flush_armed = False
+        self._paint_armed = False
         self._started = False
-        self._closing = False
+        self._shutting_down = False
 
     # ------------------------------------------------------------------ layout
 
@@ -259,10 +259,10 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
 
     async def action_quit(self) -> None:
         """Leave (open orders stay on the exchange unless the dead man's switch lapses)."""
-        self._closing = True
+        self._shutting_down = True
         await self.session.close()
         self.exit()
 
     async def on_unmount(self) -> None:
-        self._closing = True
+        self._shutting_down = True
         await self.session.close()

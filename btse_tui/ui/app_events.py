@@ -34,18 +34,18 @@ class SessionEventsMixin:
 
     def on_session_event(self, event: object) -> None:
         """Called by the session for every event (on the app's loop)."""
-        if self._closing or not self.is_running:
+        if self._shutting_down or not self.is_running:
             return
         if isinstance(event, se.TickersRefreshed):
             for ticker in event.tickers:
                 self._tickers.put(ticker.symbol, ticker)
-            self._arm_flush()
+            self._arm_paint()
         elif isinstance(event, ev.BookUpdated):
             self._books.put(event.symbol, event)
-            self._arm_flush()
+            self._arm_paint()
         elif isinstance(event, ev.BookTop):
             self._quotes.put(event.symbol, event)
-            self._arm_flush()
+            self._arm_paint()
         else:
             self._handle_event(event)
 
@@ -61,14 +61,14 @@ class SessionEventsMixin:
             wanted.insert(0, self.selected)
         self.session.watch_quotes(wanted)
 
-    def _arm_flush(self) -> None:
-        if not self._flush_armed:
-            self._flush_armed = True
-            self.set_timer(self.frame_period, self._flush)
+    def _arm_paint(self) -> None:
+        if not self._paint_armed:
+            self._paint_armed = True
+            self.set_timer(self.frame_period, self._paint_pending)
 
-    def _flush(self) -> None:
+    def _paint_pending(self) -> None:
         """Apply coalesced high-rate updates: last value per key wins, one paint per frame."""
-        self._flush_armed = False
+        self._paint_armed = False
         tickers = self._tickers.drain()
         if tickers:
             self.markets_table.apply_tickers(tickers.values())

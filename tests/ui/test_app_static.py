@@ -32,3 +32,14 @@ async def test_a_small_terminal_shows_one_pane_group_per_function_key() -> None:
         await pilot.press("f4")
         await pilot.pause(0.1)
         assert app.log_view.size.width > 0 and app.form.size.width == 0
+
+
+async def test_q_quits_promptly_and_closes_the_session() -> None:
+    session = StaticSession()
+    app = BtseApp(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("q")
+        await pilot.pause(0.3)
+        assert not app.is_running
+    assert session._quiet.is_set()  # close() was called: the workers stop
