@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -34,13 +35,18 @@ def make_http_client(
     connect_timeout: float | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     max_connections: int = 10,
+    tls: bool = True,
 ) -> httpx.AsyncClient:
     """The app's one HTTP client: explicit timeouts, keep-alive pool, no redirects, no auth.
 
     `timeout` bounds each read/write/pool wait; `connect_timeout` defaults to min(timeout, 5).
-    Auth is passed per request by RestClient, so public calls stay unsigned.
+    Auth is passed per request by RestClient, so public calls stay unsigned. `tls=False` (a
+    plain-http base URL, the demo) skips loading the CA bundle (~0.1 s at start-up): its
+    context trusts no certificate, so an https request would fail, never go unverified.
     """
+    verify: ssl.SSLContext | bool = True if tls else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     return httpx.AsyncClient(
+        verify=verify,
         timeout=httpx.Timeout(
             timeout, connect=min(timeout, 5.0) if connect_timeout is None else connect_timeout
         ),

@@ -73,7 +73,9 @@ class SessionCore:
         self.journal = journal
         self._clock = clock
         self._own_http = http is None
-        self._http = http or make_http_client(settings.http_timeout_s)
+        self._http = http or make_http_client(
+            settings.http_timeout_s, tls=not urls.rest.startswith("http://")
+        )
         self.nonces = NonceSource(clock)
         self.limiter = limiter or RateLimiter()
         self._auth = build_auth(settings, self.nonces, urls.rest)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable
 
 from btse_tui.client.session_base import Emit, SessionCore
 from btse_tui.protocol.errors import BtseError
-from btse_tui.protocol.models import Market
+from btse_tui.protocol.models import Market, Ticker
 from btse_tui.protocol.session_events import (
     BalancesRefreshed,
     ClockSkew,
@@ -48,9 +49,18 @@ class RefreshMixin(SessionCore):
         keeps trying, and the first LIVE of run_spot reconciles orders); nothing is raised."""
         emit = self._adopt(emit)
         self._last_rx_ms = self.now_ms()
-        ok = await self._measure_skew(emit)
-        ok = await self._load_markets(emit) and ok
-        ok = await self._load_tickers(emit) and ok
+        # the three public calls travel together; their events keep this order, and the signed
+        # calls below wait for the skew (the nonce offset)
+        skew = asyncio.ensure_future(self.rest.clock_skew_ms())
+        markets = asyncio.ensure_future(self.rest.markets())
+        tickers = asyncio.ensure_future(self.rest.tickers())
+        try:
+            ok = await self._measure_skew(emit, skew)
+            ok = await self._load_markets(emit, markets) and ok
+            ok = await self._load_tickers(emit, tickers) and ok
+        finally:
+            for task in (skew, markets, tickers):
+                task.cancel()
         if self.can_trade:
             ok = await self._load_fees(emit) and ok
             ok = await self._load_balances(emit) and ok
@@ -68,9 +78,9 @@ class RefreshMixin(SessionCore):
             self._rest_failed(emit, what, exc)
             return None
 
-    async def _measure_skew(self, emit: Emit) -> bool:
+    async def _measure_skew(self, emit: Emit, fetched: Awaitable[float] | None = None) -> bool:
         try:
-            skew = await self.rest.clock_skew_ms()
+            skew = await (self.rest.clock_skew_ms() if fetched is None else fetched)
         except BtseError as exc:
             self._rest_failed(emit, "clock", exc)
             return False
@@ -82,9 +92,11 @@ class RefreshMixin(SessionCore):
         self._rest_good(emit, "clock")
         return True
 
-    async def _load_markets(self, emit: Emit) -> bool:
+    async def _load_markets(
+        self, emit: Emit, fetched: Awaitable[list[Market]] | None = None
+    ) -> bool:
         try:
-            markets = await self.rest.markets()
+            markets = await (self.rest.markets() if fetched is None else fetched)
         except BtseError as exc:
             self._rest_failed(emit, "markets", exc)
             return False
@@ -94,9 +106,11 @@ class RefreshMixin(SessionCore):
         self._rest_good(emit, "markets")
         return True
 
-    async def _load_tickers(self, emit: Emit) -> bool:
+    async def _load_tickers(
+        self, emit: Emit, fetched: Awaitable[list[Ticker]] | None = None
+    ) -> bool:
         try:
-            tickers = await self.rest.tickers()
+            tickers = await (self.rest.tickers() if fetched is None else fetched)
         except BtseError as exc:
             self._rest_failed(emit, "tickers", exc)
             return False

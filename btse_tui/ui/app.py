@@ -12,13 +12,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from btse_tui.ui.app_events import SessionEventsMixin
 from btse_tui.ui.app_trading import TradingMixin
 from btse_tui.ui.bridge import Coalescer
 from btse_tui.ui.screens.help import HelpScreen
 from btse_tui.ui.widgets.balances import BalancesTable
+from btse_tui.ui.widgets.footer import KeyFooter
 from btse_tui.ui.widgets.markets import MarketsTable
 from btse_tui.ui.widgets.notifications import LastLine, NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
@@ -92,12 +93,15 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self._books: Coalescer[str, Any] = Coalescer()
         self._quotes: Coalescer[str, Any] = Coalescer()
         self._paint_armed = False
+        self._painted = False  # no coalesced update painted yet
         self._started = False
         self._shutting_down = False
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        # the screen's classes before its children mount: set later, they restyle every node
+        self._apply_size(self.size.width, self.size.height)
         yield StatusBar(id="status", clock=self.monotonic, wall_clock=self.clock)
         yield Static(self._tabs_text(), id="tabs")
         yield Input(placeholder="filter markets (Esc closes)", id="filter")
@@ -117,7 +121,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
                 yield Static("Balances", classes="pane-title")
                 yield BalancesTable(id="balances")
         yield LastLine(id="last-line")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.status = self.query_one(StatusBar)

@@ -64,7 +64,11 @@ class SessionEventsMixin:
     def _arm_paint(self) -> None:
         if not self._paint_armed:
             self._paint_armed = True
-            self.set_timer(self.frame_period, self._paint_pending)
+            if self._painted:
+                self.set_timer(self.frame_period, self._paint_pending)
+            else:  # the first prices go up at once, not a frame later
+                self._painted = True
+                self.call_later(self._paint_pending)
 
     def _paint_pending(self) -> None:
         """Apply coalesced high-rate updates: last value per key wins, one paint per frame."""

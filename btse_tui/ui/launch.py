@@ -107,7 +107,7 @@ def start_demo_exchange_process(settings: Settings) -> tuple[ForkedExchange, Bas
     app's first requests simply wait in the socket's backlog until the child serves them.
     """
     from btse_tui.sim.context import SimConfig
-    from btse_tui.sim.runner import listening_socket
+    from btse_tui.sim.listen import listening_socket
 
     seed = settings.demo_seed if settings.demo_seed is not None else random.randrange(1 << 30)
     key, secret = secrets.token_hex(32), secrets.token_hex(32)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
@@ -227,6 +228,7 @@ class LiveTable(ScrollView, can_focus=True):
             search_keys or ((self._all_columns[0].key,) if self._all_columns else ())
         )
         self._clock = clock
+        self._held_height: int | None = None  # viewport height held through a `batch`
 
         self._rows: dict[RowKey, _Row] = {}
         self._seq = 0
@@ -692,10 +694,25 @@ class LiveTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self._table_width, len(self._order) + self._header_height)
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold the viewport height through a burst of updates: one layout lookup instead of
+        one per changed cell (nothing can re-lay the table out inside synchronous code)."""
+        held = self._held_height
+        if held is None and self.is_mounted:
+            self._held_height = self.scrollable_content_region.height
+        try:
+            yield
+        finally:
+            self._held_height = held
+
     def _row_y(self, index: int) -> int | None:
         """Viewport line of display index `index`, or None if off screen."""
         y = index - int(self.scroll_y) + self._header_height
-        if y < self._header_height or y >= self.scrollable_content_region.height:
+        if y < self._header_height:
+            return None
+        height = self._held_height
+        if y >= (self.scrollable_content_region.height if height is None else height):
             return None
         return y
 

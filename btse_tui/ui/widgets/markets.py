@@ -193,6 +193,10 @@ class MarketsTable(LiveTable):
             now: Receipt time on the table's clock (default: read the clock); drives "Age".
         """
         now = self._clock() if now is None else now
+        with self.batch():
+            self._apply_tickers(tickers, now)
+
+    def _apply_tickers(self, tickers: Iterable[Ticker], now: float) -> None:
         for ticker in tickers:
             values: dict[str, Any] = {"age": 0}
             for field, column in _TICKER_FIELDS:
