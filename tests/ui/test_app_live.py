@@ -69,6 +69,12 @@ async def test_markets_populate_and_picking_one_fills_the_form(demo) -> None:
     server, app = demo
     async with app.run_test(size=(160, 48)) as pilot:
         markets = app.query_one(MarketsTable)
+        form = app.query_one(OrderForm)
+        # the first market is picked at start; the demo balance shows as soon as it loads
+        await until(pilot, lambda: form.market is not None and "USDT" in form.balances)
+        await pilot.pause()
+        usdt = form.balances["USDT"].available
+        assert f"{usdt:,.2f}" in str(form.query_one("#avail", Static).render())
         await until(
             pilot, lambda: "ETH-USDT" in markets and markets.cell_text("ETH-USDT", "last") != "—"
         )

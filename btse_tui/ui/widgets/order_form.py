@@ -220,6 +220,7 @@ class OrderForm(Vertical):
     def update_balances(self, balances: Mapping[str, Balance]) -> None:
         """New wallet balances (the available amount and the balance check use them)."""
         self.balances = dict(balances)
+        self._refresh_placeholders()
         self._refresh_check()
 
     def set_fee_rate(self, rate: Decimal) -> None:
