@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -96,6 +97,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self._painted = False  # no coalesced update painted yet
         self._started = False
         self._shutting_down = False
+        self._logged_states: OrderedDict[str, tuple[int, Decimal]] = OrderedDict()
 
     # ------------------------------------------------------------------ layout
 

@@ -11,6 +11,9 @@ from btse_tui.protocol.models import Market, Order
 from btse_tui.ui import messages as m
 from btse_tui.ui.bridge import describe_fill, describe_order, to_message
 
+#: Orders whose last logged state is remembered (for logging each state once).
+LOGGED_STATES_KEPT = 2000
+
 
 class SessionEventsMixin:
     """Session workers and event handling of BtseApp (all on the app's event loop).
@@ -161,18 +164,33 @@ class SessionEventsMixin:
         return self.session.markets.get(symbol)
 
     def _markets_loaded(self, markets: list[Market] | tuple[Market, ...]) -> None:
-        spot = [mk for mk in markets if mk.type == "Spot"]
-        self.markets_table.set_markets(spot)
-        self.orders_table.set_markets(spot)
-        if self.selected is None and spot:
-            first = next((mk for mk in spot if mk.symbol in self.favourites), spot[0])
+        # the session already keeps only spot markets
+        self.markets_table.set_markets(markets)
+        self.orders_table.set_markets(markets)
+        if self.selected is None and markets:
+            first = next((mk for mk in markets if mk.symbol in self.favourites), markets[0])
             self.select_market(first.symbol)
 
-    def _order_changed(self, order: Order) -> None:
-        table = self.orders_table
+    def _show_order_row(self, order: Order) -> None:
+        """Put `order` in the open-orders table, or take it out once it is closed."""
         if order.is_open:
-            table.upsert(order)
+            self.orders_table.upsert(order)
         else:
-            table.remove_order(order.order_id)
+            self.orders_table.remove_order(order.order_id)
+
+    def _order_changed(self, order: Order) -> None:
+        """Show an order's new state: its row, and one notifications line per state.
+
+        The same state can reach the app twice — as the REST answer to our action and as its
+        notification, in either order — and is logged once.
+        """
+        self._show_order_row(order)
+        state = (order.status, order.total_filled)
+        if self._logged_states.get(order.order_id) == state:
+            return
+        self._logged_states[order.order_id] = state
+        self._logged_states.move_to_end(order.order_id)
+        if len(self._logged_states) > LOGGED_STATES_KEPT:
+            self._logged_states.popitem(last=False)
         self.log_view.add_order(order, self._market(order.symbol))
         self.last_line.update(describe_order(order, self._market(order.symbol)))

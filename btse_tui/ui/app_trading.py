@@ -78,9 +78,7 @@ class TradingMixin:
             first = orders[0] if orders else None
             if first is not None:
                 form.show_result(f"{first.status_label} (status {first.status})", ok=True)
-                for order in orders:
-                    self.session.ledger.apply_order(order)
-                    self._order_changed(order)
+            self._show_results(orders)
         finally:
             form.submission_done()
 
@@ -152,9 +150,9 @@ class TradingMixin:
         self.log_line(f"cancelled {len(results)} orders on {symbol}", "cancelled")
 
     def _show_results(self, results: list[Order]) -> None:
-        """Fold the exchange's answer to an order action into the ledger and the screen."""
+        """Show the exchange's answer to an order action at once (the session has already
+        folded it into the ledger; its notification, if it comes, is not logged twice)."""
         for result in results:
-            self.session.ledger.apply_order(result)
             self._order_changed(result)
 
     def action_toggle_dms(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from btse_tui.ui.app import BtseApp
 from tests.ui.static_session import StaticSession
 
@@ -43,3 +45,25 @@ async def test_q_quits_promptly_and_closes_the_session() -> None:
         await pilot.pause(0.3)
         assert not app.is_running
     assert session._quiet.is_set()  # close() was called: the workers stop
+
+
+async def test_an_order_state_is_logged_once_whether_ack_or_notification_comes_first() -> None:
+    from btse_tui.protocol.events import OrderUpdated
+
+    session = StaticSession()
+    app = BtseApp(session)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause(0.3)
+        order = session.resting
+        before = len(app.log_view.lines)
+        app._show_results([order])  # the REST answer to our own action
+        app.on_session_event(OrderUpdated(order))  # then its notification
+        await pilot.pause()
+        assert len(app.log_view.lines) == before + 1
+        cancelled = replace(order, status=6)
+        app.on_session_event(OrderUpdated(cancelled))  # this time the notification first
+        app._show_results([cancelled])
+        await pilot.pause()
+        lines = [line.plain for line in app.log_view.lines[before:]]
+        assert [line.split("  ")[-1] for line in lines] == ["inserted", "cancelled"]
+        assert app.orders_table.orders == ()
