@@ -39,30 +39,36 @@ _INFINITY = Decimal("Infinity")
 
 def market_from_row(row: Mapping) -> Market:
     """One Markets API / exchangeInfo row, or a legacy market_summary row, as a Market."""
+    g = row.get
     symbol = need(row, "symbol")
-    base_guess, quote_guess = split_symbol(symbol)
     tick = dec(need(row, "minPriceIncrement"), "minPriceIncrement")
     lot = dec(need(row, "minSizeIncrement"), "minSizeIncrement")
     min_price = dec_or_none(first(row, "minOrderPrice", "minValidPrice"), "minOrderPrice")
-    min_size = dec_or_none(row.get("minOrderSize"), "minOrderSize")
-    max_size = dec_or_none(row.get("maxOrderSize"), "maxOrderSize")
-    market_type = row.get("type")
+    min_size = dec_or_none(g("minOrderSize"), "minOrderSize")
+    max_size = dec_or_none(g("maxOrderSize"), "maxOrderSize")
+    market_type = g("type")
     if market_type is None:
-        market_type = "Futures" if to_bool(row.get("futures")) else "Spot"
+        market_type = "Futures" if to_bool(g("futures")) else "Spot"
+    base = g("baseCurrency") or g("base")
+    quote = g("quoteCurrency") or g("quote")
+    if not (base and quote):  # legacy rows: read them off the symbol
+        base_guess, quote_guess = split_symbol(symbol)
+        base, quote = base or base_guess, quote or quote_guess
+    active = g("active")
     return Market(
-        symbol=symbol,
-        base=row.get("baseCurrency") or row.get("base") or base_guess,
-        quote=row.get("quoteCurrency") or row.get("quote") or quote_guess,
-        active=to_bool(row.get("active"), default=True),
-        min_price=min_price if min_price else tick,
-        tick=tick,
-        min_size=min_size if min_size else lot,
-        max_size=max_size if max_size else _INFINITY,
-        lot=lot,
-        price_precision=_precision(row.get("pricePrecision"), tick),
-        size_precision=_precision(row.get("sizePrecision"), lot),
-        display_name=row.get("displayName") or "",
-        type=market_type,
+        symbol,
+        base,
+        quote,
+        active if type(active) is bool else to_bool(active, default=True),
+        min_price or tick,
+        tick,
+        min_size or lot,
+        max_size or _INFINITY,
+        lot,
+        _precision(g("pricePrecision"), tick),
+        _precision(g("sizePrecision"), lot),
+        g("displayName") or "",
+        market_type,
     )
 
 

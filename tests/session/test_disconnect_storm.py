@@ -10,6 +10,8 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from btse_tui import journal as jr
 from btse_tui.client import limiter as lim
 from btse_tui.client.limiter import Limit, RateLimiter
@@ -17,6 +19,7 @@ from btse_tui.protocol.errors import OrderRejected
 from btse_tui.protocol.events import OrderUpdated
 from btse_tui.protocol.models import Order, OrderRequest, OrderType, Side, TimeInForce
 from btse_tui.protocol.session_events import Resynced
+from btse_tui.sim import matching
 from btse_tui.sim.context import SimConfig
 from btse_tui.sim.runner import SimServer
 from tests.session.conftest import EngineWatch, fast_session, open_journal, running
@@ -87,8 +90,11 @@ def exchange_truth(server: SimServer, key: str) -> tuple[list, list, set]:
 
 
 async def test_100_disconnects_during_10000_order_events_lose_and_duplicate_nothing(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The truth compared below is every order of the run: keep all of them in the exchange's
+    # closed-order history (it keeps the newest 10,000, and fast REST places more than that).
+    monkeypatch.setattr(matching, "HISTORY_MAX", 1_000_000)
     server = SimServer(SimConfig(flow_rate=120, flow_symbols=[SYMBOL]))
     server.start()
     key = server.demo_account.key
