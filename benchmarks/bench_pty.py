@@ -337,7 +337,7 @@ def _calibrate(sim: SimProcess, app: PtyApp, wanted: float, seconds: float = 2.0
     """Set the sim's flow so that about `wanted` frames/s reach the app; returns what was seen."""
     flow = wanted
     seen = 0.0
-    for _ in range(3):
+    for _ in range(5):
         sim.command("rate", value=flow)
         time.sleep(1.0)
         a = sim.command("sent")
@@ -346,7 +346,7 @@ def _calibrate(sim: SimProcess, app: PtyApp, wanted: float, seconds: float = 2.0
         seen = (b["frames"] - a["frames"]) / (b["t"] - a["t"])
         if seen <= 0:
             break
-        if abs(seen - wanted) / wanted < 0.15:
+        if abs(seen - wanted) / wanted < 0.04:
             break
         flow = max(1.0, flow * wanted / seen)
     return seen

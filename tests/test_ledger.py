@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from btse_tui.protocol.ledger import OrderLedger
-from btse_tui.protocol.models import Fill, Order, OrderRequest, OrderType, Side
+from btse_tui.protocol.models import Fill, Order, OrderRequest, OrderType, Side, TxType
 
 D = Decimal
 
@@ -79,3 +80,20 @@ def test_history_is_bounded() -> None:
         ledger.apply_order(order(f"o{i}", 6, ts=i))
         ledger.apply_fill(fill(f"o{i}", f"t{i}"))
     assert len(ledger.closed) == 10 and len(ledger.fills) == 10
+
+
+def test_a_stop_order_stays_a_stop_when_an_ack_without_txtype_follows_its_notification() -> None:
+    """Acks (§4.1) carry no txType: the open-orders Type must not flip from STOP to LIMIT."""
+    ledger = OrderLedger()
+    stop = replace(
+        order("s", 9, ts=1), tx_type=TxType.STOP, is_trigger=True, trigger_price=D("21000")
+    )
+    ledger.apply_order(stop)
+    amended_ack = replace(order("s", 123, ts=2), trigger_price=D("21500"))  # tx_type LIMIT
+    ledger.apply_order(amended_ack)
+    [shown] = ledger.open_orders()
+    assert (shown.tx_type, shown.is_trigger, shown.trigger_price) == (
+        TxType.STOP,
+        True,
+        D("21500"),
+    )

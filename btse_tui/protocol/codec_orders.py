@@ -30,6 +30,7 @@ from btse_tui.protocol.models import (
     OrderRequest,
     OrderStatus,
     OrderType,
+    TxType,
 )
 
 # ---------------------------------------------------------------------------- requests
@@ -157,6 +158,10 @@ def order_from_row(row: Mapping, status: int | None = None) -> Order:
     tx_raw = g("txType")
     if tx_raw is None and g("triggerOrderType") is not None:
         tx_raw = _TRIGGER_TYPES.get(to_int(g("triggerOrderType")))
+    tx_type = parse_tx_type(tx_raw)
+    flag = first(row, "trigger", "triggerOrder")
+    # notifications (§5.3) carry no trigger flag, only the txType: STOP/TRIGGER is one
+    is_trigger = to_bool(flag) if flag is not None else tx_type is not TxType.LIMIT
     trigger_price = dec_or_none(g("triggerPrice"), "triggerPrice")
     st = g("status")
     maker = g("maker")
@@ -167,7 +172,7 @@ def order_from_row(row: Mapping, status: int | None = None) -> Order:
         status=to_int(st) if st is not None else (2 if status is None else status),
         cl_order_id=to_str_or_none(first(row, "clOrderID", "clOrderId")),
         order_type=to_int(g("orderType"), 76),
-        tx_type=parse_tx_type(tx_raw),
+        tx_type=tx_type,
         price=dec_or_none(g("price"), "price"),
         trigger_price=trigger_price if trigger_price else None,
         original_size=_half(
@@ -196,7 +201,7 @@ def order_from_row(row: Mapping, status: int | None = None) -> Order:
         order_currency=currency,
         time_in_force=str(first(row, "time_in_force", "timeInForce") or "GTC"),
         post_only=to_bool(g("postOnly")),
-        is_trigger=to_bool(first(row, "trigger", "triggerOrder")),
+        is_trigger=is_trigger,
         maker=None if maker is None else to_bool(maker),
         message=str(g("message") or ""),
         timestamp_ms=to_int(g("timestamp")),

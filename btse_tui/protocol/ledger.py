@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from btse_tui.protocol.models import Fill, Order, OrderRequest, OrderStatus
+from btse_tui.protocol.models import Fill, Order, OrderRequest, OrderStatus, TxType
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,4 +156,10 @@ def _merge(old: Order, new: Order) -> Order:
         updates["cl_order_id"] = old.cl_order_id
     if new.maker is None and old.maker is not None:
         updates["maker"] = old.maker
+    # An order's kind never changes, but acks (§4.1) carry no txType and decode as LIMIT.
+    if new.tx_type is TxType.LIMIT and old.tx_type is not TxType.LIMIT:
+        updates["tx_type"] = old.tx_type
+        updates["is_trigger"] = True
+    if new.trigger_price is None and old.trigger_price is not None:
+        updates["trigger_price"] = old.trigger_price
     return replace(new, **updates) if updates else new

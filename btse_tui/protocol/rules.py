@@ -135,6 +135,11 @@ def _check_on_tick(field: str, value: Decimal, market: Market) -> Decimal:
     return to_step(value, market.tick)
 
 
+def check_trigger(value: Any, market: Market, field: str = "trigger_price") -> Decimal:
+    """A trigger/stop price: a number > 0, on the tick (rejected, not moved) and ≥ the minimum."""
+    return _check_on_tick(field, _positive(field, value), market)
+
+
 def validate_order(
     req: OrderRequest, market: Market, *, available: Decimal | None = None
 ) -> OrderRequest:

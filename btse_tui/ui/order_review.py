@@ -16,8 +16,10 @@ from btse_tui.protocol.models import (
     Market,
     Order,
     OrderRequest,
+    OrderStatus,
     OrderType,
     Ticker,
+    TxType,
 )
 from btse_tui.ui.form_logic import parse_positive, quote_places
 
@@ -27,6 +29,7 @@ __all__ = [
     "build_amend",
     "fee_pct",
     "format_quote",
+    "has_pending_trigger",
     "order_costs",
     "order_summary",
     "order_warnings",
@@ -131,24 +134,56 @@ def _plain(value: Decimal) -> str:
 # --------------------------------------------------------------------------- amend
 
 
+def has_pending_trigger(order: Order) -> bool:
+    """True when `order` is a stop/take-profit whose trigger has not fired yet (amendable).
+
+    Status 9 (trigger inserted) says so; 123 (amended) too unless the order has fills (a
+    trigger order only fills after it fires). 10 (activated) and the resting statuses do not.
+    """
+    if order.trigger_price is None or not order.is_open:
+        return False
+    if not order.is_trigger and order.tx_type is TxType.LIMIT:
+        return False
+    if order.status == OrderStatus.TRIGGER_INSERTED:
+        return True
+    return order.status == OrderStatus.AMEND_ORDER and not order.total_filled
+
+
 def build_amend(
     order: Order,
     market: Market,
     *,
     price_text: str,
     size_text: str,
+    trigger_text: str | None = None,
 ) -> AmendRequest | ValidationError | None:
-    """The amend for the changed field(s) of `order` (PRICE, SIZE or ALL), validated and quantised.
+    """The amend for the changed field(s) of `order`, validated and quantised.
 
-    None when nothing changed. Validation reuses the create-order rules on a LIMIT request with
-    the new price and size.
+    Price or size alone sends PRICE or SIZE, both send ALL. `trigger_text` (only for an order
+    with a pending trigger) alone sends TRIGGERPRICE; with price and/or size it sends ALL
+    carrying price, size and trigger (the unchanged ones at their current values). None when
+    nothing changed. Validation reuses the create-order rules on a LIMIT request with the new
+    price and size (a STOP one when a trigger is given: an off-tick trigger is refused).
+    A stop/take-profit MARKET order has no price: only its trigger moves (TRIGGERPRICE).
     """
+    if order.order_type_name == "MARKET":
+        return _market_trigger_amend(order, market, trigger_text)
     try:
         price = parse_positive("price", price_text)
         size = parse_positive("size", size_text)
+        trigger = None if trigger_text is None else parse_positive("trigger_price", trigger_text)
+        tx_type = TxType.LIMIT
+        if trigger is not None:
+            tx_type = order.tx_type if order.tx_type is not TxType.LIMIT else TxType.STOP
         checked = rules.validate_order(
             OrderRequest(
-                symbol=market.symbol, side=order.side, type=OrderType.LIMIT, size=size, price=price
+                symbol=market.symbol,
+                side=order.side,
+                type=OrderType.LIMIT,
+                size=size,
+                price=price,
+                tx_type=tx_type,
+                trigger_price=trigger,
             ),
             market,
         )
@@ -158,7 +193,19 @@ def build_amend(
     current_size = order.current_size or order.original_size
     price_changed = order.price is None or checked.price != order.price
     size_changed = current_size is None or checked.size != current_size
+    trigger_changed = trigger is not None and checked.trigger_price != order.trigger_price
     ident = {"order_id": order.order_id or None, "cl_order_id": order.cl_order_id}
+    if trigger_changed:
+        if price_changed or size_changed:
+            return AmendRequest(
+                order.symbol,
+                "ALL",
+                order_price=checked.price,
+                order_size=checked.size,
+                trigger_price=checked.trigger_price,
+                **ident,
+            )
+        return AmendRequest(order.symbol, "TRIGGERPRICE", value=checked.trigger_price, **ident)
     if price_changed and size_changed:
         return AmendRequest(
             order.symbol, "ALL", order_price=checked.price, order_size=checked.size, **ident
@@ -168,3 +215,19 @@ def build_amend(
     if size_changed:
         return AmendRequest(order.symbol, "SIZE", value=checked.size, **ident)
     return None
+
+
+def _market_trigger_amend(
+    order: Order, market: Market, trigger_text: str | None
+) -> AmendRequest | ValidationError | None:
+    """A stop/take-profit MARKET order has no price to send: only its trigger can move."""
+    if trigger_text is None or not has_pending_trigger(order):
+        return ValidationError("type", "MARKET", "only the trigger of a waiting stop can change")
+    try:
+        trigger = rules.check_trigger(parse_positive("trigger_price", trigger_text), market)
+    except ValidationError as error:
+        return error
+    if trigger == order.trigger_price:
+        return None
+    ident = {"order_id": order.order_id or None, "cl_order_id": order.cl_order_id}
+    return AmendRequest(order.symbol, "TRIGGERPRICE", value=trigger, **ident)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
+
 from rich.console import Console
 from rich.control import Control
 from textual._compositor import ChopsUpdate
 
 _original = ChopsUpdate.render_segments
+#: the private shape this patch was written against (Textual 8.x); another shape → no patch
+EXPECTED_FIELDS = ("self", "chops", "spans", "chop_ends")
 
 
 def render_dirty_spans(update: ChopsUpdate, console: Console) -> str:
@@ -39,9 +43,25 @@ def render_dirty_spans(update: ChopsUpdate, console: Console) -> str:
     return "".join(sequences)
 
 
-def install() -> None:
-    """Make every partial update write only its dirty cells (idempotent)."""
+def compatible() -> bool:
+    """True when Textual's ChopsUpdate still has the private shape this patch reads."""
+    try:
+        fields = tuple(inspect.signature(ChopsUpdate.__init__).parameters)
+    except (TypeError, ValueError):
+        return False
+    return fields == EXPECTED_FIELDS and callable(getattr(ChopsUpdate, "render_segments", None))
+
+
+def install() -> bool:
+    """Make every partial update write only its dirty cells (idempotent).
+
+    Returns False, leaving Textual's own (correct, only wordier) updates, when a Textual upgrade
+    changed the private class: the app must never break because an optimisation no longer fits.
+    """
+    if not compatible():
+        return False
     ChopsUpdate.render_segments = render_dirty_spans  # type: ignore[method-assign,assignment]
+    return True
 
 
 def uninstall() -> None:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from btse_tui.protocol import rules
 from btse_tui.protocol.errors import ValidationError
-from btse_tui.protocol.models import OrderType, Side, TimeInForce, TxType
+from btse_tui.protocol.models import AmendRequest, Order, OrderType, Side, TimeInForce, TxType
 from btse_tui.ui import form_logic as fl
 from btse_tui.ui import order_review as review
 from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, resting_buy
@@ -193,6 +193,84 @@ def test_amend_picks_price_size_or_all() -> None:
     assert (both.kind, both.order_price, both.order_size) == ("ALL", D("19000.0"), D("0.0020"))
     bad = review.build_amend(order, BTC, price_text="19000", size_text="0.00001")
     assert isinstance(bad, ValidationError) and "below the minimum" in str(bad)
+
+
+def stop_buy(**changes: object) -> Order:
+    """An untriggered stop-limit BUY: 0.0010 BTC @ 20,000.0 once the price rises to 21,000.0."""
+    fields: dict[str, object] = {
+        "tx_type": TxType.STOP,
+        "trigger_price": D("21000.0"),
+        "status": 9,
+        "is_trigger": True,
+    }
+    fields.update(changes)
+    return resting_buy(**fields)
+
+
+def amend_stop(
+    price: str = "20000.0", size: str = "0.0010", trigger: str = "21000.0"
+) -> AmendRequest | ValidationError | None:
+    return review.build_amend(
+        stop_buy(), BTC, price_text=price, size_text=size, trigger_text=trigger
+    )
+
+
+def test_amend_of_the_trigger_alone_sends_triggerprice() -> None:
+    assert amend_stop() is None
+    assert amend_stop(trigger="21000") is None  # same price, other spelling
+    moved = amend_stop(trigger="21500")
+    assert moved == AmendRequest(
+        "BTC-USDT", "TRIGGERPRICE", order_id="0d1c2b3a", cl_order_id="cli-42", value=D("21500.0")
+    )
+
+
+def test_amend_of_the_trigger_with_price_or_size_sends_all_three() -> None:
+    with_price = amend_stop(price="20100", trigger="21500")
+    assert with_price is not None and not isinstance(with_price, ValidationError)
+    assert (with_price.kind, with_price.value) == ("ALL", None)
+    assert (with_price.order_price, with_price.order_size, with_price.trigger_price) == (
+        D("20100.0"),
+        D("0.0010"),  # unchanged size still sent
+        D("21500.0"),
+    )
+    with_size = amend_stop(size="0.002", trigger="21500")
+    assert with_size is not None and not isinstance(with_size, ValidationError)
+    assert (with_size.kind, with_size.order_price, with_size.order_size) == (
+        "ALL",
+        D("20000.0"),  # unchanged price still sent
+        D("0.0020"),
+    )
+    assert with_size.trigger_price == D("21500.0")
+
+
+def test_amend_of_price_or_size_alone_on_a_stop_keeps_price_and_size_kinds() -> None:
+    price = amend_stop(price="19900")
+    assert price is not None and not isinstance(price, ValidationError)
+    assert (price.kind, price.value, price.trigger_price) == ("PRICE", D("19900.0"), None)
+    size = amend_stop(size="0.003")
+    assert size is not None and not isinstance(size, ValidationError)
+    assert (size.kind, size.value, size.trigger_price) == ("SIZE", D("0.0030"), None)
+
+
+def test_amend_refuses_an_off_tick_or_non_positive_trigger() -> None:
+    off_tick = amend_stop(trigger="21000.05")
+    assert isinstance(off_tick, ValidationError)
+    assert str(off_tick) == "trigger_price 21000.05 is not a multiple of the tick 0.1 for BTC-USDT"
+    assert off_tick.field == "trigger_price"
+    assert str(amend_stop(trigger="0")) == "trigger_price 0 must be greater than 0"
+    assert str(amend_stop(trigger="-5")) == "trigger_price -5 must not be negative"
+    assert str(amend_stop(trigger="")) == "trigger_price is required"
+    assert str(amend_stop(trigger="0.05")).startswith("trigger_price 0.05 is not a multiple")
+
+
+def test_only_an_unfired_trigger_is_amendable() -> None:
+    assert review.has_pending_trigger(stop_buy())
+    assert review.has_pending_trigger(stop_buy(status=123, is_trigger=False))  # amended earlier
+    assert not review.has_pending_trigger(stop_buy(status=10))  # activated
+    assert not review.has_pending_trigger(stop_buy(status=2))  # fired and resting
+    assert not review.has_pending_trigger(stop_buy(status=123, total_filled=D("0.0005")))
+    assert not review.has_pending_trigger(stop_buy(status=6))  # cancelled
+    assert not review.has_pending_trigger(resting_buy())
 
 
 # ---------------------------------------------------------------- property

@@ -1,4 +1,4 @@
-"""AmendScreen: change a resting order's price and/or size, validated by the market's rules."""
+"""AmendScreen: change an open order's price, size or pending trigger, checked by market rules."""
 
 from __future__ import annotations
 
@@ -16,17 +16,19 @@ from btse_tui.protocol import rules
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import AmendRequest, Market, Order
 from btse_tui.ui.bridge import describe_order
-from btse_tui.ui.order_review import build_amend
+from btse_tui.ui.order_review import build_amend, has_pending_trigger
 
 __all__ = ["AmendScreen"]
 
 
 class AmendScreen(ModalScreen[AmendRequest | None]):
-    """Edit price and size of `order`; Enter returns the AmendRequest, Esc returns None.
+    """Edit price, size and trigger of `order`; Enter returns the AmendRequest, Esc None.
 
-    Changing one field sends a PRICE or SIZE amend, changing both sends ALL. Values are
-    quantised like a new order (a BUY price rounds down to the tick, a size down to the lot);
-    the line under the inputs says what will be sent or why it cannot be.
+    The Trigger row is there only while the order's trigger has not fired. Changing one field
+    sends a PRICE, SIZE or TRIGGERPRICE amend; price and size together send ALL, and a trigger
+    with either sends ALL carrying all three. Values are quantised like a new order (a BUY price
+    rounds down to the tick, a size down to the lot, an off-tick trigger is refused); the line
+    under the inputs says what will be sent or why it cannot be.
     """
 
     DEFAULT_CSS = """
@@ -48,6 +50,7 @@ class AmendScreen(ModalScreen[AmendRequest | None]):
         #verdict { margin-top: 1; height: auto; }
         #verdict.-error { color: $text-error; }
         #keys { color: $text-muted; margin-top: 1; }
+        #note { color: $text-muted; height: auto; }
     }
     """
 
@@ -60,32 +63,47 @@ class AmendScreen(ModalScreen[AmendRequest | None]):
         self.order = order
         self.market = market
         self.decided = False
+        self.has_trigger = has_pending_trigger(order)
+        """True when the order's trigger has not fired yet: the Trigger row is shown."""
+        self.trigger_only = order.order_type_name == "MARKET"
+        """A stop/take-profit market order: no price to amend, only the trigger row."""
 
     def compose(self) -> ComposeResult:
         order, market = self.order, self.market
         size = order.current_size or order.original_size
         with Vertical(id="dialog"):
             yield Static(describe_order(order, market), id="order", markup=False)
-            with Horizontal(classes="row"):
-                yield Label("Price", classes="name")
-                yield Input(
-                    rules.format_price(order.price, market) if order.price else "",
-                    compact=True,
-                    id="price",
-                )
-                yield Label(market.quote, classes="unit")
-            with Horizontal(classes="row"):
-                yield Label("Size", classes="name")
-                yield Input(
-                    rules.format_size(size, market) if size else "", compact=True, id="size"
-                )
-                yield Label(market.base, classes="unit")
+            if self.trigger_only:
+                yield Static("A market order: only its trigger can move.", id="note")
+            else:
+                with Horizontal(classes="row"):
+                    yield Label("Price", classes="name")
+                    yield Input(
+                        rules.format_price(order.price, market) if order.price else "",
+                        compact=True,
+                        id="price",
+                    )
+                    yield Label(market.quote, classes="unit")
+                with Horizontal(classes="row"):
+                    yield Label("Size", classes="name")
+                    yield Input(
+                        rules.format_size(size, market) if size else "", compact=True, id="size"
+                    )
+                    yield Label(market.base, classes="unit")
+            if self.has_trigger:
+                assert order.trigger_price is not None
+                with Horizontal(classes="row"):
+                    yield Label("Trigger", classes="name")
+                    yield Input(
+                        rules.format_price(order.trigger_price, market), compact=True, id="trigger"
+                    )
+                    yield Label(market.quote, classes="unit")
             yield Static("", id="verdict")
             yield Static("enter amend · esc cancel", id="keys")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = f"Amend {self.order.symbol}"
-        self.query_one("#price", Input).focus()
+        self.query_one("#trigger" if self.trigger_only else "#price", Input).focus()
         self._verdict()
 
     def result(self) -> AmendRequest | ValidationError | None:
@@ -93,9 +111,14 @@ class AmendScreen(ModalScreen[AmendRequest | None]):
         return build_amend(
             self.order,
             self.market,
-            price_text=self.query_one("#price", Input).value,
-            size_text=self.query_one("#size", Input).value,
+            price_text=self._text("#price"),
+            size_text=self._text("#size"),
+            trigger_text=self.query_one("#trigger", Input).value if self.has_trigger else None,
         )
+
+    def _text(self, selector: str) -> str:
+        inputs = self.query(selector)
+        return inputs.first(Input).value if inputs else ""
 
     def _verdict(self) -> AmendRequest | ValidationError | None:
         result = self.result()
@@ -105,22 +128,27 @@ class AmendScreen(ModalScreen[AmendRequest | None]):
             verdict.update(Text(f"✗ {result}"))
         elif result is None:
             verdict.update("No change yet.")
-        elif result.kind == "ALL":
-            assert result.order_price is not None and result.order_size is not None
-            verdict.update(
-                f"Sends: price {rules.format_price(result.order_price, self.market)}, "
-                f"size {rules.format_size(result.order_size, self.market)}"
-            )
         else:
-            assert result.value is not None
-            what = "price" if result.kind == "PRICE" else "size"
-            shown = (
-                rules.format_price(result.value, self.market)
-                if what == "price"
-                else rules.format_size(result.value, self.market)
-            )
-            verdict.update(f"Sends: {what} {shown}")
+            verdict.update(f"Sends: {self._sends(result)}")
         return result
+
+    def _sends(self, request: AmendRequest) -> str:
+        """What `request` changes, in words: `price 19500.0, size 0.0020, trigger 21000.0`."""
+        market = self.market
+        if request.kind == "ALL":
+            assert request.order_price is not None and request.order_size is not None
+            parts = [
+                f"price {rules.format_price(request.order_price, market)}",
+                f"size {rules.format_size(request.order_size, market)}",
+            ]
+            if request.trigger_price is not None:
+                parts.append(f"trigger {rules.format_price(request.trigger_price, market)}")
+            return ", ".join(parts)
+        assert request.value is not None
+        if request.kind == "SIZE":
+            return f"size {rules.format_size(request.value, market)}"
+        what = "trigger" if request.kind == "TRIGGERPRICE" else "price"
+        return f"{what} {rules.format_price(request.value, market)}"
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
-from btse_tui.protocol.models import Market, Order, OrderStatus, Side
+from btse_tui.protocol.models import Market, Order, OrderStatus, Side, TxType
 from btse_tui.ui.widgets.format import MISSING, decimals_of, fmt_decimal, fmt_time_ms
 from btse_tui.ui.widgets.live_table import Column, LiveTable, RowKey
 
@@ -16,6 +16,19 @@ def _price(value: Any, row: Mapping[str, Any]) -> str:
     if value is None:
         return "MARKET"
     return fmt_decimal(value, row.get("pd"))
+
+
+def _trigger(value: Any, row: Mapping[str, Any]) -> str:
+    return "" if value is None else fmt_decimal(value, row.get("pd"))
+
+
+def _kind(order: Order) -> str:
+    """LIMIT / MARKET, or STOP and TP (take-profit) for orders waiting on a trigger price."""
+    if order.tx_type is TxType.TRIGGER:
+        return "TP"
+    if order.tx_type is TxType.STOP or order.is_trigger:
+        return "STOP"
+    return order.order_type_name
 
 
 def _size(value: Any, row: Mapping[str, Any]) -> str:
@@ -47,6 +60,7 @@ def open_order_columns() -> tuple[Column, ...]:
         Column("side", "Side", 4, "left", lambda v, r: str(v), _side_tone, priority=100),
         Column("type", "Type", 6, "left", priority=30),
         Column("price", "Price", 12, "right", _price, priority=100),
+        Column("trigger", "Trigger", 12, "right", _trigger, priority=70),
         Column("size", "Size", 10, "right", _size, priority=90),
         Column("filled", "Filled", 11, "right", _size, _filled_tone, priority=60),
         Column("status", "Status", 16, "left", tone=_status_tone, priority=85),
@@ -163,8 +177,9 @@ class OpenOrdersTable(LiveTable):
             "time": order.timestamp_ms,
             "symbol": order.symbol,
             "side": order.side,
-            "type": "STOP" if order.is_trigger else order.order_type_name,
+            "type": _kind(order),
             "price": order.price,
+            "trigger": order.trigger_price,
             "size": size,
             "filled": order.total_filled,
             "status": order.status_label,
