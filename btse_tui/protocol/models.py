@@ -266,6 +266,21 @@ class Order:
         return self.status in FAILURE_STATUSES
 
     @property
+    def awaits_trigger(self) -> bool:
+        """True for a stop/take-profit whose trigger has not fired yet (its trigger can move).
+
+        Status 9 (trigger inserted) says so; 123 (amended) too unless the order has fills (a
+        trigger order only fills after it fires). 10 (activated) and the resting ones do not.
+        """
+        if self.trigger_price is None or not self.is_open:
+            return False
+        if not self.is_trigger and self.tx_type is TxType.LIMIT:
+            return False
+        if self.status == OrderStatus.TRIGGER_INSERTED:
+            return True
+        return self.status == OrderStatus.AMEND_ORDER and not self.total_filled
+
+    @property
     def order_type_name(self) -> str:
         """`LIMIT`, `MARKET` or `PEG` for the numeric order type."""
         return {76: "LIMIT", 77: "MARKET", 80: "PEG", 81: "OTC"}.get(self.order_type, "?")

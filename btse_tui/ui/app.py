@@ -30,6 +30,7 @@ from btse_tui.ui.widgets.status_bar import StatusBar
 
 #: Below this size the panes become numbered tabs.
 NARROW_WIDTH = 120
+WIDE_WIDTH = 150  # from here open orders get 3/5 of the bottom row (room for Trigger, Status)
 NARROW_HEIGHT = 32
 TABS = ("markets", "trade", "orders", "log")
 
@@ -153,6 +154,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
     def _apply_size(self, width: int, height: int) -> None:
         narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
         self.screen.set_class(narrow, "-narrow")
+        self.screen.set_class(width >= WIDE_WIDTH, "-wide")
         for name in TABS:
             self.screen.set_class(name == self.tab, f"-tab-{name}")
 

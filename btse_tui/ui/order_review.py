@@ -16,7 +16,6 @@ from btse_tui.protocol.models import (
     Market,
     Order,
     OrderRequest,
-    OrderStatus,
     OrderType,
     Ticker,
     TxType,
@@ -135,18 +134,8 @@ def _plain(value: Decimal) -> str:
 
 
 def has_pending_trigger(order: Order) -> bool:
-    """True when `order` is a stop/take-profit whose trigger has not fired yet (amendable).
-
-    Status 9 (trigger inserted) says so; 123 (amended) too unless the order has fills (a
-    trigger order only fills after it fires). 10 (activated) and the resting statuses do not.
-    """
-    if order.trigger_price is None or not order.is_open:
-        return False
-    if not order.is_trigger and order.tx_type is TxType.LIMIT:
-        return False
-    if order.status == OrderStatus.TRIGGER_INSERTED:
-        return True
-    return order.status == OrderStatus.AMEND_ORDER and not order.total_filled
+    """True when `order` is a stop/take-profit whose trigger has not fired yet (amendable)."""
+    return order.awaits_trigger
 
 
 def build_amend(

@@ -122,8 +122,8 @@ async def test_a_stop_orders_trigger_is_moved_on_the_amend_screen(demo) -> None:
             return found[0].trigger_price if found else None
 
         await until(pilot, lambda: row_trigger() == moved)
-        # what the trader reads in the Trigger column
-        assert table.cell_text(placed.order_id, "trigger") == f"{moved:,f}"
+        # what the trader reads in the Status column
+        assert table.cell_text(placed.order_id, "status") == f"stop {moved:,f}"
         [record] = engine_orders(server, cl)
         assert record.trigger_price == moved and not record.triggered
         assert record.price == trigger  # the limit price did not move

@@ -18,10 +18,6 @@ def _price(value: Any, row: Mapping[str, Any]) -> str:
     return fmt_decimal(value, row.get("pd"))
 
 
-def _trigger(value: Any, row: Mapping[str, Any]) -> str:
-    return "" if value is None else fmt_decimal(value, row.get("pd"))
-
-
 def _kind(order: Order) -> str:
     """LIMIT / MARKET, or STOP and TP (take-profit) for orders waiting on a trigger price."""
     if order.tx_type is TxType.TRIGGER:
@@ -29,6 +25,14 @@ def _kind(order: Order) -> str:
     if order.tx_type is TxType.STOP or order.is_trigger:
         return "STOP"
     return order.order_type_name
+
+
+def _status(order: Order, market: Market | None) -> str:
+    """The status in words; a stop waiting on its trigger says where: `stop 87,525.0`."""
+    if order.awaits_trigger and order.trigger_price is not None:
+        places = None if market is None else decimals_of(market.tick)
+        return f"{_kind(order).lower()} {fmt_decimal(order.trigger_price, places)}"
+    return order.status_label
 
 
 def _size(value: Any, row: Mapping[str, Any]) -> str:
@@ -60,7 +64,6 @@ def open_order_columns() -> tuple[Column, ...]:
         Column("side", "Side", 4, "left", lambda v, r: str(v), _side_tone, priority=100),
         Column("type", "Type", 6, "left", priority=30),
         Column("price", "Price", 12, "right", _price, priority=100),
-        Column("trigger", "Trigger", 12, "right", _trigger, priority=70),
         Column("size", "Size", 10, "right", _size, priority=90),
         Column("filled", "Filled", 11, "right", _size, _filled_tone, priority=60),
         Column("status", "Status", 16, "left", tone=_status_tone, priority=85),
@@ -179,10 +182,9 @@ class OpenOrdersTable(LiveTable):
             "side": order.side,
             "type": _kind(order),
             "price": order.price,
-            "trigger": order.trigger_price,
             "size": size,
             "filled": order.total_filled,
-            "status": order.status_label,
+            "status": _status(order, market),
             "status_code": order.status,
             "pd": None if market is None else decimals_of(market.tick),
             "sd": None if market is None else decimals_of(market.lot),
