@@ -26,7 +26,9 @@ import httpx
 
 MAX_HEAD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 64 * 1024 * 1024
-KEEPALIVE_EXPIRY_S = 5.0
+#: an idle connection is reused only this long: under the 5 s idle timeout of uvicorn (the demo)
+#: and other common servers, so an order is not written to a socket the server is closing
+KEEPALIVE_EXPIRY_S = 4.0
 _HEAD_END = b"\r\n\r\n"
 _CRLF = b"\r\n"
 _RETRYABLE = frozenset({"GET", "HEAD"})

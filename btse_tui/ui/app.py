@@ -71,6 +71,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         notional_cap: Decimal | None = None,
         dead_mans_switch_s: float = 0.0,
         frame_hz: float = 15.0,
+        freeze_startup_gc: bool = False,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -99,6 +100,8 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self._started = False
         self._shutting_down = False
         self._logged_states: OrderedDict[str, tuple[int, Decimal]] = OrderedDict()
+        # the launched app freezes start-up objects (ui/gc_tuning.py); tests share one process
+        self._startup_frozen = not freeze_startup_gc
 
     # ------------------------------------------------------------------ layout
 

@@ -8,6 +8,7 @@ from btse_tui.protocol import events as ev
 from btse_tui.protocol import session_events as se
 from btse_tui.protocol.errors import BtseError
 from btse_tui.protocol.models import Market, Order
+from btse_tui.ui import gc_tuning
 from btse_tui.ui import messages as m
 from btse_tui.ui.bridge import describe_fill, describe_order, to_message
 
@@ -167,6 +168,9 @@ class SessionEventsMixin:
         # the session already keeps only spot markets
         self.markets_table.set_markets(markets)
         self.orders_table.set_markets(markets)
+        if not self._startup_frozen:
+            self._startup_frozen = True
+            self.set_timer(gc_tuning.SETTLE_AFTER_S, gc_tuning.freeze_startup_objects)
         if self.selected is None and markets:
             first = next((mk for mk in markets if mk.symbol in self.favourites), markets[0])
             self.select_market(first.symbol)

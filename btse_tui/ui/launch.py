@@ -184,6 +184,7 @@ def run_dashboard(options: argparse.Namespace) -> int:
         max_deviation_pct=settings.max_price_deviation_pct,
         notional_cap=settings.notional_cap,
         dead_mans_switch_s=settings.cancel_all_after_s,
+        freeze_startup_gc=True,
     )
     try:
         app.run()

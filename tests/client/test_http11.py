@@ -402,3 +402,17 @@ async def test_rest_client_trades_on_the_exchange_over_one_connection(sim: SimSe
         await rest.cancel_order("BTC-USDT", order_id=ack.order_id)
         assert await rest.open_orders("BTC-USDT") == []
     assert transport.connections_opened == 1
+
+
+async def test_a_connection_idle_past_the_keepalive_expiry_is_replaced_not_reused() -> None:
+    now = [100.0]
+    async with RawServer(always(answer(b"ok"))) as server:
+        transport = Http11Transport(keepalive_expiry=4.0, monotonic=lambda: now[0])
+        async with client(transport) as http:
+            await http.get(server.url + "/x")
+            now[0] += 3.9
+            await http.get(server.url + "/x")
+            assert transport.connections_opened == 1  # still warm: reused
+            now[0] += 4.0
+            await http.post(server.url + "/order", content=b"{}")
+    assert transport.connections_opened == 2 and server.connections == 2
