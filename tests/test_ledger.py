@@ -97,3 +97,18 @@ def test_a_stop_order_stays_a_stop_when_an_ack_without_txtype_follows_its_notifi
         True,
         D("21500"),
     )
+
+
+def test_a_fired_stop_amended_afterwards_no_longer_offers_its_trigger() -> None:
+    """Status 123 after an amend does not say whether the trigger fired; the ledger remembers."""
+    ledger = OrderLedger()
+    stop = replace(
+        order("s", 9, ts=1), tx_type=TxType.STOP, is_trigger=True, trigger_price=D("21000")
+    )
+    ledger.apply_order(stop)
+    ledger.apply_order(replace(stop, status=123, timestamp_ms=2))
+    assert ledger.open_orders()[0].awaits_trigger  # amended, still waiting
+    ledger.apply_order(replace(stop, status=10, timestamp_ms=3))  # the trigger fires
+    ledger.apply_order(replace(stop, status=123, price=D("20500"), timestamp_ms=4))
+    [shown] = ledger.open_orders()
+    assert shown.trigger_fired and not shown.awaits_trigger

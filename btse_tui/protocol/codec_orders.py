@@ -164,12 +164,13 @@ def order_from_row(row: Mapping, status: int | None = None) -> Order:
     is_trigger = to_bool(flag) if flag is not None else tx_type is not TxType.LIMIT
     trigger_price = dec_or_none(g("triggerPrice"), "triggerPrice")
     st = g("status")
+    code = to_int(st) if st is not None else (2 if status is None else status)
     maker = g("maker")
     return Order(
         symbol=symbol,
         order_id=str(first(row, "orderID", "orderId") or ""),
         side=parse_side(g("side")),
-        status=to_int(st) if st is not None else (2 if status is None else status),
+        status=code,
         cl_order_id=to_str_or_none(first(row, "clOrderID", "clOrderId")),
         order_type=to_int(g("orderType"), 76),
         tx_type=tx_type,
@@ -202,6 +203,7 @@ def order_from_row(row: Mapping, status: int | None = None) -> Order:
         time_in_force=str(first(row, "time_in_force", "timeInForce") or "GTC"),
         post_only=to_bool(g("postOnly")),
         is_trigger=is_trigger,
+        trigger_fired=to_bool(g("triggered")) or code == OrderStatus.TRIGGER_ACTIVATED,
         maker=None if maker is None else to_bool(maker),
         message=str(g("message") or ""),
         timestamp_ms=to_int(g("timestamp")),

@@ -160,6 +160,10 @@ def _merge(old: Order, new: Order) -> Order:
     if new.tx_type is TxType.LIMIT and old.tx_type is not TxType.LIMIT:
         updates["tx_type"] = old.tx_type
         updates["is_trigger"] = True
+    if not new.trigger_fired and (
+        old.trigger_fired or old.status == OrderStatus.TRIGGER_ACTIVATED
+    ):  # a trigger fires once; later reports (an amend's 123) do not say so again
+        updates["trigger_fired"] = True
     if new.trigger_price is None and old.trigger_price is not None:
         updates["trigger_price"] = old.trigger_price
     return replace(new, **updates) if updates else new

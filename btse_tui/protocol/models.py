@@ -246,6 +246,7 @@ class Order:
     time_in_force: str = "GTC"
     post_only: bool = False
     is_trigger: bool = False
+    trigger_fired: bool = False  # seen triggered (status 10 or `triggered`): now a plain order
     maker: bool | None = None
     message: str = ""
     timestamp_ms: int = 0
@@ -272,7 +273,7 @@ class Order:
         Status 9 (trigger inserted) says so; 123 (amended) too unless the order has fills (a
         trigger order only fills after it fires). 10 (activated) and the resting ones do not.
         """
-        if self.trigger_price is None or not self.is_open:
+        if self.trigger_price is None or not self.is_open or self.trigger_fired:
             return False
         if not self.is_trigger and self.tx_type is TxType.LIMIT:
             return False

@@ -393,11 +393,14 @@ def test_open_orders_derive_status_from_fills_and_trigger_state() -> None:
         triggerPrice=2600,
         orderState="STATUS_INACTIVE",
     )
-    found = codec.open_orders([base, partly, stop])
-    assert [o.status for o in found] == [2, 5, 9]
+    fired = dict(stop, orderID="o4", triggered=True, orderState="STATUS_ACTIVE")
+    found = codec.open_orders([base, partly, stop, fired])
+    assert [o.status for o in found] == [2, 5, 9, 2]
     assert found[1].total_filled == D("0.4") and found[1].remaining_size == D("0.6")
     assert found[2].tx_type is TxType.TRIGGER
     assert all(o.is_open for o in found)
+    # the amend screen offers the trigger of the waiting stop only, not of the fired one
+    assert [o.awaits_trigger for o in found] == [False, False, True, False]
 
 
 def test_trade_history_rows_use_filled_price_and_size() -> None:
