@@ -5,6 +5,10 @@ The form never talks to the network. It turns what the trader typed into a quant
 once per submission; the app answers with `submission_done()` when the ack, the error, or the
 trader's "no" on the confirm screen comes back, and with `show_result(text, ok)` for the outcome.
 
+This module holds the widget's state, public API, input events and submit path; its widget tree
+and CSS are in `order_form_layout`, what it shows in `order_form_display` (the texts come from the
+pure `order_form_text`).
+
 | key        | action                                        |
 |------------|-----------------------------------------------|
 | enter      | submit (in any input), press (on a button)    |
@@ -23,58 +27,26 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import Balance, Market, OrderRequest, Side, Ticker, TimeInForce
 from btse_tui.ui import form_logic as fl
 from btse_tui.ui import order_review as review
-from btse_tui.ui.widgets.format import fmt_price, fmt_size
+from btse_tui.ui.widgets.order_form_display import OrderFormDisplay
+from btse_tui.ui.widgets.order_form_layout import ORDER_FORM_CSS, compose_order_form
+from btse_tui.ui.widgets.order_form_text import price_text
 from btse_tui.ui.widgets.side_switch import SideSwitch
 
 __all__ = ["OrderForm", "SideSwitch"]
 
-#: Inputs that can carry a reason line under them (ids match `form_logic.field_of`).
-_REASON_IDS = ("trigger", "price", "size", "clid", "form")
 
-
-class OrderForm(Vertical):
+class OrderForm(OrderFormDisplay, Vertical):
     """Order entry for one market: side, kind, prices, size, TIF, post-only, client id."""
 
-    DEFAULT_CSS = """
-    OrderForm {
-        height: auto;
-        border: round $border-blurred;
-        border-title-color: $text;
-        border-title-style: bold;
-        padding: 0 1;
-        &:focus-within { border: round $border; }
-        &.-sell:focus-within { border: round $error 70%; }
-        &.-buy:focus-within { border: round $success 70%; }
-        .row { height: 1; }
-        #head { height: 1; margin-bottom: 1; }
-        #avail { width: 1fr; content-align: right middle; color: $text-muted; }
-        .name { width: 10; color: $text-muted; }
-        .unit { width: auto; min-width: 4; padding-left: 1; color: $text-muted; }
-        Input { width: 1fr; }
-        Input.-error { background-tint: $error 25%; }
-        Select { width: 1fr; }
-        #tif { width: 1fr; }
-        #post-only { width: auto; margin-left: 1; }
-        .reason { color: $text-error; height: auto; padding-left: 8; }
-        .reason.-note { color: $text-warning; }
-        #fractions { height: 1; padding-left: 10; }
-        #fractions Button { width: 1fr; min-width: 5; margin-right: 1; }
-        #summary { height: auto; margin-top: 1; }
-        #submit { width: 100%; margin-top: 1; }
-        #result { height: auto; color: $text-muted; }
-        #result.-ok { color: $text-success; }
-        #result.-error { color: $text-error; }
-        .-hidden { display: none; }
-    }
-    """
+    DEFAULT_CSS = ORDER_FORM_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -127,64 +99,10 @@ class OrderForm(Vertical):
         self._attempted = False
         self._shown: dict[str, str] = {}
 
-    # ------------------------------------------------------------------ layout
+    # ------------------------------------------------------------------ composition
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="head"):
-            yield SideSwitch(id="side-switch")
-            yield Label("", id="avail")
-        with Horizontal(classes="row"):
-            yield Label("Type", classes="name")
-            yield Select(
-                [(kind.label, kind) for kind in fl.OrderKind],
-                value=fl.OrderKind.LIMIT,
-                allow_blank=False,
-                compact=True,
-                id="kind",
-            )
-        with Horizontal(classes="row", id="row-trigger"):
-            yield Label("Trigger", classes="name")
-            yield Input(placeholder="trigger price", compact=True, id="trigger")
-            yield Label("", classes="unit quote-unit")
-        yield Static("", classes="reason -hidden", id="reason-trigger")
-        with Horizontal(classes="row", id="row-price"):
-            yield Label("Price", classes="name", id="price-name")
-            yield Input(placeholder="limit price", compact=True, id="price")
-            yield Label("", classes="unit quote-unit")
-        yield Static("", classes="reason -hidden", id="reason-price")
-        with Horizontal(classes="row", id="row-size"):
-            yield Label("Size", classes="name")
-            yield Input(placeholder="size", compact=True, id="size")
-            yield Label("", classes="unit", id="base-unit")
-        yield Static("", classes="reason -hidden", id="reason-size")
-        with Horizontal(id="fractions"):
-            for index, fraction in enumerate(fl.FRACTIONS):
-                button = Button(
-                    f"{int(fraction * 100)}%",
-                    compact=True,
-                    id=f"fraction-{index}",
-                    tooltip=f"alt+{index + 1}: {int(fraction * 100)}% of the available balance",
-                )
-                button.can_focus = False
-                yield button
-        with Horizontal(classes="row", id="row-tif"):
-            yield Label("TIF", classes="name")
-            yield Select(
-                [(tif.value, tif) for tif in TimeInForce],
-                value=TimeInForce.GTC,
-                allow_blank=False,
-                compact=True,
-                id="tif",
-            )
-            yield Checkbox("Post-only", compact=True, id="post-only")
-        with Horizontal(classes="row"):
-            yield Label("Client ID", classes="name")
-            yield Input(fl.new_client_order_id(), compact=True, id="clid", max_length=32)
-        yield Static("", classes="reason -hidden", id="reason-clid")
-        yield Static("", id="summary")
-        yield Static("", classes="reason -hidden", id="reason-form")
-        yield Button("BUY", variant="success", compact=True, id="submit", disabled=True)
-        yield Static("", id="result")
+        yield from compose_order_form()
 
     def on_mount(self) -> None:
         self.border_title = "Order"
@@ -241,10 +159,7 @@ class OrderForm(Vertical):
         kind = self.fields().kind
         if kind.is_market:
             self.set_kind(fl.OrderKind.STOP_LIMIT if kind.has_trigger else fl.OrderKind.LIMIT)
-        text = format(price, "f")
-        if self.market is not None and self.market.tick > 0:
-            text = format(price.quantize(self.market.tick.normalize()), "f")
-        self.query_one("#price", Input).value = text
+        self.query_one("#price", Input).value = price_text(price, self.market)
 
     def set_size(self, size: Decimal) -> None:
         """Put a size into the size input."""
@@ -360,155 +275,3 @@ class OrderForm(Vertical):
     def action_fraction(self, index: int) -> None:
         """Fill 25/50/75/100 % (index 0..3) of the available balance."""
         self.set_fraction(fl.FRACTIONS[index])
-
-    # ------------------------------------------------------------------ rendering
-
-    def _layout(self) -> fl.FieldLayout:
-        fields = self.fields()
-        return fl.layout_for(fields.kind, fields.side, self.market)
-
-    def focus_first_field(self) -> None:
-        """Put the cursor in the first field to type (trigger, price or size, as the kind needs)."""
-        layout = self._layout()
-        for name, shown in (
-            ("trigger", layout.trigger),
-            ("price", layout.price),
-            ("size", layout.size),
-        ):
-            if shown:
-                self.query_one(f"#{name}", Input).focus()
-                return
-
-    def _apply_layout(self) -> None:
-        """Show the inputs the kind/side needs and label them with the market's currencies."""
-        if not self.is_mounted:
-            return
-        layout = self._layout()
-        self.query_one("#row-trigger").set_class(not layout.trigger, "-hidden")
-        self.query_one("#row-price").set_class(not layout.price, "-hidden")
-        self.query_one("#row-size").set_class(not layout.size, "-hidden")
-        self.query_one("#row-tif").set_class(not layout.time_in_force, "-hidden")
-        self.query_one("#post-only").set_class(not layout.post_only, "-hidden")
-        self.query_one("#price-name", Label).update("Amount" if layout.quote_amount else "Price")
-        price = self.query_one("#price", Input)
-        price.tooltip = (
-            "quote amount to spend at market" if layout.quote_amount else "limit price per unit"
-        )
-        if self.market is not None:
-            self.border_title = f"Order · {self.market.symbol}"
-            for unit in self.query(".quote-unit").results(Label):
-                unit.update(self.market.quote)
-            self.query_one("#base-unit", Label).update(self.market.base)
-        self._refresh_placeholders()
-
-    def _refresh_placeholders(self) -> None:
-        if not self.is_mounted:
-            return
-        layout = self._layout()
-        last = self.ticker.last if self.ticker else None
-        hint = f"last {fmt_price(last, self.market)}" if last else ""
-        price = self.query_one("#price", Input)
-        price.placeholder = "to spend" if layout.quote_amount else (hint or "limit price")
-        self.query_one("#trigger", Input).placeholder = hint or "trigger price"
-        if self.market is not None:
-            self.query_one(
-                "#size", Input
-            ).placeholder = f"min {fmt_size(self.market.min_size, self.market)}"
-        side = self.query_one(SideSwitch).side
-        if self.market is None:
-            self._update("#avail", "")
-            return
-        available = fl.available_for(side, self.market, self.balances)
-        currency = self.market.quote if side is Side.BUY else self.market.base
-        if available is None:
-            text = f"avail – {currency}"
-        elif side is Side.BUY:
-            text = f"avail {review.format_quote(available, self.market)} {currency}"
-        else:
-            text = f"avail {fmt_size(available, self.market)} {currency}"
-        self._update("#avail", text)  # unchanged text: no repaint, no re-layout
-
-    def _refresh_check(self, extra: ValidationError | None = None) -> None:
-        """Re-validate and show reasons, the notional/fee line and the submit button state."""
-        if not self.is_mounted:
-            return
-        submit = self.query_one("#submit", Button)
-        if self.market is None:
-            self.check = None
-            self._update("#summary", "Pick a market first")
-            submit.disabled = True
-            return
-        fields = self.fields()
-        layout = fl.layout_for(fields.kind, fields.side, self.market)
-        available = fl.available_for(fields.side, self.market, self.balances)
-        check = fl.check_fields(fields, self.market, available=available)
-        self.check = check
-        lines: dict[str, tuple[str, bool]] = {
-            input_id: (note, False) for input_id, note in check.notes.items()
-        }
-        for input_id, error in check.errors.items():
-            shown = input_id == "form" or self._attempted or input_id in self._touched
-            if shown and (self._attempted or not fl.is_missing(error)):
-                lines[input_id] = (fl.reason_text(error, layout), True)
-        if extra is not None:
-            lines[fl.input_for(extra, layout)] = (fl.reason_text(extra, layout), True)
-        for input_id in _REASON_IDS:
-            text, is_error = lines.get(input_id, ("", False))
-            self._show(input_id, text, is_error)
-        reference = fl.reference_price(fields.side, self.ticker)
-        if check.request is not None:
-            costs = review.order_costs(
-                check.request, self.market, fee_rate=self.fee_rate, reference=reference
-            )
-            summary = f"{'Notional':<10}{costs.notional}\n{'Fee ≈':<10}{costs.fee}"
-        else:
-            summary = f"{'Notional':<10}–\n{'Fee ≈':<10}– ({review.fee_pct(self.fee_rate)} taker)"
-        self._update("#summary", summary)
-        submit.disabled = check.request is None or self.pending
-        submit.variant = "success" if fields.side is Side.BUY else "error"
-        submit.label = self._submit_label(fields, check.request)
-
-    def _submit_label(self, fields: fl.FormFields, request: OrderRequest | None) -> str:
-        """`BUY 0.0012 BTC @ 20,000.0`, `SELL 0.0100 BTC @ market · stop`, `Sending…`."""
-        if self.pending:
-            return "Sending…"
-        if request is None or self.market is None:
-            return f"{fields.side.value} {fields.kind.label.lower()}"
-        if request.size is not None:
-            amount = f"{fmt_size(request.size, self.market)} {self.market.base}"
-        elif request.price is not None:
-            amount = f"{review.format_quote(request.price, self.market)} {self.market.quote} of"
-            amount += f" {self.market.base}"
-        else:
-            amount = self.market.base
-        if request.type.value == "LIMIT" and request.price is not None:
-            at = f" @ {fmt_price(request.price, self.market)}"
-        else:
-            at = " @ market"
-        trigger = {"STOP": " · stop", "TRIGGER": " · TP"}.get(request.tx_type.value, "")
-        return f"{request.side.value} {amount}{at}{trigger}"
-
-    def _show(self, input_id: str, text: str, is_error: bool) -> None:
-        """Show an error (red) or a rounding note (muted) under an input; '' hides the line."""
-        key = f"reason-{input_id}"
-        if self._shown.get(key) == f"{is_error}{text}":
-            return
-        self._shown[key] = f"{is_error}{text}"
-        line = self.query_one(f"#{key}", Static)
-        line.update(Text(f"{'✗' if is_error else '↳'} {text}") if text else "")
-        line.set_class(not text, "-hidden")
-        line.set_class(not is_error, "-note")
-        if input_id != "form":
-            self.query_one(f"#{input_id}", Input).set_class(is_error and bool(text), "-error")
-
-    def _update(self, selector: str, text: str) -> None:
-        if self._shown.get(selector) == text:
-            return
-        self._shown[selector] = text
-        self.query_one(selector, Static).update(Text(text))
-
-    def _focus_first_error(self) -> None:
-        for input_id in ("trigger", "price", "size", "clid"):
-            if self._shown.get(f"reason-{input_id}", "").startswith("True"):
-                self.query_one(f"#{input_id}", Input).focus()
-                return

@@ -1,0 +1,98 @@
+"""Pure texts of the order form: reason lines, costs summary, submit label, available balance."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from decimal import Decimal
+
+from btse_tui.protocol.errors import ValidationError
+from btse_tui.protocol.models import Balance, Market, OrderRequest, Side
+from btse_tui.ui import form_logic as fl
+from btse_tui.ui import order_review as review
+from btse_tui.ui.widgets.format import fmt_price, fmt_size
+
+__all__ = ["available_text", "costs_summary", "price_text", "reason_lines", "submit_label"]
+
+
+def price_text(price: Decimal, market: Market | None) -> str:
+    """A picked price as the price input shows it: on the market's tick when there is one."""
+    if market is not None and market.tick > 0:
+        return format(price.quantize(market.tick.normalize()), "f")
+    return format(price, "f")
+
+
+def available_text(side: Side, market: Market, balances: Mapping[str, Balance]) -> str:
+    """`avail 1,234.50 USDT` (BUY spends quote) or `avail 0.0120 BTC` (SELL spends base)."""
+    available = fl.available_for(side, market, balances)
+    currency = market.quote if side is Side.BUY else market.base
+    if available is None:
+        return f"avail – {currency}"
+    if side is Side.BUY:
+        return f"avail {review.format_quote(available, market)} {currency}"
+    return f"avail {fmt_size(available, market)} {currency}"
+
+
+def reason_lines(
+    check: fl.FormCheck,
+    layout: fl.FieldLayout,
+    *,
+    attempted: bool,
+    touched: Set[str],
+    extra: ValidationError | None = None,
+) -> dict[str, tuple[str, bool]]:
+    """The line under each input id as `(text, is_error)`; inputs without a line are left out.
+
+    Rounding notes always show. An error shows once its input was typed in (or for the whole
+    form), except that a missing value waits for a submit attempt; `extra` always shows.
+    """
+    lines: dict[str, tuple[str, bool]] = {
+        input_id: (note, False) for input_id, note in check.notes.items()
+    }
+    for input_id, error in check.errors.items():
+        shown = input_id == "form" or attempted or input_id in touched
+        if shown and (attempted or not fl.is_missing(error)):
+            lines[input_id] = (fl.reason_text(error, layout), True)
+    if extra is not None:
+        lines[fl.input_for(extra, layout)] = (fl.reason_text(extra, layout), True)
+    return lines
+
+
+def costs_summary(
+    request: OrderRequest | None,
+    market: Market,
+    *,
+    fee_rate: Decimal,
+    reference: Decimal | None,
+) -> str:
+    """Two lines, notional and estimated fee; dashes (and the taker rate) until it is valid."""
+    if request is not None:
+        costs = review.order_costs(request, market, fee_rate=fee_rate, reference=reference)
+        return f"{'Notional':<10}{costs.notional}\n{'Fee ≈':<10}{costs.fee}"
+    return f"{'Notional':<10}–\n{'Fee ≈':<10}– ({review.fee_pct(fee_rate)} taker)"
+
+
+def submit_label(
+    fields: fl.FormFields,
+    request: OrderRequest | None,
+    market: Market | None,
+    *,
+    pending: bool,
+) -> str:
+    """`BUY 0.0012 BTC @ 20,000.0`, `SELL 0.0100 BTC @ market · stop`, `Sending…`."""
+    if pending:
+        return "Sending…"
+    if request is None or market is None:
+        return f"{fields.side.value} {fields.kind.label.lower()}"
+    if request.size is not None:
+        amount = f"{fmt_size(request.size, market)} {market.base}"
+    elif request.price is not None:
+        amount = f"{review.format_quote(request.price, market)} {market.quote} of"
+        amount += f" {market.base}"
+    else:
+        amount = market.base
+    if request.type.value == "LIMIT" and request.price is not None:
+        at = f" @ {fmt_price(request.price, market)}"
+    else:
+        at = " @ market"
+    trigger = {"STOP": " · stop", "TRIGGER": " · TP"}.get(request.tx_type.value, "")
+    return f"{request.side.value} {amount}{at}{trigger}"
