@@ -45,13 +45,12 @@ class _NoAnswer(Exception):
 class _Connection:
     """One socket to an origin, used by one request at a time."""
 
-    __slots__ = ("idle_since", "reader", "served", "writer")
+    __slots__ = ("idle_since", "reader", "writer")
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
         self.idle_since = 0.0
-        self.served = 0
 
     def reusable(self, now: float, expiry: float) -> bool:
         """Still open, not at EOF, no pending error, and not idle too long."""
@@ -173,7 +172,6 @@ class Http11Transport(httpx.AsyncBaseTransport):
             conn.close()
             return
         conn.idle_since = self._monotonic()
-        conn.served += 1
         pool.append(conn)
 
     async def _connect(self, origin: Origin, timeouts: dict, request: httpx.Request) -> _Connection:

@@ -49,11 +49,13 @@ def make_http_client(
     the demo) skips loading the CA bundle (~0.1 s at start-up): its context trusts no
     certificate, so an https request would fail, never go unverified.
     """
-    context = httpx.create_ssl_context() if tls else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    if transport is None and not _proxy_configured():
-        transport = Http11Transport(ssl_context=context, max_connections=max_connections)
+    verify: ssl.SSLContext | bool = True  # unused when `transport` is given: no CA load then
+    if transport is None:
+        verify = httpx.create_ssl_context() if tls else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        if not _proxy_configured():
+            transport = Http11Transport(ssl_context=verify, max_connections=max_connections)
     return httpx.AsyncClient(
-        verify=context,
+        verify=verify,
         timeout=httpx.Timeout(
             timeout, connect=min(timeout, 5.0) if connect_timeout is None else connect_timeout
         ),

@@ -38,7 +38,7 @@ class Settlement(EngineState):
     ) -> None:
         spec = mk.spec
         rate = self._maker_rate(acct) if is_maker else self._taker_rate(acct)
-        if rec.side == "BUY":
+        if rec.side == "BUY":  # pay quote, get base less the fee
             fee = qty * rate
             fee_currency = spec.base
             if rec.order_type == "LIMIT":
@@ -46,26 +46,21 @@ class Settlement(EngineState):
                 consume = qty * rec.price * (1 + self._taker_rate(acct))
             else:
                 consume = quote_amt
-            if consume > rec.locked:
-                consume = rec.locked
-            rec.locked -= consume
-            qb = acct.balance(spec.quote)
-            qb.total -= quote_amt
-            qb.available += consume - quote_amt
-            bb = acct.balance(spec.base)
-            bb.total += qty - fee
-            bb.available += qty - fee
-        else:
+            pay, paid, get, got = spec.quote, quote_amt, spec.base, qty - fee
+        else:  # pay base, get quote less the fee
             fee = quote_amt * rate
             fee_currency = spec.quote
-            consume = qty if qty <= rec.locked else rec.locked
-            rec.locked -= consume
-            bb = acct.balance(spec.base)
-            bb.total -= qty
-            bb.available += consume - qty
-            qb = acct.balance(spec.quote)
-            qb.total += quote_amt - fee
-            qb.available += quote_amt - fee
+            consume = qty
+            pay, paid, get, got = spec.base, qty, spec.quote, quote_amt - fee
+        if consume > rec.locked:
+            consume = rec.locked
+        rec.locked -= consume
+        paying = acct.balance(pay)
+        paying.total -= paid
+        paying.available += consume - paid
+        getting = acct.balance(get)
+        getting.total += got
+        getting.available += got
         rec.filled_size += qty
         rec.filled_quote += quote_amt
         rec.last_fill_size = qty

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from textual import work
@@ -88,19 +89,10 @@ class TradingMixin:
         if order is None:
             self.notify("Select an order in the open-orders table first", severity="warning")
             return
-        self._cancel(order)
-
-    @work(group="orders")
-    async def _cancel(self, order: Order) -> None:
-        try:
-            results = await self.session.cancel(order)
-        except BtseError as error:
-            self.log_line(f"Cancel failed: {error}", "error", sticky=True)
-            return
-        self._show_results(results)
+        self._order_action("Cancel", lambda: self.session.cancel(order))
 
     def action_amend_order(self) -> None:
-        """Change the price or size of the selected order."""
+        """Change the price, size or waiting trigger of the selected order."""
         order = self.orders_table.selected_order()
         market = self._market(order.symbol) if order else None
         if order is None or market is None:
@@ -109,18 +101,9 @@ class TradingMixin:
 
         def amended(request: Any) -> None:
             if request is not None:
-                self._amend(request)
+                self._order_action("Amend", lambda: self.session.amend(request))
 
         self.push_screen(AmendScreen(order, market), amended)
-
-    @work(group="orders")
-    async def _amend(self, request: Any) -> None:
-        try:
-            results = await self.session.amend(request)
-        except BtseError as error:
-            self.log_line(f"Amend failed: {error}", "error", sticky=True)
-            return
-        self._show_results(results)
 
     def action_cancel_all(self) -> None:
         """Cancel every open order of the selected market, after a count preview."""
@@ -132,7 +115,11 @@ class TradingMixin:
 
         def decided(confirmed: bool | None) -> None:
             if confirmed:
-                self._cancel_all(symbol)
+                self._order_action(
+                    "Cancel all",
+                    lambda: self.session.cancel_all(symbol),
+                    done=lambda count: f"cancelled {count} orders on {symbol}",
+                )
 
         self.push_screen(
             CancelAllScreen(symbol, len(orders), preview=preview, environment=self.environment),
@@ -140,14 +127,21 @@ class TradingMixin:
         )
 
     @work(group="orders")
-    async def _cancel_all(self, symbol: str) -> None:
+    async def _order_action(
+        self,
+        what: str,
+        action: Callable[[], Awaitable[list[Order]]],
+        done: Callable[[int], str] | None = None,
+    ) -> None:
+        """Run a cancel / amend / cancel-all and show its answer; `done(count)` is logged after."""
         try:
-            results = await self.session.cancel_all(symbol)
+            results = await action()
         except BtseError as error:
-            self.log_line(f"Cancel all failed: {error}", "error", sticky=True)
+            self.log_line(f"{what} failed: {error}", "error", sticky=True)
             return
         self._show_results(results)
-        self.log_line(f"cancelled {len(results)} orders on {symbol}", "cancelled")
+        if done is not None:
+            self.log_line(done(len(results)), "cancelled")
 
     def _show_results(self, results: list[Order]) -> None:
         """Show the exchange's answer to an order action at once (the session has already

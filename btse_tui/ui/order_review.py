@@ -28,7 +28,6 @@ __all__ = [
     "build_amend",
     "fee_pct",
     "format_quote",
-    "has_pending_trigger",
     "order_costs",
     "order_summary",
     "order_warnings",
@@ -133,11 +132,6 @@ def _plain(value: Decimal) -> str:
 # --------------------------------------------------------------------------- amend
 
 
-def has_pending_trigger(order: Order) -> bool:
-    """True when `order` is a stop/take-profit whose trigger has not fired yet (amendable)."""
-    return order.awaits_trigger
-
-
 def build_amend(
     order: Order,
     market: Market,
@@ -210,7 +204,7 @@ def _market_trigger_amend(
     order: Order, market: Market, trigger_text: str | None
 ) -> AmendRequest | ValidationError | None:
     """A stop/take-profit MARKET order has no price to send: only its trigger can move."""
-    if trigger_text is None or not has_pending_trigger(order):
+    if trigger_text is None or not order.awaits_trigger:
         return ValidationError("type", "MARKET", "only the trigger of a waiting stop can change")
     try:
         trigger = rules.check_trigger(parse_positive("trigger_price", trigger_text), market)

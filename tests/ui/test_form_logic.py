@@ -264,13 +264,13 @@ def test_amend_refuses_an_off_tick_or_non_positive_trigger() -> None:
 
 
 def test_only_an_unfired_trigger_is_amendable() -> None:
-    assert review.has_pending_trigger(stop_buy())
-    assert review.has_pending_trigger(stop_buy(status=123, is_trigger=False))  # amended earlier
-    assert not review.has_pending_trigger(stop_buy(status=10))  # activated
-    assert not review.has_pending_trigger(stop_buy(status=2))  # fired and resting
-    assert not review.has_pending_trigger(stop_buy(status=123, total_filled=D("0.0005")))
-    assert not review.has_pending_trigger(stop_buy(status=6))  # cancelled
-    assert not review.has_pending_trigger(resting_buy())
+    assert stop_buy().awaits_trigger
+    assert stop_buy(status=123, is_trigger=False).awaits_trigger  # amended earlier
+    assert not stop_buy(status=10).awaits_trigger  # activated
+    assert not stop_buy(status=2).awaits_trigger  # fired and resting
+    assert not stop_buy(status=123, total_filled=D("0.0005")).awaits_trigger
+    assert not stop_buy(status=6).awaits_trigger  # cancelled
+    assert not resting_buy().awaits_trigger
 
 
 # ---------------------------------------------------------------- property

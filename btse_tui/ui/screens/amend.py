@@ -16,7 +16,7 @@ from btse_tui.protocol import rules
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import AmendRequest, Market, Order
 from btse_tui.ui.bridge import describe_order
-from btse_tui.ui.order_review import build_amend, has_pending_trigger
+from btse_tui.ui.order_review import build_amend
 
 __all__ = ["AmendScreen"]
 
@@ -63,7 +63,7 @@ class AmendScreen(ModalScreen[AmendRequest | None]):
         self.order = order
         self.market = market
         self.decided = False
-        self.has_trigger = has_pending_trigger(order)
+        self.has_trigger = order.awaits_trigger
         """True when the order's trigger has not fired yet: the Trigger row is shown."""
         self.trigger_only = order.order_type_name == "MARKET"
         """A stop/take-profit market order: no price to amend, only the trigger row."""
