@@ -13,11 +13,13 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from btse_tui.ui.app_events import SessionEventsMixin
 from btse_tui.ui.app_trading import TradingMixin
 from btse_tui.ui.bridge import Coalescer
+from btse_tui.ui.focus import focus_now
 from btse_tui.ui.screens.help import HelpScreen
 from btse_tui.ui.widgets.balances import BalancesTable
 from btse_tui.ui.widgets.footer import KeyFooter
@@ -26,6 +28,7 @@ from btse_tui.ui.widgets.notifications import LastLine, NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
 from btse_tui.ui.widgets.order_book import OrderBookView
 from btse_tui.ui.widgets.order_form import OrderForm
+from btse_tui.ui.widgets.side_switch import SideSwitch
 from btse_tui.ui.widgets.status_bar import StatusBar
 
 #: Below this size the panes become numbered tabs.
@@ -45,12 +48,17 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("slash", "filter", "Filter", id="app.filter"),
-        Binding("b", "buy", "Buy", id="app.buy"),
-        Binding("v", "sell", "Sell", id="app.sell"),
+        # b / v and Tab are priority: a key typed ahead (fast typing, a lagging SSH link) is
+        # acted on before the keys after it are delivered, so "b95000<Tab>0.001" fills the
+        # ticket's price and size instead of feeding the digits to the widget left behind
+        Binding("b", "buy", "Buy", priority=True, id="app.buy"),
+        Binding("v", "sell", "Sell", priority=True, id="app.sell"),
         Binding("c", "cancel_order", "Cancel", id="app.cancel"),
         Binding("a", "amend_order", "Amend", id="app.amend"),
         Binding("X", "cancel_all", "Cancel all", id="app.cancel_all"),
         Binding("d", "toggle_dms", "DMS", id="app.dead_mans_switch"),
+        Binding("tab", "focus_next", show=False, priority=True, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True, id="app.focus_prev"),
         Binding("1,f1", "tab('markets')", "Markets", show=False, id="app.tab_markets"),
         Binding("2,f2", "tab('trade')", "Trade", show=False, id="app.tab_trade"),
         Binding("3,f3", "tab('orders')", "Orders", show=False, id="app.tab_orders"),
@@ -178,7 +186,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
             "orders": self.orders_table,
             "log": self.log_view,
         }[name]
-        target.focus()
+        focus_now(target)
 
     def log_line(self, text: str, severity: str = "info", sticky: bool = False) -> None:
         """Add a line to the notifications pane (and the one-line strip on narrow screens)."""
@@ -249,6 +257,16 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
             self.markets_table.focus()
         elif isinstance(self.focused, Input) and self.focused in self.form.query(Input):
             self.form.query_one("#side-switch").focus()  # leave typing: keys act again
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """b / v open the ticket from the main screen; an input types them, the side switch
+        keeps its own b / v (set the side)."""
+        if action in ("buy", "sell"):
+            focused = self.focused
+            return not isinstance(focused, Input | SideSwitch) and not isinstance(
+                self.screen, ModalScreen
+            )
+        return True
 
     def action_buy(self) -> None:
         """Buy the selected market."""

@@ -8,6 +8,7 @@ from textual.widgets import Button, Input, Label, Static
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import Side
 from btse_tui.ui import form_logic as fl
+from btse_tui.ui.focus import focus_now
 from btse_tui.ui.widgets.format import fmt_price, fmt_size
 from btse_tui.ui.widgets.order_form_text import (
     available_text,
@@ -44,7 +45,7 @@ class OrderFormDisplay:
             ("size", layout.size),
         ):
             if shown:
-                self.query_one(f"#{name}", Input).focus()
+                focus_now(self.query_one(f"#{name}", Input))
                 return
 
     def _apply_layout(self) -> None:
