@@ -106,6 +106,7 @@ class Viewport:
         top = max(0, min(top, len(self._order) - self._page_height))
         if top != int(self.scroll_y):
             self.set_scroll(None, top)
+            self.refresh()
 
     def _ensure_cursor_visible(self) -> None:
         if not self._order or not self.is_mounted:
