@@ -16,6 +16,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from btse_tui.ui import screen_probe
 from btse_tui.ui.app_events import SessionEventsMixin
 from btse_tui.ui.app_trading import TradingMixin
 from btse_tui.ui.bridge import Coalescer
@@ -158,6 +159,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self.log_line(f"{self.environment.upper()}: connecting…", "connection")
         self._start_session()
         self.set_interval(1.0, self._follow_visible_quotes)
+        screen_probe.install(self)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
