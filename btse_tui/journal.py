@@ -38,6 +38,8 @@ NOTIFICATION = "notification"
 FILL = "fill"
 CONNECTION = "connection"
 RECONCILE = "reconcile"
+#: Every kind the session writes, in the order of an order's life.
+KINDS = (ORDER_REQUEST, ORDER_REPLY, ORDER_ERROR, NOTIFICATION, FILL, CONNECTION, RECONCILE)
 
 
 @dataclass(frozen=True, slots=True)

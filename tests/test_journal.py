@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import signal
 import subprocess
@@ -67,27 +66,29 @@ def test_journal_is_append_only_and_scrubs_secrets(tmp_path: Path) -> None:
         journal._db.execute("DELETE FROM entries")
 
 
-def test_fills_csv_export_and_listing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_listing_filters_by_kind_and_names_the_kinds_of_a_typo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     journal = Journal(default_path(tmp_path), env="demo")
-    for i in range(3):
-        journal.append(
-            FILL,
-            {
-                "symbol": "ETH-USDT",
-                "side": "BUY",
-                "price": "2500.5",
-                "size": f"0.0{i + 1}",
-                "trade_id": f"t{i}",
-                "timestamp_ms": 1700000000000 + i,
-            },
-        )
-    journal.append("connection", {"stream": "spot", "state": "live"})
+    journal.append(
+        FILL,
+        {
+            "source": "stream",
+            "fill": {"symbol": "ETH-USDT", "side": "BUY", "price": "2500.5", "size": "0.01"},
+        },
+    )
+    journal.append("connection", {"stream": "spot", "event": "live"})
     journal.close()
-    out_file = tmp_path / "fills.csv"
-    assert run_journal(["--state-dir", str(tmp_path), "--fills-csv", str(out_file)]) == 0
-    rows = list(csv.DictReader(out_file.open()))
-    assert [r["size"] for r in rows] == ["0.01", "0.02", "0.03"]
-    assert all(r["symbol"] == "ETH-USDT" and r["env"] == "demo" for r in rows)
-    assert run_journal(["--state-dir", str(tmp_path), "-n", "2"]) == 0
-    listing = capsys.readouterr().out
-    assert "connection" in listing and "trade_id=t2" in listing
+    assert run_journal(["--state-dir", str(tmp_path), "--kind", "fill"]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split() == ["time", "kind", "market", "side", "price", "size", "status"]
+    assert row.split()[2:7] == ["fill", "ETH-USDT", "BUY", "2500.5", "0.01"]
+
+    assert run_journal(["--state-dir", str(tmp_path), "--kind", "bogus"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    [message] = captured.err.splitlines()
+    assert "'bogus'" in message
+    for kind in ("order_request", "order_reply", "order_error", "notification", "fill",
+                 "connection", "reconcile"):  # fmt: skip
+        assert kind in message

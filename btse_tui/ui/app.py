@@ -172,8 +172,10 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
             self.screen.set_class(name == self.tab, f"-tab-{name}")
 
     def _tabs_text(self) -> str:
+        """The tab bar: each label switches to its tab when clicked (as its F key does)."""
         return "  ".join(
-            f"[reverse] F{i} {name.title()} [/]" if name == self.tab else f" F{i} {name.title()} "
+            f"[{'reverse ' if name == self.tab else ''}@click=app.tab('{name}')]"
+            f" F{i} {name.title()} [/]"
             for i, name in enumerate(TABS, 1)
         )
 

@@ -1,11 +1,14 @@
-"""HelpScreen: every key binding of the app, generated from the bindings themselves, plus usage.
+"""HelpScreen: what each key and mouse click does, in a trader's words, grouped by pane.
 
-Nothing here is hand-written per key: the rows come from the bindings (key, description, id) of
-the app, the screen below and every btse_tui widget on it, so a new binding shows up by itself.
+The key rows come from the bindings themselves (the app, the screen below and every btse_tui
+widget on it), so a new binding shows up by itself, with its own description until `ACTIONS`
+says it better. Textual's own bindings (scrolling, copy, focus) are left out unless `ACTIONS`
+names their action; mouse use has no bindings, so `MOUSE` lists it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -19,91 +22,210 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-__all__ = ["USAGE", "HelpRow", "HelpScreen", "collect_bindings"]
+from btse_tui.ui.widgets.balances import BalancesTable
+from btse_tui.ui.widgets.markets import MarketsTable
+from btse_tui.ui.widgets.notifications import NotificationLog
+from btse_tui.ui.widgets.open_orders import OpenOrdersTable
+from btse_tui.ui.widgets.order_book import OrderBookView
+from btse_tui.ui.widgets.order_form import OrderForm
 
-USAGE = """\
-Pick a market in the table (↑/↓, Enter) and it fills the order form and the book.
-Type a price and size; the form checks them on every key and says why it cannot send.
-Enter submits; a confirm screen shows exactly what will be sent: y sends, n or Esc cancels.
-alt+1…4 sizes the order at 25/50/75/100 % of the available balance (rounded down to the lot).
-Select an open order to amend or cancel it; cancel-all asks first and shows how many.
-The status bar shows each stream's state; a stale or down stream is never shown as live."""
+__all__ = [
+    "ACTIONS",
+    "HOME_PANES",
+    "MOUSE",
+    "PANES",
+    "USAGE",
+    "HelpRow",
+    "HelpScreen",
+    "collect_rows",
+]
+
+USAGE = "\n".join(
+    (
+        "Pick a market (↑/↓ and Enter, or one click): it loads into the book and the ticket.",
+        "Type a price and size; the ticket checks them on every key and says why it cannot send.",
+        "Enter sends. Market orders, orders with a warning, production and --confirm-all first "
+        "show a confirm screen with exactly what will be sent: y sends, n or Esc cancels.",
+        "The status bar shows each stream's state; a stale or down stream never shows as live.",
+    )
+)
+
+EVERYWHERE = "Everywhere"
+
+#: Pane names in the order the help lists them; a widget's pane is its own or its nearest
+#: container's (the side switch is in the order ticket).
+PANES: tuple[tuple[type[DOMNode], str], ...] = (
+    (MarketsTable, "Markets"),
+    (OrderForm, "Order ticket"),
+    (OpenOrdersTable, "Open orders"),
+    (OrderBookView, "Book"),
+    (NotificationLog, "Log"),
+    (BalancesTable, "Balances"),
+)
+_PANE_ORDER = (EVERYWHERE, *(name for _, name in PANES))
+
+#: App bindings listed under the pane they act on (they work from any pane).
+HOME_PANES = {
+    "app.cancel": "Open orders",
+    "app.amend": "Open orders",
+    "app.cancel_all": "Open orders",
+}
+
+#: What a binding does, in a trader's words: by `(pane, binding id)`, then binding id, then
+#: action (Textual's own bindings have no id). None leaves the binding out of that pane.
+ACTIONS: dict[str | tuple[str, str], str | None] = {
+    "app.quit": "Quit (open orders stay on the exchange)",
+    "quit": "Quit (open orders stay on the exchange)",  # Textual's ctrl+q
+    "app.help": "Show this help",
+    "app.filter": "Filter the markets by symbol (Esc clears)",
+    "app.buy": "Buy: open the ticket on the selected market",
+    "app.sell": "Sell: open the ticket on the selected market",
+    "app.dead_mans_switch": "Dead man's switch on / off (the exchange cancels your orders "
+    "if the app stops re-arming it)",
+    "app.focus_next": "Next pane",
+    "app.focus_prev": "Previous pane",
+    "app.tab_markets": "Markets tab (small terminals)",
+    "app.tab_trade": "Trade tab: book and order ticket (small terminals)",
+    "app.tab_orders": "Open orders tab (small terminals)",
+    "app.tab_log": "Notifications tab (small terminals)",
+    "command_palette": "Command palette: search every command",
+    "app.cancel": "Cancel the order under the cursor (from any pane)",
+    "app.amend": "Amend the order under the cursor: price, size or trigger",
+    "app.cancel_all": "Cancel every open order of the selected market (asks first)",
+    "table.cursor_up": "Move the cursor",
+    "table.cursor_down": "Move the cursor",
+    "table.page_up": "A page up / down",
+    "table.page_down": "A page up / down",
+    "table.home": "First / last row",
+    "table.end": "First / last row",
+    "table.sort": "Sort by the next column",
+    "table.sort_flip": "Reverse the sort",
+    ("Markets", "table.select"): "Load the market into the book and ticket",
+    ("Open orders", "table.select"): None,  # Enter does nothing there
+    ("Balances", "table.cursor_up"): None,  # no cursor: balances are read-only
+    ("Balances", "table.cursor_down"): None,
+    ("Balances", "table.select"): None,
+    "markets.favourite": "Star / unstar the market (starred ones stay on top)",
+    "order_form.fraction_25": "Size: 25% of the available balance (rounded down to the lot)",
+    "order_form.fraction_50": "Size: 50% of the available balance",
+    "order_form.fraction_75": "Size: 75% of the available balance",
+    "order_form.fraction_100": "Size: 100% of the available balance",
+    "side_switch.flip": "Switch between BUY and SELL (on the side switch)",
+    "side_switch.buy": "BUY side (on the side switch)",
+    "side_switch.sell": "SELL side (on the side switch)",
+    "book.cursor_up": "Move between price levels",
+    "book.cursor_down": "Move between price levels",
+    "book.pick": "Use the level's price in the ticket",
+    "notifications.dismiss": "Dismiss the pinned error",
+}
+
+#: Mouse use, by pane: (what to click, what it does).
+MOUSE: tuple[tuple[str, str, str], ...] = (
+    (EVERYWHERE, "click tab label", "Switch to that tab (F1–F4, small terminals)"),
+    (EVERYWHERE, "click a pane", "Focus it; the wheel scrolls the pane under the pointer"),
+    ("Markets", "click row", "Load the market into the book and ticket (like Enter)"),
+    ("Markets", "click header", "Sort by that column (again: reverse)"),
+    ("Order ticket", "click BUY / SELL", "Pick the side"),
+    ("Open orders", "click row", "Put the cursor on that order (then c or a)"),
+    ("Open orders", "click header", "Sort by that column (again: reverse)"),
+    ("Book", "click level", "Use its price in the ticket"),
+    ("Log", "click pinned error", "Dismiss it"),
+    ("Balances", "click header", "Sort by that column (again: reverse)"),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class HelpRow:
-    """One binding as the help screen shows it."""
+    """One line of the help: where it works, the keys (or click) and what it does."""
 
-    section: str
+    pane: str
     keys: str
-    description: str
-    id: str
+    action: str
 
 
-def _section(node: DOMNode, app: App[object]) -> str:
-    if node is app:
-        return "App"
-    if isinstance(node, Screen):
-        return f"Screen ({type(node).__name__})"
-    return type(node).__name__
+def _pane(node: DOMNode, app: App[object]) -> str | None:
+    """The pane a node's bindings work in; None for nodes that are not ours."""
+    if node is app or isinstance(node, Screen):
+        return EVERYWHERE
+    for ancestor in node.ancestors_with_self:
+        for kind, name in PANES:
+            if isinstance(ancestor, kind):
+                return name
+    return type(node).__name__ if type(node).__module__.startswith("btse_tui") else None
 
 
-def _is_ours(node: DOMNode, app: App[object]) -> bool:
-    """The app, its screens, and widgets defined in btse_tui (not Textual's own inputs)."""
-    return node is app or isinstance(node, Screen) or type(node).__module__.startswith("btse_tui")
+def _action_text(pane: str, binding: Binding) -> str | None:
+    """The words for a binding in a pane, or None to leave it out."""
+    for key in ((pane, binding.id or ""), binding.id, binding.action):
+        if key in ACTIONS:
+            return ACTIONS[key]  # type: ignore[index]
+    if binding.id is None:
+        return None  # Textual's own (scrolling, copy, focus): not what a trader looks up
+    return binding.description or None
 
 
-def collect_bindings(app: App[object], screen: Screen[object] | None = None) -> list[HelpRow]:
-    """Rows for the bindings of `app`, `screen` and the btse_tui widgets on it, keys merged.
+def _key_text(app: App[object], binding: Binding) -> str:
+    display = app.get_key_display(binding)
+    if display == "⏎":
+        return "enter"
+    return display.upper() if re.fullmatch(r"f\d+", display) else display
 
-    Bindings that share an id (or an action and description) are one row listing every key,
-    e.g. `enter / y  Send order  confirm.send`.
+
+def collect_rows(app: App[object], screen: Screen[object] | None = None) -> list[HelpRow]:
+    """Rows for the bindings of `app`, `screen` and the btse_tui widgets on it, plus the mouse.
+
+    Bindings of one pane that do the same thing are one row listing every key (`↑ / ↓  Move
+    the cursor`); rows come pane by pane in `PANES` order.
     """
     nodes: list[DOMNode] = [app]
     if screen is not None:
         nodes.append(screen)
-        nodes.extend(node for node in screen.walk_children(with_self=False))
-    rows: dict[tuple[str, str], list[str]] = {}
-    info: dict[tuple[str, str], tuple[str, str, str]] = {}
-    seen_types: set[type] = set()
+        nodes.extend(screen.walk_children(with_self=False))
+    keys: dict[tuple[str, str], list[str]] = {}
+    seen: set[tuple[str, type]] = set()
     for node in nodes:
-        if not _is_ours(node, app) or (node is not app and type(node) in seen_types):
+        pane = _pane(node, app)
+        if pane is None or (pane, type(node)) in seen:
             continue
-        seen_types.add(type(node))
-        section = _section(node, app)
-        # `_bindings` holds the merged class bindings plus any added at run time.
-        for _key, binding in node._bindings:
-            if not binding.description:
-                continue  # internal bindings (e.g. Textual's ctrl+c quit hint)
-            key = (section, binding.id or f"{binding.action}|{binding.description}")
-            rows.setdefault(key, [])
-            display = app.get_key_display(binding)
-            if display not in rows[key]:
-                rows[key].append(display)
-            info[key] = (section, binding.description, binding.id or "")
-    return [
-        HelpRow(section, " / ".join(rows[key]), description, binding_id)
-        for key, (section, description, binding_id) in info.items()
-    ]
+        seen.add((pane, type(node)))
+        # `_bindings` holds the merged class bindings plus any added at run time
+        ours_first = sorted(node._bindings, key=lambda item: item[1].id is None)
+        for _key, binding in ours_first:
+            action = _action_text(pane, binding)
+            if action is None:
+                continue
+            home = HOME_PANES.get(binding.id or "", pane)
+            shown = keys.setdefault((home, action), [])
+            key = _key_text(app, binding)
+            if key not in shown:
+                shown.append(key)
+    rows = [HelpRow(pane, " / ".join(shown), action) for (pane, action), shown in keys.items()]
+    rows.extend(HelpRow(pane, click, action) for pane, click, action in MOUSE)
+
+    def order(row: HelpRow) -> int:
+        return _PANE_ORDER.index(row.pane) if row.pane in _PANE_ORDER else len(_PANE_ORDER)
+
+    return sorted(rows, key=order)  # stable: keys first, then the mouse, within a pane
 
 
-def bindings_table(rows: Iterable[HelpRow]) -> Table:
-    """A key / action / id table with one heading row per section."""
+def help_table(rows: Iterable[HelpRow]) -> Table:
+    """A key / action table with a heading per pane."""
     table = Table(box=None, expand=True, show_header=True, header_style="bold", pad_edge=False)
-    table.add_column("Key", no_wrap=True, style="bold")
-    table.add_column("Action", ratio=1)
-    table.add_column("Id", style="dim", no_wrap=True)
-    section = None
+    table.add_column("Key / mouse", no_wrap=True, style="bold")
+    table.add_column("What it does", ratio=1)
+    pane = None
     for row in rows:
-        if row.section != section:
-            section = row.section
-            table.add_row(Text(section, style="bold underline"), "", "")
-        table.add_row(row.keys, row.description, row.id)
+        if row.pane != pane:
+            if pane is not None:
+                table.add_row("", "")
+            pane = row.pane
+            table.add_row(Text(pane, style="bold underline"), "")
+        table.add_row(row.keys, row.action)
     return table
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys and usage; Esc, q or ? closes it."""
+    """Keys, mouse and usage; Esc, q or ? closes it."""
 
     DEFAULT_CSS = """
     HelpScreen {
@@ -132,18 +254,17 @@ class HelpScreen(ModalScreen[None]):
         self.usage = usage
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog"), VerticalScroll(id="keys"):
             yield Static(self.usage, id="usage")
-            with VerticalScroll(id="keys"):
-                yield Static("", id="table")
+            yield Static("", id="table")
 
     def on_mount(self) -> None:
-        self.query_one("#dialog").border_title = "Help — keys"
+        self.query_one("#dialog").border_title = "Help — keys and mouse (↑/↓ scroll, Esc closes)"
         if self.rows is None:
             stack = self.app.screen_stack
             below = stack[-2] if len(stack) > 1 and stack[-1] is self else self.app.screen
-            self.rows = collect_bindings(self.app, below)
-        self.query_one("#table", Static).update(bindings_table(self.rows))
+            self.rows = collect_rows(self.app, below)
+        self.query_one("#table", Static).update(help_table(self.rows))
         self.query_one("#keys").focus()
 
     def action_close(self) -> None:

@@ -162,8 +162,8 @@ class LiveTable(RowModel, CellStyling, Viewport, ScrollView, can_focus=True):
             flash_duration: Seconds a changed cell stays tinted (strong, then faded).
             resort_interval: When a value of the sort column changes, rows are re-sorted at most
                 this often (seconds), so rows do not jump on every tick. 0 re-sorts at once.
-            search_keys: Row keys whose values the text filter matches (default: the first
-                column's key).
+            search_keys: Columns whose shown text the text filter matches (default: the
+                first column); a key that is not a column matches nothing.
             clock: Monotonic seconds; inject a fake one in tests.
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)

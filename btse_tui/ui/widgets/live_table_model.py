@@ -265,7 +265,8 @@ class RowModel:
         return self._filter_text
 
     def set_filter(self, text: str) -> None:
-        """Show only rows whose search values contain every word of `text` (case-insensitive)."""
+        """Show only rows whose search columns' shown text contains every word of `text`
+        (case-insensitive)."""
         self._filter_text = text
         self._filter_terms = tuple(text.casefold().split())
         self._rebuild_order()
@@ -299,9 +300,8 @@ class RowModel:
         if self._predicate is not None and not self._predicate(row.values):
             return False
         if self._filter_terms:
-            haystack = " ".join(
-                str(row.values.get(key, "")) for key in self._search_keys
-            ).casefold()
+            # the cells' shown text, never hidden row data: what matches is what the row shows
+            haystack = " ".join(row.texts.get(key, "") for key in self._search_keys).casefold()
             return all(term in haystack for term in self._filter_terms)
         return True
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
@@ -83,7 +84,8 @@ class MarketsTable(LiveTable):
     | Key | Action |
     | :- | :- |
     | f | toggle favourite of the cursor row (posts `FavouritesChanged`) |
-    | enter | post `Selected(symbol)` |
+    | enter, click on a row | post `Selected(symbol)` (a click moves the cursor there first) |
+    | click on a header | sort by that column (again: flip direction) |
     | s / S | next sort column / flip direction |
     | arrows, pageup/pagedown, home/end | move the cursor (posts `Highlighted(symbol)`) |
     """
@@ -97,7 +99,7 @@ class MarketsTable(LiveTable):
     """
 
     class Selected(Message):
-        """Enter on a market row."""
+        """Enter or a click on a market row."""
 
         def __init__(self, table: MarketsTable, symbol: str) -> None:
             super().__init__()
@@ -149,7 +151,7 @@ class MarketsTable(LiveTable):
         super().__init__(
             market_columns(),
             empty_text="Loading markets…",
-            search_keys=("symbol", "name"),
+            search_keys=("symbol",),  # the filter matches what the row shows
             clock=clock,
             name=name,
             id=id,
@@ -177,7 +179,6 @@ class MarketsTable(LiveTable):
                     market.symbol,
                     {
                         "symbol": market.symbol,
-                        "name": market.display_name or market.base,
                         "pd": price_decimals(market),
                         "active": market.active,
                     },
@@ -299,6 +300,22 @@ class MarketsTable(LiveTable):
     def action_toggle_favourite(self) -> None:
         """Key `f`."""
         self.toggle_favourite()
+
+    # ------------------------------------------------------------------ mouse
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a market loads it, as Enter does (LiveTable only moves the cursor and
+        waits for a double click); a header click is left to LiveTable, which sorts."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < self._header_height:
+            return
+        event.prevent_default()
+        if event.chain > 1:
+            return  # the first click of a double click already loaded the market
+        index = int(self.scroll_y) + offset.y - self._header_height
+        if 0 <= index < len(self._order):
+            self._set_cursor_index(index)
+            self.action_select_cursor()
 
     # ------------------------------------------------------------------ hooks
 
