@@ -118,10 +118,11 @@ async def test_market_buy_asks_for_a_quote_amount() -> None:
         form.query_one("#kind").focus()
         await pilot.press("enter", "down", "enter")  # Limit → Market
         await pilot.pause()
-        assert text(form.query_one("#price-name", Label)) == "Amount"
+        assert form.query_one("#row-amount").display
+        assert not form.query_one("#row-price").display
         assert not form.query_one("#row-size").display
         assert not form.query_one("#row-tif").display
-        await type_into(pilot, form, "price", "50")
+        await type_into(pilot, form, "amount", "50")
         await pilot.pause()
         assert "50.00 USDT" in text(form.query_one("#summary", Static))
         await pilot.press("enter")
@@ -129,6 +130,30 @@ async def test_market_buy_asks_for_a_quote_amount() -> None:
         assert len(app.submitted) == 1
         request = app.submitted[0]
         assert (request.type, request.price, request.size) == (OrderType.MARKET, D("50"), None)
+
+
+async def test_a_type_switch_never_moves_a_number_into_a_field_of_another_meaning() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await type_into(pilot, form, "price", "97000")
+        await type_into(pilot, form, "size", "0.001")
+        form.set_kind("MARKET")  # Limit → Market BUY: an amount to spend, still empty
+        await pilot.pause()
+        amount = form.query_one("#amount", Input)
+        assert amount.display and amount.value == ""
+        assert not form.query_one("#row-price").display
+        assert "BUY market" in str(form.query_one("#submit", Button).label)
+        await type_into(pilot, form, "amount", "50")
+        form.set_kind("STOP_LIMIT")  # Market → Stop limit: the limit price comes back as typed
+        await pilot.pause()
+        assert form.query_one("#price", Input).value == "97000"
+        assert form.query_one("#size", Input).value == "0.001"
+        assert not form.query_one("#row-amount").display
+        form.set_kind("MARKET")
+        await pilot.pause()
+        assert amount.value == "50"
+        assert "BUY 50.00 USDT of BTC @ market" in str(form.query_one("#submit", Button).label)
 
 
 async def test_market_sell_hides_the_price_and_shows_base_balance() -> None:

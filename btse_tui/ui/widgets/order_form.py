@@ -120,7 +120,7 @@ class OrderForm(OrderFormDisplay, Vertical):
         self.ticker = ticker
         self.balances = dict(balances)
         if changed and self.is_mounted:
-            for input_id in ("trigger", "price", "size"):
+            for input_id in ("trigger", "price", "amount", "size"):
                 self.query_one(f"#{input_id}", Input).value = ""
             self._touched.clear()
             self._attempted = False
@@ -209,6 +209,7 @@ class OrderForm(OrderFormDisplay, Vertical):
             price=self.query_one("#price", Input).value,
             trigger_price=self.query_one("#trigger", Input).value,
             size=self.query_one("#size", Input).value,
+            amount=self.query_one("#amount", Input).value,
             time_in_force=tif if isinstance(tif, TimeInForce) else TimeInForce.GTC,
             post_only=self.query_one("#post-only", Checkbox).value,
             cl_order_id=self.query_one("#clid", Input).value,
