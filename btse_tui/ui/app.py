@@ -260,7 +260,10 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """b / v open the ticket from the main screen; an input types them, the side switch
-        keeps its own b / v (set the side)."""
+        keeps its own b / v (set the side). An input types `/` too, so the footer does not
+        offer it as Filter there."""
+        if action == "filter":
+            return not isinstance(self.focused, Input)
         if action in ("buy", "sell"):
             focused = self.focused
             return not isinstance(focused, Input | SideSwitch) and not isinstance(

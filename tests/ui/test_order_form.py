@@ -7,10 +7,15 @@ from decimal import Decimal as D
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
+from textual.widgets._footer import FooterKey
 
 from btse_tui.protocol.models import OrderRequest, OrderType, Side
+from btse_tui.ui.app import BtseApp
 from btse_tui.ui.widgets.order_form import OrderForm
+from btse_tui.ui.widgets.side_switch import SideSwitch
 from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, ETH
+from tests.ui.static_session import StaticSession
+from tests.ui.test_app_live import until
 
 
 class FormHost(App[None]):
@@ -166,7 +171,7 @@ async def test_market_sell_hides_the_price_and_shows_base_balance() -> None:
         assert not form.query_one("#row-price").display
         assert form.query_one("#row-size").display
         assert "0.0500 BTC" in text(form.query_one("#avail", Label))
-        await pilot.press("alt+4")
+        await pilot.press("f8")
         await pilot.pause()
         assert form.query_one("#size", Input).value == "0.0500"
         assert "≈ 1,000.00 USDT" in text(form.query_one("#summary", Static))
@@ -181,7 +186,7 @@ async def test_25_percent_sizes_a_buy_from_quote_over_price_rounded_down() -> No
         await pilot.pause()
         # 1,000 USDT x 25 % / 20,000.3 = 0.01249… → 0.0124 (down to the lot)
         assert form.query_one("#size", Input).value == "0.0124"
-        await pilot.press("alt+2")
+        await pilot.press("f6")
         await pilot.pause()
         assert form.query_one("#size", Input).value == "0.0249"
 
@@ -249,3 +254,67 @@ async def test_clicking_a_side_picks_that_side() -> None:
         assert form.fields().side is Side.SELL
         await pilot.click("#side-switch", offset=(2, 0))
         assert form.fields().side is Side.BUY
+
+
+def footer_keys(app: App[None]) -> dict[str, str]:
+    """What the footer offers right now: key → description."""
+    return {key.key: key.description for key in app.screen.query(FooterKey)}
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):  # focus change → bindings change → footer recompose
+        await pilot.pause()
+
+
+async def test_esc_from_a_field_then_s_leaves_the_ticket_as_it_was() -> None:
+    app = BtseApp(StaticSession())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.form.market is not None)
+        await pilot.press("b", *"97000", "tab", *"0.001", "escape")
+        await settle(pilot)
+        assert isinstance(app.focused, SideSwitch)
+        submit = app.form.query_one("#submit", Button)
+        assert str(submit.label) == "BUY 0.00100 BTC @ 97,000.0"
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.form.fields().side is Side.BUY
+        assert str(submit.label) == "BUY 0.00100 BTC @ 97,000.0"
+        # the keys that do change the side here are the ones the footer names
+        shown = footer_keys(app)
+        assert (shown.get("b"), shown.get("v"), shown.get("space")) == ("Buy", "Sell", "Flip side")
+        assert "s" not in shown
+        await pilot.press("v")
+        await settle(pilot)
+        assert str(submit.label) == "SELL 0.00100 BTC @ 97,000.0"
+
+
+#: Characters of the key names the footer uses for printable keys.
+_CHARACTERS = {"slash": "/", "question_mark": "?", "space": " "}
+
+
+async def test_every_key_the_footer_shows_acts_in_each_focus_state() -> None:
+    """A key the focused widget would type instead (an input types `/`) is not offered."""
+    app = BtseApp(StaticSession())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.form.market is not None)
+        form = app.form
+        targets = [
+            app.markets_table,
+            form.query_one("#price", Input),
+            form.query_one("#size", Input),
+            form.query_one(SideSwitch),
+            form.query_one("#kind"),
+            form.query_one("#clid", Input),
+            app.orders_table,
+        ]
+        for target in targets:
+            target.focus()
+            await settle(pilot)
+            shown = footer_keys(app)
+            assert shown, f"empty footer with {target} focused"
+            for key in shown:
+                character = _CHARACTERS.get(key, key if len(key) == 1 else None)
+                consumed = target.check_consume_key(key, character)
+                assert not consumed, f"{key} shown but typed by {target}"
+            if target in form.query(Input):
+                assert "f5" in shown  # the balance keys, where the size is typed

@@ -25,7 +25,7 @@ USAGE = """\
 Pick a market in the table (↑/↓, Enter) and it fills the order form and the book.
 Type a price and size; the form checks them on every key and says why it cannot send.
 Enter submits; a confirm screen shows exactly what will be sent: y sends, n or Esc cancels.
-alt+1…4 sizes the order at 25/50/75/100 % of the available balance (rounded down to the lot).
+F5…F8 size the order at 25/50/75/100 % of the available balance (rounded down to the lot).
 Select an open order to amend or cancel it; cancel-all asks first and shows how many.
 The status bar shows each stream's state; a stale or down stream is never shown as live."""
 

@@ -12,7 +12,7 @@ pure `order_form_text`).
 | key        | action                                        |
 |------------|-----------------------------------------------|
 | enter      | submit (in any input), press (on a button)    |
-| alt+1..4   | size (or market-buy amount) = 25/50/75/100 %  |
+| F5..F8     | size (or market-buy amount) = 25/50/75/100 %  |
 | ←/→ space  | flip BUY/SELL when the side switch is focused |
 | b / v      | BUY / SELL (app keys; also on the side switch)|
 """
@@ -40,7 +40,11 @@ from btse_tui.ui.widgets.order_form_layout import ORDER_FORM_CSS, compose_order_
 from btse_tui.ui.widgets.order_form_text import price_text
 from btse_tui.ui.widgets.side_switch import SideSwitch
 
-__all__ = ["OrderForm", "SideSwitch"]
+__all__ = ["FRACTION_KEYS", "OrderForm", "SideSwitch"]
+
+#: F5…F8 fill 25/50/75/100 %: function keys reach the app as the same bytes in xterm, tmux,
+#: screen, kitty and over SSH (alt+digit arrives as ESC digit, which Textual reads as ¡™£¢).
+FRACTION_KEYS = Binding.Group("25/50/75/100% of balance")
 
 
 class OrderForm(OrderFormDisplay, Vertical):
@@ -50,17 +54,14 @@ class OrderForm(OrderFormDisplay, Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "alt+1", "fraction(0)", "Size 25% of balance", show=False, id="order_form.fraction_25"
-        ),
-        Binding(
-            "alt+2", "fraction(1)", "Size 50% of balance", show=False, id="order_form.fraction_50"
-        ),
-        Binding(
-            "alt+3", "fraction(2)", "Size 75% of balance", show=False, id="order_form.fraction_75"
-        ),
-        Binding(
-            "alt+4", "fraction(3)", "Size 100% of balance", show=False, id="order_form.fraction_100"
-        ),
+            f"f{index + 5}",
+            f"fraction({index})",
+            f"Size {int(fraction * 100)}% of balance",
+            key_display=f"F{index + 5}",
+            group=FRACTION_KEYS,
+            id=f"order_form.fraction_{int(fraction * 100)}",
+        )
+        for index, fraction in enumerate(fl.FRACTIONS)
     ]
 
     class Submitted(Message):

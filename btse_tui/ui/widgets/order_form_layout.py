@@ -97,7 +97,7 @@ def compose_order_form() -> ComposeResult:
                 f"{int(fraction * 100)}%",
                 compact=True,
                 id=f"fraction-{index}",
-                tooltip=f"alt+{index + 1}: {int(fraction * 100)}% of the available balance",
+                tooltip=f"F{index + 5}: {int(fraction * 100)}% of the available balance",
             )
             button.can_focus = False
             yield button
