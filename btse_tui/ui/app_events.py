@@ -114,6 +114,8 @@ class SessionEventsMixin:
                 self.log_line(event.text, "warning" if order is None else "info")
                 if order is not None:
                     self._order_changed(order)
+                else:
+                    self.form.order_not_placed(event.cl_order_id)
             case se.ClockSkew(ms=ms, warn=warn):
                 status.set_skew(ms)
                 if warn:
@@ -189,6 +191,7 @@ class SessionEventsMixin:
         notification, in either order — and is logged once.
         """
         self._show_order_row(order)
+        self.form.order_changed(order)  # the ticket's result line follows its own order
         state = (order.status, order.total_filled)
         if self._logged_states.get(order.order_id) == state:
             return

@@ -15,6 +15,7 @@ from btse_tui.ui.order_review import order_costs, order_warnings
 from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
+from btse_tui.ui.widgets.order_form_text import order_result
 
 
 class TradingMixin:
@@ -78,7 +79,7 @@ class TradingMixin:
         else:
             first = orders[0] if orders else None
             if first is not None:
-                form.show_result(f"{first.status_label} (status {first.status})", ok=True)
+                form.show_result(*order_result(first))
             self._show_results(orders)
         finally:
             form.submission_done()

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal as D
+from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 from textual.widgets._footer import FooterKey
 
+from btse_tui.client.session import TradingSession
+from btse_tui.config import load_settings
 from btse_tui.protocol.models import OrderRequest, OrderType, Side
+from btse_tui.sim.runner import SimServer
 from btse_tui.ui.app import BtseApp
+from btse_tui.ui.launch import start_demo_exchange
 from btse_tui.ui.widgets.order_form import OrderForm
 from btse_tui.ui.widgets.side_switch import SideSwitch
-from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, ETH
+from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, ETH, resting_buy
 from tests.ui.static_session import StaticSession
-from tests.ui.test_app_live import until
+from tests.ui.test_app_live import log_text, place_limit, until
 
 
 class FormHost(App[None]):
@@ -318,3 +326,95 @@ async def test_every_key_the_footer_shows_acts_in_each_focus_state() -> None:
                 assert not consumed, f"{key} shown but typed by {target}"
             if target in form.query(Input):
                 assert "f5" in shown  # the balance keys, where the size is typed
+
+
+def result_text(form: OrderForm) -> str:
+    return text(form.query_one("#result", Static))
+
+
+async def send_limit(pilot, form: OrderForm, price: str, size: str) -> OrderRequest:
+    """Type a limit order, submit it, and settle the submission as the app would."""
+    await type_into(pilot, form, "price", price)
+    await type_into(pilot, form, "size", size)
+    await pilot.press("enter")
+    await pilot.pause()
+    request = form.app.submitted[-1]  # type: ignore[attr-defined]
+    form.submission_done()
+    return request
+
+
+async def test_the_last_result_leaves_when_the_trader_starts_the_next_order() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await send_limit(pilot, form, "20000", "0.001")
+        form.show_result("Failed: HTTP 429 Too Many Requests", ok=False)
+        await pilot.pause()
+        assert "HTTP 429" in result_text(form)
+        await type_into(pilot, form, "price", "1")  # the next order
+        await pilot.pause()
+        assert result_text(form) == ""
+
+        await send_limit(pilot, form, "", "")
+        form.show_result("filled (status 4)", ok=True)
+        await pilot.pause()
+        assert result_text(form) == "✓ filled (status 4)"
+        form.set_side("SELL")  # a flipped side is a new order too
+        await pilot.pause()
+        assert result_text(form) == ""
+
+
+async def test_a_result_follows_its_own_order_until_the_next_one() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        request = await send_limit(pilot, form, "20000", "0.001")
+        form.show_result("no answer — checking whether it was placed", ok=False)
+        found = resting_buy(cl_order_id=request.cl_order_id)
+        form.order_changed(resting_buy(cl_order_id="someone-else", status=4))
+        await pilot.pause()
+        assert "checking" in result_text(form)
+        form.order_changed(found)  # the check found it
+        await pilot.pause()
+        assert result_text(form) == "✓ inserted (status 2)"
+        form.order_changed(replace(found, status=4))  # and later it filled
+        await pilot.pause()
+        assert result_text(form) == "✓ filled (status 4)"
+        await type_into(pilot, form, "size", "2")
+        form.order_changed(replace(found, status=6))  # no longer the form's order
+        await pilot.pause()
+        assert result_text(form) == ""
+
+
+@pytest.fixture
+def slow_demo(tmp_path: Path) -> Iterator[tuple[SimServer, BtseApp]]:
+    """The embedded exchange with a 1 s HTTP timeout (an unanswered order times out fast)."""
+    settings = load_settings(
+        env={
+            "BTSE_DEMO_SEED": "7",
+            "BTSE_STATE_DIR": str(tmp_path),
+            "BTSE_DEMO_RATE": "0",
+            "BTSE_HTTP_TIMEOUT": "1",
+        },
+        dotenv_path=None,
+    )
+    server, urls, settings = start_demo_exchange(settings)
+    app = BtseApp(TradingSession(settings, urls), environment="demo")
+    yield server, app
+    server.stop()
+
+
+async def test_after_an_order_timeout_the_result_says_what_the_check_found(slow_demo) -> None:
+    server, app = slow_demo
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.form.market is not None and app.form.balances)
+        last = app.form.ticker.last if app.form.ticker else None
+        assert last is not None
+        price = str((last * D("0.97")).quantize(app.form.market.tick))  # rests, no confirm
+        server.faults.order_timeout = True  # placed by the exchange, never answered
+        try:
+            await place_limit(pilot, app, price, "0.001")
+            await until(pilot, lambda: "checking" in log_text(app), within=15)
+            await until(pilot, lambda: result_text(app.form) == "✓ inserted (status 2)", 15)
+        finally:
+            server.faults.order_timeout = False

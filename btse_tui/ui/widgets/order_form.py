@@ -5,6 +5,10 @@ The form never talks to the network. It turns what the trader typed into a quant
 once per submission; the app answers with `submission_done()` when the ack, the error, or the
 trader's "no" on the confirm screen comes back, and with `show_result(text, ok)` for the outcome.
 
+A result line belongs to the order last submitted: `order_changed(order)` keeps it up to date as
+that order's outcome becomes known (found after a timeout, filled later), and it leaves as soon
+as the trader starts the next order (edits a field, flips the side, changes the type).
+
 This module holds the widget's state, public API, input events and submit path; its widget tree
 and CSS are in `order_form_layout`, what it shows in `order_form_display` (the texts come from the
 pure `order_form_text`).
@@ -32,12 +36,20 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from btse_tui.protocol.errors import ValidationError
-from btse_tui.protocol.models import Balance, Market, OrderRequest, Side, Ticker, TimeInForce
+from btse_tui.protocol.models import (
+    Balance,
+    Market,
+    Order,
+    OrderRequest,
+    Side,
+    Ticker,
+    TimeInForce,
+)
 from btse_tui.ui import form_logic as fl
 from btse_tui.ui import order_review as review
 from btse_tui.ui.widgets.order_form_display import OrderFormDisplay
 from btse_tui.ui.widgets.order_form_layout import ORDER_FORM_CSS, compose_order_form
-from btse_tui.ui.widgets.order_form_text import price_text
+from btse_tui.ui.widgets.order_form_text import order_result, price_text
 from btse_tui.ui.widgets.side_switch import SideSwitch
 
 __all__ = ["FRACTION_KEYS", "OrderForm", "SideSwitch"]
@@ -99,6 +111,8 @@ class OrderForm(OrderFormDisplay, Vertical):
         self._touched: set[str] = set()
         self._attempted = False
         self._shown: dict[str, str] = {}
+        self.result_for: str | None = None
+        """Client order id of the order the result line is about (None: no result shown)."""
 
     # ------------------------------------------------------------------ composition
 
@@ -199,6 +213,28 @@ class OrderForm(OrderFormDisplay, Vertical):
         result.set_class(ok, "-ok")
         result.set_class(not ok, "-error")
 
+    def order_changed(self, order: Order) -> None:
+        """A new state of some order: the result line follows it if it is the one shown."""
+        if order.cl_order_id is not None and order.cl_order_id == self.result_for:
+            self.show_result(*order_result(order))
+
+    def order_not_placed(self, cl_order_id: str) -> None:
+        """The exchange has no trace of `cl_order_id`: say so if it is the order shown."""
+        if cl_order_id == self.result_for:
+            self.show_result("not placed — the exchange has no trace of it", ok=False)
+
+    def clear_result(self) -> None:
+        """The trader started the next order: the last one's result leaves the form."""
+        if not self.pending:
+            self.result_for = None
+        self.show_result_text("")
+
+    def show_result_text(self, text: str) -> None:
+        """Put `text` (plain, no mark) in the result line; '' empties it."""
+        result = self.query_one("#result", Static)
+        result.update(text)
+        result.remove_class("-ok", "-error")
+
     def fields(self) -> fl.FormFields:
         """What is typed and picked right now."""
         kind = self.query_one("#kind", Select).value
@@ -226,6 +262,8 @@ class OrderForm(OrderFormDisplay, Vertical):
             self._focus_first_error()
             return False
         self.pending = True
+        self.result_for = self.check.request.cl_order_id
+        self.show_result_text("")  # the last order's result is not this one's
         self.post_message(self.Submitted(self, self.check.request))
         self._refresh_check()
         return True
@@ -235,6 +273,7 @@ class OrderForm(OrderFormDisplay, Vertical):
     @on(SideSwitch.Changed)
     def _side_changed(self, event: SideSwitch.Changed) -> None:
         event.stop()
+        self.clear_result()
         self.set_class(event.side is Side.BUY, "-buy")
         self.set_class(event.side is Side.SELL, "-sell")
         self._apply_layout()
@@ -243,12 +282,14 @@ class OrderForm(OrderFormDisplay, Vertical):
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        self.clear_result()
         self._apply_layout()
         self._refresh_check()
 
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
+        self.clear_result()
         self._refresh_check()
 
     @on(Input.Changed)
@@ -256,6 +297,8 @@ class OrderForm(OrderFormDisplay, Vertical):
         event.stop()
         if event.input.id:
             self._touched.add(event.input.id)
+        if event.input.id != "clid":  # a fresh client id comes with every settled submission
+            self.clear_result()
         self._refresh_check()
 
     @on(Input.Submitted)

@@ -6,12 +6,24 @@ from collections.abc import Mapping, Set
 from decimal import Decimal
 
 from btse_tui.protocol.errors import ValidationError
-from btse_tui.protocol.models import Balance, Market, OrderRequest, Side
+from btse_tui.protocol.models import Balance, Market, Order, OrderRequest, Side
 from btse_tui.ui import form_logic as fl
 from btse_tui.ui import order_review as review
 from btse_tui.ui.widgets.format import fmt_price, fmt_size
 
-__all__ = ["available_text", "costs_summary", "price_text", "reason_lines", "submit_label"]
+__all__ = [
+    "available_text",
+    "costs_summary",
+    "order_result",
+    "price_text",
+    "reason_lines",
+    "submit_label",
+]
+
+
+def order_result(order: Order) -> tuple[str, bool]:
+    """The result line for an order's state, `inserted (status 2)`, and whether it is good."""
+    return f"{order.status_label} (status {order.status})", not order.is_failure
 
 
 def price_text(price: Decimal, market: Market | None) -> str:
