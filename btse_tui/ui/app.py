@@ -200,6 +200,9 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
             return
         self.selected = symbol
         self.form.set_market(market, self.session.tickers.get(symbol), self.session.balances)
+        fees = self.session.fees.get(symbol)
+        if fees is not None:
+            self.form.set_fees(fees.maker, fees.taker)
         book = self.book_view
         book.set_market(market)
         self.session.select_market(symbol)

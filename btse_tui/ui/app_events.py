@@ -104,8 +104,9 @@ class SessionEventsMixin:
                 self.form.update_balances(self.session.balances)
             case se.OrdersSnapshot(orders=orders):
                 self.orders_table.set_orders(orders)
-            case se.FeesLoaded(taker=taker):
-                self.form.set_fee_rate(taker)
+            case se.FeesLoaded(maker=maker, taker=taker):
+                own = self.session.fees.get(self.selected or "")  # the market's, if listed
+                self.form.set_fees(*((own.maker, own.taker) if own else (maker, taker)))
             case se.Resynced():
                 self.log_line(event.text, "connection")
             case se.OrderUnknown():

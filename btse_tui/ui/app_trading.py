@@ -11,7 +11,7 @@ from btse_tui.protocol.errors import BtseError, OrderRejected, RequestTimeout, T
 from btse_tui.protocol.guards import needs_confirmation
 from btse_tui.protocol.models import Order, OrderRequest
 from btse_tui.ui.bridge import describe_order
-from btse_tui.ui.order_review import order_costs, order_warnings
+from btse_tui.ui.order_review import order_warnings
 from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
@@ -58,7 +58,7 @@ class TradingMixin:
                 market,
                 environment=self.environment,
                 warnings=warnings,
-                costs=order_costs(request, market, fee_rate=self.form.fee_rate),
+                costs=self.form.costs_of(request),
             ),
             decided,
         )

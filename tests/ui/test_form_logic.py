@@ -158,12 +158,48 @@ def test_available_for_each_side() -> None:
 def test_costs_line_and_market_sell_valued_at_the_bid() -> None:
     req = fl.build_request(fields(price="20000", size="0.0012"), BTC)
     assert not isinstance(req, ValidationError)
-    assert review.order_summary(req, BTC) == "Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)"
+    assert review.order_summary(req, BTC, ask=D("20000.0")) == (
+        "Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)"
+    )
     sell = fl.build_request(fields(kind=fl.OrderKind.MARKET, side=Side.SELL, size="0.01"), BTC)
     assert not isinstance(sell, ValidationError)
-    costs = review.order_costs(sell, BTC, fee_rate=D("0.001"), reference=D("19999.9"))
+    fees = review.FeeRates(taker=D("0.001"))
+    costs = review.order_costs(sell, BTC, fees=fees, reference=D("19999.9"))
     assert costs.notional == "≈ 200.00 USDT"
     assert costs.fee == "0.2000 USDT (0.1% taker)"
+
+
+def liquidity_of(bid: str = "19999.9", ask: str = "20000.1", **typed: object) -> str | None:
+    request = fl.build_request(fields(**typed), BTC)
+    assert not isinstance(request, ValidationError)
+    return review.liquidity(request, bid=D(bid) if bid else None, ask=D(ask) if ask else None)
+
+
+def test_maker_or_taker_as_the_order_would_trade() -> None:
+    limit = {"price": "20000", "size": "0.01"}
+    assert liquidity_of(**limit) == "maker"  # a BUY under the ask rests
+    assert liquidity_of(**{**limit, "price": "20000.1"}) == "taker"  # at the ask it takes
+    assert liquidity_of(**{**limit, "price": "19999.9"}, side=Side.SELL) == "taker"  # hits bid
+    assert liquidity_of(**limit, side=Side.SELL) == "maker"  # a SELL over the bid rests
+    assert liquidity_of(**{**limit, "price": "20000.1"}, side=Side.SELL) == "maker"
+    assert liquidity_of(**{**limit, "price": "20000.1"}, post_only=True) == "maker"
+    assert liquidity_of(kind=fl.OrderKind.MARKET, amount="50") == "taker"
+    assert liquidity_of("", "", **limit) is None  # no book: cannot tell
+    stop = {"kind": fl.OrderKind.STOP_LIMIT, "size": "0.01", "trigger_price": "21000"}
+    assert liquidity_of(**stop, price="21100") == "taker"  # crosses where it triggers
+    assert liquidity_of(**stop, price="20900") == "maker"
+
+
+def test_fee_estimates_use_the_rate_the_order_would_pay() -> None:
+    req = fl.build_request(fields(price="20000", size="0.0012"), BTC)
+    assert not isinstance(req, ValidationError)
+    fees = review.FeeRates(taker=D("0.002"), maker=D("0.001"))
+    resting = review.order_costs(req, BTC, fees=fees, bid=D("19999.9"), ask=D("20000.1"))
+    assert resting.fee == "0.0240 USDT (0.1% maker)"
+    unknown_maker = review.order_costs(req, BTC, fees=review.FeeRates(taker=D("0.002")), ask=D(1))
+    assert unknown_maker.fee == "0.0480 USDT (0.2% taker)"  # crosses an ask of 1
+    no_book = review.order_costs(req, BTC, fees=fees)
+    assert no_book.fee == "0.0480 USDT (≤0.2%, book unknown)"
 
 
 def test_warnings_for_far_price_crossing_cap_and_trigger() -> None:

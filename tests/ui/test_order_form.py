@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 from textual.widgets._footer import FooterKey
 
 from btse_tui.client.session import TradingSession
@@ -199,19 +199,29 @@ async def test_25_percent_sizes_a_buy_from_quote_over_price_rounded_down() -> No
         assert form.query_one("#size", Input).value == "0.0249"
 
 
-async def test_notional_and_fee_line() -> None:
-    app = FormHost()
+async def test_the_fee_line_says_maker_or_taker_as_the_order_would_trade() -> None:
+    app = FormHost()  # the book: bid 19,999.9, ask 20,000.1
     async with app.run_test(size=(60, 40)) as pilot:
         form = app.query_one(OrderForm)
+        summary = form.query_one("#summary", Static)
+        form.set_fees(maker=D("0.001"), taker=D("0.002"))
+        await pilot.pause()
+        assert "– (maker 0.1% · taker 0.2%)" in text(summary)
         await type_into(pilot, form, "price", "20000")
         await type_into(pilot, form, "size", "0.0012")
         await pilot.pause()
-        summary = text(form.query_one("#summary", Static))
-        assert "Notional  24.00 USDT" in summary
-        assert "0.0288 USDT (0.12% taker)" in summary
-        form.set_fee_rate(D("0.001"))
+        assert "Notional  24.00 USDT" in text(summary)
+        assert "Fee ≈     0.0240 USDT (0.1% maker)" in text(summary)  # rests under the ask
+        await type_into(pilot, form, "price", "20000.1")  # takes the ask
         await pilot.pause()
-        assert "0.0240 USDT (0.1% taker)" in text(form.query_one("#summary", Static))
+        assert "Fee ≈     0.0480 USDT (0.2% taker)" in text(summary)
+        form.query_one("#post-only", Checkbox).value = True
+        await pilot.pause()
+        assert "(0.1% maker)" in text(summary)
+        form.set_kind("MARKET")
+        form.set_side("SELL")
+        await pilot.pause()
+        assert "(0.2% taker)" in text(summary)
 
 
 async def test_book_pick_sets_the_price_and_turns_market_into_limit() -> None:

@@ -92,7 +92,7 @@ class OrderForm(OrderFormDisplay, Vertical):
     def __init__(
         self,
         *,
-        fee_rate: Decimal = review.DEFAULT_TAKER_RATE,
+        fees: review.FeeRates | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -102,8 +102,8 @@ class OrderForm(OrderFormDisplay, Vertical):
         """The market orders are entered for (set by the app)."""
         self.ticker: Ticker | None = None
         self.balances: dict[str, Balance] = {}
-        self.fee_rate = fee_rate
-        """Taker rate used for the fee estimate."""
+        self.fees = fees or review.FeeRates()
+        """The market's maker and taker rates for the fee estimate."""
         self.check: fl.FormCheck | None = None
         """The latest verdict on the fields (request or reasons)."""
         self.pending = False
@@ -156,10 +156,23 @@ class OrderForm(OrderFormDisplay, Vertical):
         self._refresh_placeholders()
         self._refresh_check()
 
-    def set_fee_rate(self, rate: Decimal) -> None:
-        """The account's taker rate (fraction, e.g. 0.001) for the fee estimate."""
-        self.fee_rate = rate
+    def set_fees(self, maker: Decimal, taker: Decimal) -> None:
+        """The market's maker and taker rates (fractions, e.g. 0.001) for the fee estimate."""
+        self.fees = review.FeeRates(taker=taker, maker=maker)
         self._refresh_check()
+
+    def costs_of(self, request: OrderRequest) -> review.Costs:
+        """Notional and fee of `request` at the rate it would pay (maker or taker) now."""
+        assert self.market is not None
+        ticker = self.ticker
+        return review.order_costs(
+            request,
+            self.market,
+            fees=self.fees,
+            reference=fl.reference_price(request.side, ticker),
+            bid=ticker.bid if ticker else None,
+            ask=ticker.ask if ticker else None,
+        )
 
     def set_side(self, side: Side | str) -> None:
         """Select BUY or SELL (the app's `b` / `v` keys)."""

@@ -28,7 +28,7 @@ class OrderFormDisplay:
     """Keeps what the form shows in step with its fields, market, ticker and balances.
 
     A mixin of `OrderForm`, whose `__init__` sets the state these methods read (`market`,
-    `ticker`, `balances`, `fee_rate`, `pending`, `_touched`, `_attempted`) and the `_shown`
+    `ticker`, `balances`, `fees`, `pending`, `_touched`, `_attempted`) and the `_shown`
     cache they keep; `_refresh_check` also stores the latest verdict in `check`.
     """
 
@@ -106,11 +106,8 @@ class OrderFormDisplay:
         for input_id in _REASON_IDS:
             text, is_error = lines.get(input_id, ("", False))
             self._show(input_id, text, is_error)
-        reference = fl.reference_price(fields.side, self.ticker)
-        summary = costs_summary(
-            check.request, self.market, fee_rate=self.fee_rate, reference=reference
-        )
-        self._update("#summary", summary)
+        costs = self.costs_of(check.request) if check.request is not None else None
+        self._update("#summary", costs_summary(costs, self.fees))
         submit.disabled = check.request is None or self.pending
         submit.variant = "success" if fields.side is Side.BUY else "error"
         submit.label = submit_label(fields, check.request, self.market, pending=self.pending)

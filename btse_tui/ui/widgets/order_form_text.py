@@ -69,18 +69,14 @@ def reason_lines(
     return lines
 
 
-def costs_summary(
-    request: OrderRequest | None,
-    market: Market,
-    *,
-    fee_rate: Decimal,
-    reference: Decimal | None,
-) -> str:
-    """Two lines, notional and estimated fee; dashes (and the taker rate) until it is valid."""
-    if request is not None:
-        costs = review.order_costs(request, market, fee_rate=fee_rate, reference=reference)
+def costs_summary(costs: review.Costs | None, fees: review.FeeRates) -> str:
+    """Two lines, notional and estimated fee; dashes (and both rates) until it is valid."""
+    if costs is not None:
         return f"{'Notional':<10}{costs.notional}\n{'Fee ≈':<10}{costs.fee}"
-    return f"{'Notional':<10}–\n{'Fee ≈':<10}– ({review.fee_pct(fee_rate)} taker)"
+    rates = f"taker {review.fee_pct(fees.taker)}"
+    if fees.maker is not None:
+        rates = f"maker {review.fee_pct(fees.maker)} · {rates}"
+    return f"{'Notional':<10}–\n{'Fee ≈':<10}– ({rates})"
 
 
 def submit_label(
