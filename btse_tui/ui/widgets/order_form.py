@@ -56,7 +56,7 @@ __all__ = ["FRACTION_KEYS", "OrderForm", "SideSwitch"]
 
 #: F5…F8 fill 25/50/75/100 %: function keys reach the app as the same bytes in xterm, tmux,
 #: screen, kitty and over SSH (alt+digit arrives as ESC digit, which Textual reads as ¡™£¢).
-FRACTION_KEYS = Binding.Group("25/50/75/100% of balance")
+FRACTION_KEYS = Binding.Group("25/50/75/100%")
 
 
 class OrderForm(OrderFormDisplay, Vertical):
