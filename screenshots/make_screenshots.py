@@ -49,8 +49,8 @@ async def shoot(size: tuple[int, int], state_dir: str) -> None:
                 await pilot.press("2")
             app.form.set_kind("MARKET")
             await pilot.pause(0.2)
-            app.form.query_one("#price", Input).value = "250"
-            app.form.query_one("#price", Input).focus()
+            app.form.query_one("#amount", Input).value = "250"
+            app.form.query_one("#amount", Input).focus()
             await pilot.press("enter")
             await _until(pilot, lambda: type(app.screen).__name__ == "ConfirmOrderScreen")
             await pilot.pause(0.5)

@@ -22,6 +22,7 @@ from btse_tui.ui.app_trading import TradingMixin
 from btse_tui.ui.bridge import Coalescer
 from btse_tui.ui.focus import focus_now
 from btse_tui.ui.screens.help import HelpScreen
+from btse_tui.ui.screens.quit import QuitScreen
 from btse_tui.ui.widgets.balances import BalancesTable
 from btse_tui.ui.widgets.footer import KeyFooter
 from btse_tui.ui.widgets.markets import MarketsTable
@@ -204,6 +205,9 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
             return
         self.selected = symbol
         self.form.set_market(market, self.session.tickers.get(symbol), self.session.balances)
+        fees = self.session.fees.get(symbol)
+        if fees is not None:
+            self.form.set_fees(fees.maker, fees.taker)
         book = self.book_view
         book.set_market(market)
         self.session.select_market(symbol)
@@ -264,7 +268,12 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """b / v open the ticket from the main screen; an input types them, the side switch
-        keeps its own b / v (set the side)."""
+        keeps its own b / v (set the side). An input types `/` too, so the footer does not
+        offer it as Filter there."""
+        if isinstance(self.screen, QuitScreen):
+            return action == "quit"  # any other key is the answer "stay"
+        if action == "filter":
+            return not isinstance(self.focused, Input)
         if action in ("buy", "sell"):
             focused = self.focused
             return not isinstance(focused, Input | SideSwitch) and not isinstance(
@@ -291,7 +300,20 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         form.focus_first_field()
 
     async def action_quit(self) -> None:
-        """Leave (open orders stay on the exchange unless the dead man's switch lapses)."""
+        """Leave; while orders stay open on the exchange and no dead man's switch would cancel
+        them, ask first (`q` again quits, any other key stays)."""
+        open_orders = len(self.session.ledger.open_orders())
+        if open_orders and not self.dms_on and not isinstance(self.screen, QuitScreen):
+            self.push_screen(QuitScreen(open_orders), self._quit_answered)
+            return
+        await self._leave()
+
+    def _quit_answered(self, leave: bool | None) -> None:
+        if leave:
+            self.call_later(self._leave)
+
+    async def _leave(self) -> None:
+        """Close the session and exit (open orders stay unless the dead man's switch lapses)."""
         self._shutting_down = True
         await self.session.close()
         self.exit()

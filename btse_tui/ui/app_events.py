@@ -104,8 +104,9 @@ class SessionEventsMixin:
                 self.form.update_balances(self.session.balances)
             case se.OrdersSnapshot(orders=orders):
                 self.orders_table.set_orders(orders)
-            case se.FeesLoaded(taker=taker):
-                self.form.set_fee_rate(taker)
+            case se.FeesLoaded(maker=maker, taker=taker):
+                own = self.session.fees.get(self.selected or "")  # the market's, if listed
+                self.form.set_fees(*((own.maker, own.taker) if own else (maker, taker)))
             case se.Resynced():
                 self.log_line(event.text, "connection")
             case se.OrderUnknown():
@@ -114,6 +115,8 @@ class SessionEventsMixin:
                 self.log_line(event.text, "warning" if order is None else "info")
                 if order is not None:
                     self._order_changed(order)
+                else:
+                    self.form.order_not_placed(event.cl_order_id)
             case se.ClockSkew(ms=ms, warn=warn):
                 status.set_skew(ms)
                 if warn:
@@ -189,6 +192,7 @@ class SessionEventsMixin:
         notification, in either order — and is logged once.
         """
         self._show_order_row(order)
+        self.form.order_changed(order)  # the ticket's result line follows its own order
         state = (order.status, order.total_filled)
         if self._logged_states.get(order.order_id) == state:
             return

@@ -11,10 +11,11 @@ from btse_tui.protocol.errors import BtseError, OrderRejected, RequestTimeout, T
 from btse_tui.protocol.guards import needs_confirmation
 from btse_tui.protocol.models import Order, OrderRequest
 from btse_tui.ui.bridge import describe_order
-from btse_tui.ui.order_review import order_costs, order_warnings
+from btse_tui.ui.order_review import order_warnings
 from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
+from btse_tui.ui.widgets.order_form_text import order_result
 
 
 class TradingMixin:
@@ -57,7 +58,7 @@ class TradingMixin:
                 market,
                 environment=self.environment,
                 warnings=warnings,
-                costs=order_costs(request, market, fee_rate=self.form.fee_rate),
+                costs=self.form.costs_of(request),
             ),
             decided,
         )
@@ -78,7 +79,7 @@ class TradingMixin:
         else:
             first = orders[0] if orders else None
             if first is not None:
-                form.show_result(f"{first.status_label} (status {first.status})", ok=True)
+                form.show_result(*order_result(first))
             self._show_results(orders)
         finally:
             form.submission_done()

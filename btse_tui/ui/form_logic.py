@@ -5,15 +5,19 @@ what the fields mean, and shows the answer. The property tests drive these funct
 
 Order kinds offered by the form and what they send (§4.1):
 
-| kind               | type   | txType  | price field          | trigger | size            |
-|--------------------|--------|---------|----------------------|---------|-----------------|
-| Limit              | LIMIT  | LIMIT   | limit price          | –       | base size       |
-| Market BUY         | MARKET | LIMIT   | quote amount to spend| –       | –               |
-| Market SELL        | MARKET | LIMIT   | –                    | –       | base size       |
-| Stop / TP limit    | LIMIT  | STOP /  | limit price          | yes     | base size       |
-|                    |        | TRIGGER |                      |         |                 |
-| Stop / TP market   | MARKET | STOP /  | like Market          | yes     | like Market     |
-|                    |        | TRIGGER |                      |         |                 |
+| kind               | type   | txType  | inputs shown                         |
+|--------------------|--------|---------|--------------------------------------|
+| Limit              | LIMIT  | LIMIT   | price, size                          |
+| Market BUY         | MARKET | LIMIT   | amount (quote to spend)              |
+| Market SELL        | MARKET | LIMIT   | size                                 |
+| Stop / TP limit    | LIMIT  | STOP /  | trigger, price, size                 |
+|                    |        | TRIGGER |                                      |
+| Stop / TP market   | MARKET | STOP /  | trigger, then like Market            |
+|                    |        | TRIGGER |                                      |
+
+Each input keeps one meaning: the limit price never becomes a quote amount or back. A market
+BUY's amount is sent in the request's `price` (BTSE's quote-sized market order), but it is
+typed into its own `amount` input; inputs a kind does not use are hidden and keep their text.
 """
 
 from __future__ import annotations
@@ -126,6 +130,8 @@ class FormFields:
     price: str = ""
     trigger_price: str = ""
     size: str = ""
+    amount: str = ""
+    """The quote amount a MARKET BUY spends (its own input, never the limit price)."""
     time_in_force: TimeInForce = TimeInForce.GTC
     post_only: bool = False
     cl_order_id: str = ""
@@ -133,26 +139,23 @@ class FormFields:
 
 @dataclass(frozen=True, slots=True)
 class FieldLayout:
-    """Which inputs a kind/side shows, and what the price input means."""
+    """Which inputs a kind/side shows."""
 
     price: bool
-    price_label: str
     size: bool
     trigger: bool
     time_in_force: bool
     post_only: bool
     quote_amount: bool
-    """True when the price input holds the quote budget of a MARKET BUY."""
+    """True when the `amount` input (the quote budget of a MARKET BUY) is shown."""
 
 
 def layout_for(kind: OrderKind, side: Side, market: Market | None = None) -> FieldLayout:
-    """The inputs a kind and side show (a MARKET BUY asks for an amount, a SELL hides price)."""
-    quote = market.quote if market else "quote"
+    """The inputs a kind and side show (a MARKET BUY asks for an amount, a SELL for a size)."""
     if kind.is_market:
         buy = side is Side.BUY
         return FieldLayout(
-            price=buy,
-            price_label=f"Amount {quote}" if buy else "Price",
+            price=False,
             size=not buy,
             trigger=kind.has_trigger,
             time_in_force=False,
@@ -161,7 +164,6 @@ def layout_for(kind: OrderKind, side: Side, market: Market | None = None) -> Fie
         )
     return FieldLayout(
         price=True,
-        price_label="Price",
         size=True,
         trigger=kind.has_trigger,
         time_in_force=True,
@@ -204,7 +206,10 @@ def _request(fields: FormFields, market: Market) -> OrderRequest:
     """
     layout = layout_for(fields.kind, fields.side, market)
     trigger = parse_positive("trigger_price", fields.trigger_price) if layout.trigger else None
-    price = parse_positive("price", fields.price) if layout.price else None
+    if layout.quote_amount:
+        price = parse_positive("price", fields.amount)  # BTSE takes the amount as `price`
+    else:
+        price = parse_positive("price", fields.price) if layout.price else None
     size = parse_positive("size", fields.size) if layout.size else None
     cl_order_id = fields.cl_order_id.strip() or None
     if cl_order_id is not None and not CL_ORDER_ID_RE.fullmatch(cl_order_id):
@@ -272,6 +277,7 @@ def check_fields(
     for input_id, attr, text, shown in (
         ("trigger", "trigger_price", fields.trigger_price, layout.trigger),
         ("price", "price", fields.price, layout.price),
+        ("amount", "price", fields.amount, layout.quote_amount),
         ("size", "size", fields.size, layout.size),
     ):
         if shown:
@@ -285,7 +291,7 @@ def check_fields(
         return FormCheck(None, errors, {})
     notes: dict[str, str] = {}
     price_moved = result.price is not None and result.price != typed.get("price", result.price)
-    if not layout.quote_amount and price_moved:
+    if layout.price and price_moved:
         tick = _plain(market.tick)
         notes["price"] = f"sends {rules.format_price(result.price, market)} (tick {tick})"
     if result.size is not None and "size" in typed and result.size != typed["size"]:
@@ -297,11 +303,12 @@ def check_fields(
 def input_for(error: ValidationError, layout: FieldLayout) -> str:
     """The input an error is shown under; hidden inputs' errors go to the form line."""
     input_id = field_of(error)
-    if layout.quote_amount and input_id == "size":
-        input_id = "price"  # a MARKET BUY's budget is checked under the name `size`
+    if layout.quote_amount and input_id in ("size", "price"):
+        input_id = "amount"  # a MARKET BUY's budget is sent as `price`, checked as `size`
     shown = {
         "trigger": layout.trigger,
         "price": layout.price,
+        "amount": layout.quote_amount,
         "size": layout.size,
         "clid": True,
     }
@@ -334,9 +341,9 @@ def is_missing(error: ValidationError) -> bool:
 #: Form input each ValidationError field belongs to (normalised: lower case, letters only).
 _FIELD_IDS = {
     "price": "price",
-    "amount": "price",
-    "quoteamount": "price",
-    "budget": "price",
+    "amount": "amount",
+    "quoteamount": "amount",
+    "budget": "amount",
     "triggerprice": "trigger",
     "trigger": "trigger",
     "stopprice": "trigger",
@@ -347,7 +354,7 @@ _FIELD_IDS = {
 
 
 def field_of(error: ValidationError) -> str:
-    """Which input an error belongs to: `price`, `trigger`, `size`, `clid`, or `form`."""
+    """Which input an error belongs to: `price`, `amount`, `trigger`, `size`, `clid` or `form`."""
     key = re.sub(r"[^a-z]", "", str(error.field).lower())
     return _FIELD_IDS.get(key, "form")
 
@@ -400,7 +407,7 @@ def fraction_text(
     if layout.quote_amount:
         places = quote_places(market)
         amount = (available * fraction).quantize(Decimal(1).scaleb(-places), ROUND_DOWN)
-        return "price", format(amount, "f")
+        return "amount", format(amount, "f")
     price: Decimal | None = None
     if fields.side is Side.BUY:
         if fields.price.strip() and layout.price:

@@ -17,6 +17,7 @@ from btse_tui.protocol.models import (
     Order,
     OrderRequest,
     OrderType,
+    Side,
     Ticker,
     TxType,
 )
@@ -25,9 +26,12 @@ from btse_tui.ui.form_logic import parse_positive, quote_places
 __all__ = [
     "DEFAULT_TAKER_RATE",
     "Costs",
+    "FeeRates",
     "build_amend",
+    "fee_note",
     "fee_pct",
     "format_quote",
+    "liquidity",
     "order_costs",
     "order_summary",
     "order_warnings",
@@ -44,21 +48,66 @@ class Costs:
     notional: str
     """e.g. `24.00 USDT`, `≈ 24.00 USDT` when valued at the book, `–` when unknown."""
     fee: str
-    """e.g. `0.0288 USDT (0.12% taker)`."""
+    """e.g. `0.0288 USDT (0.12% taker)`, `0.0240 USDT (0.1% maker)`."""
 
     def line(self) -> str:
         """Both on one line: `Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)`."""
         return f"Notional {self.notional} · fee ≈ {self.fee}"
 
 
+@dataclass(frozen=True, slots=True)
+class FeeRates:
+    """A market's fee rates (fractions, e.g. 0.001 = 0.1 %); `maker` None until it is known."""
+
+    taker: Decimal = DEFAULT_TAKER_RATE
+    maker: Decimal | None = None
+
+
+def liquidity(request: OrderRequest, *, bid: Decimal | None, ask: Decimal | None) -> str | None:
+    """`maker` or `taker`, as the order would trade when it reaches the book; None if unknown.
+
+    Post-only is a maker; a market order a taker; a limit that would cross the best opposite
+    price (`ask` for a BUY, `bid` for a SELL) is a taker, one that rests a maker. A stop or
+    take-profit limit meets the book near its trigger price, so that stands in for the book.
+    """
+    if request.post_only:
+        return "maker"
+    if request.type is OrderType.MARKET or request.price is None:
+        return "taker"
+    if request.trigger_price is not None:
+        bid = ask = request.trigger_price
+    if request.side is Side.BUY:
+        return None if not ask else ("taker" if request.price >= ask else "maker")
+    return None if not bid else ("taker" if request.price <= bid else "maker")
+
+
+def fee_note(fees: FeeRates, kind: str | None) -> tuple[Decimal, str]:
+    """The rate to estimate with and how it is named: `0.1% maker`, `0.2% taker`.
+
+    Unknown liquidity (no book yet) or a maker rate not loaded yet estimate at the taker rate,
+    marked `≤` (the most it costs).
+    """
+    pct = fee_pct(fees.taker)
+    if kind == "maker":
+        if fees.maker is None:
+            return fees.taker, f"≤{pct}, maker"
+        return fees.maker, f"{fee_pct(fees.maker)} maker"
+    if kind == "taker":
+        return fees.taker, f"{pct} taker"
+    return fees.taker, f"≤{pct}, book unknown"
+
+
 def order_costs(
     request: OrderRequest,
     market: Market,
     *,
-    fee_rate: Decimal = DEFAULT_TAKER_RATE,
+    fees: FeeRates = FeeRates(),
     reference: Decimal | None = None,
+    bid: Decimal | None = None,
+    ask: Decimal | None = None,
 ) -> Costs:
-    """Notional and taker-fee estimate (quote currency).
+    """Notional and fee estimate (quote currency), at the maker or taker rate of `fees` as the
+    order would trade against `bid` / `ask` (`liquidity`).
 
     A base-sized MARKET order is valued at its trigger price (stops) or at `reference` (the
     book's best bid/ask), and marked `≈`.
@@ -69,14 +118,15 @@ def order_costs(
     if notional is None and request.size is not None and reference:
         notional = request.size * reference
         approx = "≈ "
-    pct = fee_pct(fee_rate)
+    kind = liquidity(request, bid=bid, ask=ask)
+    rate, note = fee_note(fees, kind)
     if notional is None:
-        return Costs("– (no price to value it)", f"– ({pct} taker)")
+        return Costs("– (no price to value it)", f"– ({note})")
     places = quote_places(market)
-    fee = rules.estimate_fee(request, fee_rate, price=reference)
+    fee = rules.estimate_fee(request, rate, price=reference)
     return Costs(
         f"{approx}{_money(notional, places)} {market.quote}",
-        f"{_money(fee, places + 2)} {market.quote} ({pct} taker)",
+        f"{_money(fee, places + 2)} {market.quote} ({note})",
     )
 
 
@@ -84,11 +134,13 @@ def order_summary(
     request: OrderRequest,
     market: Market,
     *,
-    fee_rate: Decimal = DEFAULT_TAKER_RATE,
+    fees: FeeRates = FeeRates(),
     reference: Decimal | None = None,
+    bid: Decimal | None = None,
+    ask: Decimal | None = None,
 ) -> str:
     """`Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)`; `≈ ` when valued off the book."""
-    return order_costs(request, market, fee_rate=fee_rate, reference=reference).line()
+    return order_costs(request, market, fees=fees, reference=reference, bid=bid, ask=ask).line()
 
 
 def fee_pct(rate: Decimal) -> str:

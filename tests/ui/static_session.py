@@ -16,7 +16,16 @@ from btse_tui.protocol.events import (
     StreamStateChanged,
 )
 from btse_tui.protocol.ledger import OrderLedger
-from btse_tui.protocol.models import Balance, BookLevel, Fill, Market, Order, Side, Ticker
+from btse_tui.protocol.models import (
+    Balance,
+    BookLevel,
+    FeeRate,
+    Fill,
+    Market,
+    Order,
+    Side,
+    Ticker,
+)
 from btse_tui.sim.catalog import default_markets
 
 D = Decimal
@@ -76,6 +85,7 @@ class StaticSession:
             "ETH": Balance("ETH", D("4.00000000"), D("4.00000000")),
         }
         self.ledger = OrderLedger()
+        self.fees: dict[str, FeeRate] = {}
         self.selected: str | None = None
         self.resting = Order(
             "BTC-USDT",

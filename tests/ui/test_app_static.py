@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+from textual.widgets import Static
+
 from btse_tui.ui.app import BtseApp
+from btse_tui.ui.screens.quit import QuitScreen
 from tests.ui.static_session import StaticSession
 
 
@@ -38,13 +42,33 @@ async def test_a_small_terminal_shows_one_pane_group_per_function_key() -> None:
 
 async def test_q_quits_promptly_and_closes_the_session() -> None:
     session = StaticSession()
-    app = BtseApp(session)
+    app = BtseApp(session, dead_mans_switch_s=60)  # open orders are cancelled if we go
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.2)
         await pilot.press("q")
         await pilot.pause(0.3)
         assert not app.is_running
     assert session._quiet.is_set()  # close() was called: the workers stop
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_q_with_orders_open_and_no_dead_mans_switch_asks_first(size) -> None:
+    session = StaticSession()  # one resting order
+    app = BtseApp(session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("q")
+        await pilot.pause()
+        question = "1 order stays open on the exchange — q again to quit, any other key to stay"
+        assert isinstance(app.screen, QuitScreen)
+        assert question in str(app.screen.query_one("#question", Static).render())
+        await pilot.press("X")  # any other key: stay, and the key does nothing else
+        await pilot.pause()
+        assert app.is_running and app.screen is app.screen_stack[0]  # no cancel-all dialog
+        await pilot.press("q", "q")
+        await pilot.pause(0.3)
+        assert not app.is_running
+    assert session._quiet.is_set()
 
 
 async def test_an_order_state_is_logged_once_whether_ack_or_notification_comes_first() -> None:

@@ -34,12 +34,23 @@ def test_check_fields_notes_say_what_is_sent() -> None:
     assert check.notes == {"price": "sends 20000.0 (tick 0.1)", "size": "sends 0.0012 (lot 0.0001)"}
 
 
-def test_market_buy_sends_a_quote_budget_and_no_size() -> None:
-    req = fl.build_request(fields(kind=fl.OrderKind.MARKET, price="50", size="3"), BTC)
+def test_market_buy_sends_its_amount_not_the_limit_price() -> None:
+    typed = fields(kind=fl.OrderKind.MARKET, price="97000", size="0.001", amount="50")
+    req = fl.build_request(typed, BTC)
     assert not isinstance(req, ValidationError)
     assert (req.type, req.price, req.size) == (OrderType.MARKET, D("50"), None)
     layout = fl.layout_for(fl.OrderKind.MARKET, Side.BUY, BTC)
-    assert layout.quote_amount and not layout.size and layout.price
+    assert layout.quote_amount and not layout.size and not layout.price
+
+
+def test_a_limit_price_left_in_the_form_is_never_a_market_amount() -> None:
+    """Limit 97000 x 0.001 switched to Market BUY: the amount is still to be typed."""
+    check = fl.check_fields(fields(kind=fl.OrderKind.MARKET, price="97000", size="0.001"), BTC)
+    assert check.request is None
+    assert set(check.errors) == {"amount"} and fl.is_missing(check.errors["amount"])
+    # and back to Stop limit: the amount typed for the market order is not a price
+    stop = fl.check_fields(fields(kind=fl.OrderKind.STOP_LIMIT, amount="50"), BTC)
+    assert fl.is_missing(stop.errors["price"]) and "amount" not in stop.errors
 
 
 def test_market_sell_hides_price_and_sends_size() -> None:
@@ -94,9 +105,9 @@ def test_balance_check_names_what_is_needed() -> None:
 
 def test_market_buy_budget_errors_go_under_the_amount_input() -> None:
     layout = fl.layout_for(fl.OrderKind.MARKET, Side.BUY, BTC)
-    check = fl.check_fields(fields(kind=fl.OrderKind.MARKET, price="5000"), BTC, available=D("10"))
-    assert set(check.errors) == {"price"}
-    assert fl.reason_text(check.errors["price"], layout).startswith("amount 5000 needs")
+    check = fl.check_fields(fields(kind=fl.OrderKind.MARKET, amount="5000"), BTC, available=D("10"))
+    assert set(check.errors) == {"amount"}
+    assert fl.reason_text(check.errors["amount"], layout).startswith("amount 5000 needs")
 
 
 def test_bad_client_order_id() -> None:
@@ -126,7 +137,7 @@ def test_fractions_round_down_to_the_lot() -> None:
     sell = fields(side=Side.SELL)
     assert fl.fraction_text(sell, BTC, D("0.05"), D("0.75")) == ("size", "0.0375")
     market_buy = fields(kind=fl.OrderKind.MARKET)
-    assert fl.fraction_text(market_buy, BTC, D("1000.019"), D("1")) == ("price", "1000.01")
+    assert fl.fraction_text(market_buy, BTC, D("1000.019"), D("1")) == ("amount", "1000.01")
 
 
 def test_fraction_for_a_buy_without_price_uses_the_reference_or_says_why() -> None:
@@ -147,12 +158,48 @@ def test_available_for_each_side() -> None:
 def test_costs_line_and_market_sell_valued_at_the_bid() -> None:
     req = fl.build_request(fields(price="20000", size="0.0012"), BTC)
     assert not isinstance(req, ValidationError)
-    assert review.order_summary(req, BTC) == "Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)"
+    assert review.order_summary(req, BTC, ask=D("20000.0")) == (
+        "Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)"
+    )
     sell = fl.build_request(fields(kind=fl.OrderKind.MARKET, side=Side.SELL, size="0.01"), BTC)
     assert not isinstance(sell, ValidationError)
-    costs = review.order_costs(sell, BTC, fee_rate=D("0.001"), reference=D("19999.9"))
+    fees = review.FeeRates(taker=D("0.001"))
+    costs = review.order_costs(sell, BTC, fees=fees, reference=D("19999.9"))
     assert costs.notional == "≈ 200.00 USDT"
     assert costs.fee == "0.2000 USDT (0.1% taker)"
+
+
+def liquidity_of(bid: str = "19999.9", ask: str = "20000.1", **typed: object) -> str | None:
+    request = fl.build_request(fields(**typed), BTC)
+    assert not isinstance(request, ValidationError)
+    return review.liquidity(request, bid=D(bid) if bid else None, ask=D(ask) if ask else None)
+
+
+def test_maker_or_taker_as_the_order_would_trade() -> None:
+    limit = {"price": "20000", "size": "0.01"}
+    assert liquidity_of(**limit) == "maker"  # a BUY under the ask rests
+    assert liquidity_of(**{**limit, "price": "20000.1"}) == "taker"  # at the ask it takes
+    assert liquidity_of(**{**limit, "price": "19999.9"}, side=Side.SELL) == "taker"  # hits bid
+    assert liquidity_of(**limit, side=Side.SELL) == "maker"  # a SELL over the bid rests
+    assert liquidity_of(**{**limit, "price": "20000.1"}, side=Side.SELL) == "maker"
+    assert liquidity_of(**{**limit, "price": "20000.1"}, post_only=True) == "maker"
+    assert liquidity_of(kind=fl.OrderKind.MARKET, amount="50") == "taker"
+    assert liquidity_of("", "", **limit) is None  # no book: cannot tell
+    stop = {"kind": fl.OrderKind.STOP_LIMIT, "size": "0.01", "trigger_price": "21000"}
+    assert liquidity_of(**stop, price="21100") == "taker"  # crosses where it triggers
+    assert liquidity_of(**stop, price="20900") == "maker"
+
+
+def test_fee_estimates_use_the_rate_the_order_would_pay() -> None:
+    req = fl.build_request(fields(price="20000", size="0.0012"), BTC)
+    assert not isinstance(req, ValidationError)
+    fees = review.FeeRates(taker=D("0.002"), maker=D("0.001"))
+    resting = review.order_costs(req, BTC, fees=fees, bid=D("19999.9"), ask=D("20000.1"))
+    assert resting.fee == "0.0240 USDT (0.1% maker)"
+    unknown_maker = review.order_costs(req, BTC, fees=review.FeeRates(taker=D("0.002")), ask=D(1))
+    assert unknown_maker.fee == "0.0480 USDT (0.2% taker)"  # crosses an ask of 1
+    no_book = review.order_costs(req, BTC, fees=fees)
+    assert no_book.fee == "0.0480 USDT (≤0.2%, book unknown)"
 
 
 def test_warnings_for_far_price_crossing_cap_and_trigger() -> None:
@@ -295,10 +342,15 @@ typed_numbers = st.one_of(
 def test_any_typed_text_gives_a_valid_request_or_a_visible_reason(
     price: str, size: str, trigger: str, kind: fl.OrderKind, side: Side, available: D | None
 ) -> None:
-    f = fields(price=price, size=size, trigger_price=trigger, kind=kind, side=side)
+    f = fields(price=price, size=size, trigger_price=trigger, kind=kind, side=side, amount=price)
     check = fl.check_fields(f, BTC, available=available)
     layout = fl.layout_for(kind, side, BTC)
-    visible = {"price": layout.price, "size": layout.size, "trigger": layout.trigger}
+    visible = {
+        "price": layout.price,
+        "amount": layout.quote_amount,
+        "size": layout.size,
+        "trigger": layout.trigger,
+    }
     if check.request is None:
         assert check.errors, "no request and no reason"
         for input_id, error in check.errors.items():

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal as D
+from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
+from textual.widgets._footer import FooterKey
 
+from btse_tui.client.session import TradingSession
+from btse_tui.config import load_settings
 from btse_tui.protocol.models import OrderRequest, OrderType, Side
+from btse_tui.sim.runner import SimServer
+from btse_tui.ui.app import BtseApp
+from btse_tui.ui.launch import start_demo_exchange
 from btse_tui.ui.widgets.order_form import OrderForm
-from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, ETH
+from btse_tui.ui.widgets.side_switch import SideSwitch
+from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, ETH, resting_buy
+from tests.ui.static_session import StaticSession
+from tests.ui.test_app_live import log_text, place_limit, until
 
 
 class FormHost(App[None]):
@@ -118,10 +131,11 @@ async def test_market_buy_asks_for_a_quote_amount() -> None:
         form.query_one("#kind").focus()
         await pilot.press("enter", "down", "enter")  # Limit → Market
         await pilot.pause()
-        assert text(form.query_one("#price-name", Label)) == "Amount"
+        assert form.query_one("#row-amount").display
+        assert not form.query_one("#row-price").display
         assert not form.query_one("#row-size").display
         assert not form.query_one("#row-tif").display
-        await type_into(pilot, form, "price", "50")
+        await type_into(pilot, form, "amount", "50")
         await pilot.pause()
         assert "50.00 USDT" in text(form.query_one("#summary", Static))
         await pilot.press("enter")
@@ -129,6 +143,30 @@ async def test_market_buy_asks_for_a_quote_amount() -> None:
         assert len(app.submitted) == 1
         request = app.submitted[0]
         assert (request.type, request.price, request.size) == (OrderType.MARKET, D("50"), None)
+
+
+async def test_a_type_switch_never_moves_a_number_into_a_field_of_another_meaning() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await type_into(pilot, form, "price", "97000")
+        await type_into(pilot, form, "size", "0.001")
+        form.set_kind("MARKET")  # Limit → Market BUY: an amount to spend, still empty
+        await pilot.pause()
+        amount = form.query_one("#amount", Input)
+        assert amount.display and amount.value == ""
+        assert not form.query_one("#row-price").display
+        assert "BUY market" in str(form.query_one("#submit", Button).label)
+        await type_into(pilot, form, "amount", "50")
+        form.set_kind("STOP_LIMIT")  # Market → Stop limit: the limit price comes back as typed
+        await pilot.pause()
+        assert form.query_one("#price", Input).value == "97000"
+        assert form.query_one("#size", Input).value == "0.001"
+        assert not form.query_one("#row-amount").display
+        form.set_kind("MARKET")
+        await pilot.pause()
+        assert amount.value == "50"
+        assert "BUY 50.00 USDT of BTC @ market" in str(form.query_one("#submit", Button).label)
 
 
 async def test_market_sell_hides_the_price_and_shows_base_balance() -> None:
@@ -141,7 +179,7 @@ async def test_market_sell_hides_the_price_and_shows_base_balance() -> None:
         assert not form.query_one("#row-price").display
         assert form.query_one("#row-size").display
         assert "0.0500 BTC" in text(form.query_one("#avail", Label))
-        await pilot.press("alt+4")
+        await pilot.press("f8")
         await pilot.pause()
         assert form.query_one("#size", Input).value == "0.0500"
         assert "≈ 1,000.00 USDT" in text(form.query_one("#summary", Static))
@@ -156,24 +194,34 @@ async def test_25_percent_sizes_a_buy_from_quote_over_price_rounded_down() -> No
         await pilot.pause()
         # 1,000 USDT x 25 % / 20,000.3 = 0.01249… → 0.0124 (down to the lot)
         assert form.query_one("#size", Input).value == "0.0124"
-        await pilot.press("alt+2")
+        await pilot.press("f6")
         await pilot.pause()
         assert form.query_one("#size", Input).value == "0.0249"
 
 
-async def test_notional_and_fee_line() -> None:
-    app = FormHost()
+async def test_the_fee_line_says_maker_or_taker_as_the_order_would_trade() -> None:
+    app = FormHost()  # the book: bid 19,999.9, ask 20,000.1
     async with app.run_test(size=(60, 40)) as pilot:
         form = app.query_one(OrderForm)
+        summary = form.query_one("#summary", Static)
+        form.set_fees(maker=D("0.001"), taker=D("0.002"))
+        await pilot.pause()
+        assert "– (maker 0.1% · taker 0.2%)" in text(summary)
         await type_into(pilot, form, "price", "20000")
         await type_into(pilot, form, "size", "0.0012")
         await pilot.pause()
-        summary = text(form.query_one("#summary", Static))
-        assert "Notional  24.00 USDT" in summary
-        assert "0.0288 USDT (0.12% taker)" in summary
-        form.set_fee_rate(D("0.001"))
+        assert "Notional  24.00 USDT" in text(summary)
+        assert "Fee ≈     0.0240 USDT (0.1% maker)" in text(summary)  # rests under the ask
+        await type_into(pilot, form, "price", "20000.1")  # takes the ask
         await pilot.pause()
-        assert "0.0240 USDT (0.1% taker)" in text(form.query_one("#summary", Static))
+        assert "Fee ≈     0.0480 USDT (0.2% taker)" in text(summary)
+        form.query_one("#post-only", Checkbox).value = True
+        await pilot.pause()
+        assert "(0.1% maker)" in text(summary)
+        form.set_kind("MARKET")
+        form.set_side("SELL")
+        await pilot.pause()
+        assert "(0.2% taker)" in text(summary)
 
 
 async def test_book_pick_sets_the_price_and_turns_market_into_limit() -> None:
@@ -224,3 +272,159 @@ async def test_clicking_a_side_picks_that_side() -> None:
         assert form.fields().side is Side.SELL
         await pilot.click("#side-switch", offset=(2, 0))
         assert form.fields().side is Side.BUY
+
+
+def footer_keys(app: App[None]) -> dict[str, str]:
+    """What the footer offers right now: key → description."""
+    return {key.key: key.description for key in app.screen.query(FooterKey)}
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):  # focus change → bindings change → footer recompose
+        await pilot.pause()
+
+
+async def test_esc_from_a_field_then_s_leaves_the_ticket_as_it_was() -> None:
+    app = BtseApp(StaticSession())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.form.market is not None)
+        await pilot.press("b", *"97000", "tab", *"0.001", "escape")
+        await settle(pilot)
+        assert isinstance(app.focused, SideSwitch)
+        submit = app.form.query_one("#submit", Button)
+        assert str(submit.label) == "BUY 0.00100 BTC @ 97,000.0"
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.form.fields().side is Side.BUY
+        assert str(submit.label) == "BUY 0.00100 BTC @ 97,000.0"
+        # the keys that do change the side here are the ones the footer names
+        shown = footer_keys(app)
+        assert (shown.get("b"), shown.get("v"), shown.get("space")) == ("Buy", "Sell", "Flip side")
+        assert "s" not in shown
+        await pilot.press("v")
+        await settle(pilot)
+        assert str(submit.label) == "SELL 0.00100 BTC @ 97,000.0"
+
+
+#: Characters of the key names the footer uses for printable keys.
+_CHARACTERS = {"slash": "/", "question_mark": "?", "space": " "}
+
+
+async def test_every_key_the_footer_shows_acts_in_each_focus_state() -> None:
+    """A key the focused widget would type instead (an input types `/`) is not offered."""
+    app = BtseApp(StaticSession())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.form.market is not None)
+        form = app.form
+        targets = [
+            app.markets_table,
+            form.query_one("#price", Input),
+            form.query_one("#size", Input),
+            form.query_one(SideSwitch),
+            form.query_one("#kind"),
+            form.query_one("#clid", Input),
+            app.orders_table,
+        ]
+        for target in targets:
+            target.focus()
+            await settle(pilot)
+            shown = footer_keys(app)
+            assert shown, f"empty footer with {target} focused"
+            for key in shown:
+                character = _CHARACTERS.get(key, key if len(key) == 1 else None)
+                consumed = target.check_consume_key(key, character)
+                assert not consumed, f"{key} shown but typed by {target}"
+            if target in form.query(Input):
+                assert "f5" in shown  # the balance keys, where the size is typed
+
+
+def result_text(form: OrderForm) -> str:
+    return text(form.query_one("#result", Static))
+
+
+async def send_limit(pilot, form: OrderForm, price: str, size: str) -> OrderRequest:
+    """Type a limit order, submit it, and settle the submission as the app would."""
+    await type_into(pilot, form, "price", price)
+    await type_into(pilot, form, "size", size)
+    await pilot.press("enter")
+    await pilot.pause()
+    request = form.app.submitted[-1]  # type: ignore[attr-defined]
+    form.submission_done()
+    return request
+
+
+async def test_the_last_result_leaves_when_the_trader_starts_the_next_order() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        await send_limit(pilot, form, "20000", "0.001")
+        form.show_result("Failed: HTTP 429 Too Many Requests", ok=False)
+        await pilot.pause()
+        assert "HTTP 429" in result_text(form)
+        await type_into(pilot, form, "price", "1")  # the next order
+        await pilot.pause()
+        assert result_text(form) == ""
+
+        await send_limit(pilot, form, "", "")
+        form.show_result("filled (status 4)", ok=True)
+        await pilot.pause()
+        assert result_text(form) == "✓ filled (status 4)"
+        form.set_side("SELL")  # a flipped side is a new order too
+        await pilot.pause()
+        assert result_text(form) == ""
+
+
+async def test_a_result_follows_its_own_order_until_the_next_one() -> None:
+    app = FormHost()
+    async with app.run_test(size=(60, 40)) as pilot:
+        form = app.query_one(OrderForm)
+        request = await send_limit(pilot, form, "20000", "0.001")
+        form.show_result("no answer — checking whether it was placed", ok=False)
+        found = resting_buy(cl_order_id=request.cl_order_id)
+        form.order_changed(resting_buy(cl_order_id="someone-else", status=4))
+        await pilot.pause()
+        assert "checking" in result_text(form)
+        form.order_changed(found)  # the check found it
+        await pilot.pause()
+        assert result_text(form) == "✓ inserted (status 2)"
+        form.order_changed(replace(found, status=4))  # and later it filled
+        await pilot.pause()
+        assert result_text(form) == "✓ filled (status 4)"
+        await type_into(pilot, form, "size", "2")
+        form.order_changed(replace(found, status=6))  # no longer the form's order
+        await pilot.pause()
+        assert result_text(form) == ""
+
+
+@pytest.fixture
+def slow_demo(tmp_path: Path) -> Iterator[tuple[SimServer, BtseApp]]:
+    """The embedded exchange with a 1 s HTTP timeout (an unanswered order times out fast)."""
+    settings = load_settings(
+        env={
+            "BTSE_DEMO_SEED": "7",
+            "BTSE_STATE_DIR": str(tmp_path),
+            "BTSE_DEMO_RATE": "0",
+            "BTSE_HTTP_TIMEOUT": "1",
+        },
+        dotenv_path=None,
+    )
+    server, urls, settings = start_demo_exchange(settings)
+    app = BtseApp(TradingSession(settings, urls), environment="demo")
+    yield server, app
+    server.stop()
+
+
+async def test_after_an_order_timeout_the_result_says_what_the_check_found(slow_demo) -> None:
+    server, app = slow_demo
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.form.market is not None and app.form.balances)
+        last = app.form.ticker.last if app.form.ticker else None
+        assert last is not None
+        price = str((last * D("0.97")).quantize(app.form.market.tick))  # rests, no confirm
+        server.faults.order_timeout = True  # placed by the exchange, never answered
+        try:
+            await place_limit(pilot, app, price, "0.001")
+            await until(pilot, lambda: "checking" in log_text(app), within=15)
+            await until(pilot, lambda: result_text(app.form) == "✓ inserted (status 2)", 15)
+        finally:
+            server.faults.order_timeout = False

@@ -5,6 +5,10 @@ The form never talks to the network. It turns what the trader typed into a quant
 once per submission; the app answers with `submission_done()` when the ack, the error, or the
 trader's "no" on the confirm screen comes back, and with `show_result(text, ok)` for the outcome.
 
+A result line belongs to the order last submitted: `order_changed(order)` keeps it up to date as
+that order's outcome becomes known (found after a timeout, filled later), and it leaves as soon
+as the trader starts the next order (edits a field, flips the side, changes the type).
+
 This module holds the widget's state, public API, input events and submit path; its widget tree
 and CSS are in `order_form_layout`, what it shows in `order_form_display` (the texts come from the
 pure `order_form_text`).
@@ -12,7 +16,7 @@ pure `order_form_text`).
 | key        | action                                        |
 |------------|-----------------------------------------------|
 | enter      | submit (in any input), press (on a button)    |
-| alt+1..4   | size (or market-buy amount) = 25/50/75/100 %  |
+| F5..F8     | size (or market-buy amount) = 25/50/75/100 %  |
 | ←/→ space  | flip BUY/SELL when the side switch is focused |
 | b / v      | BUY / SELL (app keys; also on the side switch)|
 """
@@ -32,15 +36,27 @@ from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from btse_tui.protocol.errors import ValidationError
-from btse_tui.protocol.models import Balance, Market, OrderRequest, Side, Ticker, TimeInForce
+from btse_tui.protocol.models import (
+    Balance,
+    Market,
+    Order,
+    OrderRequest,
+    Side,
+    Ticker,
+    TimeInForce,
+)
 from btse_tui.ui import form_logic as fl
 from btse_tui.ui import order_review as review
 from btse_tui.ui.widgets.order_form_display import OrderFormDisplay
 from btse_tui.ui.widgets.order_form_layout import ORDER_FORM_CSS, compose_order_form
-from btse_tui.ui.widgets.order_form_text import price_text
+from btse_tui.ui.widgets.order_form_text import order_result, price_text
 from btse_tui.ui.widgets.side_switch import SideSwitch
 
-__all__ = ["OrderForm", "SideSwitch"]
+__all__ = ["FRACTION_KEYS", "OrderForm", "SideSwitch"]
+
+#: F5…F8 fill 25/50/75/100 %: function keys reach the app as the same bytes in xterm, tmux,
+#: screen, kitty and over SSH (alt+digit arrives as ESC digit, which Textual reads as ¡™£¢).
+FRACTION_KEYS = Binding.Group("25/50/75/100%")
 
 
 class OrderForm(OrderFormDisplay, Vertical):
@@ -50,17 +66,14 @@ class OrderForm(OrderFormDisplay, Vertical):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "alt+1", "fraction(0)", "Size 25% of balance", show=False, id="order_form.fraction_25"
-        ),
-        Binding(
-            "alt+2", "fraction(1)", "Size 50% of balance", show=False, id="order_form.fraction_50"
-        ),
-        Binding(
-            "alt+3", "fraction(2)", "Size 75% of balance", show=False, id="order_form.fraction_75"
-        ),
-        Binding(
-            "alt+4", "fraction(3)", "Size 100% of balance", show=False, id="order_form.fraction_100"
-        ),
+            f"f{index + 5}",
+            f"fraction({index})",
+            f"Size {int(fraction * 100)}% of balance",
+            key_display=f"F{index + 5}",
+            group=FRACTION_KEYS,
+            id=f"order_form.fraction_{int(fraction * 100)}",
+        )
+        for index, fraction in enumerate(fl.FRACTIONS)
     ]
 
     class Submitted(Message):
@@ -79,7 +92,7 @@ class OrderForm(OrderFormDisplay, Vertical):
     def __init__(
         self,
         *,
-        fee_rate: Decimal = review.DEFAULT_TAKER_RATE,
+        fees: review.FeeRates | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -89,8 +102,8 @@ class OrderForm(OrderFormDisplay, Vertical):
         """The market orders are entered for (set by the app)."""
         self.ticker: Ticker | None = None
         self.balances: dict[str, Balance] = {}
-        self.fee_rate = fee_rate
-        """Taker rate used for the fee estimate."""
+        self.fees = fees or review.FeeRates()
+        """The market's maker and taker rates for the fee estimate."""
         self.check: fl.FormCheck | None = None
         """The latest verdict on the fields (request or reasons)."""
         self.pending = False
@@ -98,6 +111,8 @@ class OrderForm(OrderFormDisplay, Vertical):
         self._touched: set[str] = set()
         self._attempted = False
         self._shown: dict[str, str] = {}
+        self.result_for: str | None = None
+        """Client order id of the order the result line is about (None: no result shown)."""
 
     # ------------------------------------------------------------------ composition
 
@@ -120,7 +135,7 @@ class OrderForm(OrderFormDisplay, Vertical):
         self.ticker = ticker
         self.balances = dict(balances)
         if changed and self.is_mounted:
-            for input_id in ("trigger", "price", "size"):
+            for input_id in ("trigger", "price", "amount", "size"):
                 self.query_one(f"#{input_id}", Input).value = ""
             self._touched.clear()
             self._attempted = False
@@ -141,10 +156,23 @@ class OrderForm(OrderFormDisplay, Vertical):
         self._refresh_placeholders()
         self._refresh_check()
 
-    def set_fee_rate(self, rate: Decimal) -> None:
-        """The account's taker rate (fraction, e.g. 0.001) for the fee estimate."""
-        self.fee_rate = rate
+    def set_fees(self, maker: Decimal, taker: Decimal) -> None:
+        """The market's maker and taker rates (fractions, e.g. 0.001) for the fee estimate."""
+        self.fees = review.FeeRates(taker=taker, maker=maker)
         self._refresh_check()
+
+    def costs_of(self, request: OrderRequest) -> review.Costs:
+        """Notional and fee of `request` at the rate it would pay (maker or taker) now."""
+        assert self.market is not None
+        ticker = self.ticker
+        return review.order_costs(
+            request,
+            self.market,
+            fees=self.fees,
+            reference=fl.reference_price(request.side, ticker),
+            bid=ticker.bid if ticker else None,
+            ask=ticker.ask if ticker else None,
+        )
 
     def set_side(self, side: Side | str) -> None:
         """Select BUY or SELL (the app's `b` / `v` keys)."""
@@ -198,6 +226,28 @@ class OrderForm(OrderFormDisplay, Vertical):
         result.set_class(ok, "-ok")
         result.set_class(not ok, "-error")
 
+    def order_changed(self, order: Order) -> None:
+        """A new state of some order: the result line follows it if it is the one shown."""
+        if order.cl_order_id is not None and order.cl_order_id == self.result_for:
+            self.show_result(*order_result(order))
+
+    def order_not_placed(self, cl_order_id: str) -> None:
+        """The exchange has no trace of `cl_order_id`: say so if it is the order shown."""
+        if cl_order_id == self.result_for:
+            self.show_result("not placed — the exchange has no trace of it", ok=False)
+
+    def clear_result(self) -> None:
+        """The trader started the next order: the last one's result leaves the form."""
+        if not self.pending:
+            self.result_for = None
+        self.show_result_text("")
+
+    def show_result_text(self, text: str) -> None:
+        """Put `text` (plain, no mark) in the result line; '' empties it."""
+        result = self.query_one("#result", Static)
+        result.update(text)
+        result.remove_class("-ok", "-error")
+
     def fields(self) -> fl.FormFields:
         """What is typed and picked right now."""
         kind = self.query_one("#kind", Select).value
@@ -209,6 +259,7 @@ class OrderForm(OrderFormDisplay, Vertical):
             price=self.query_one("#price", Input).value,
             trigger_price=self.query_one("#trigger", Input).value,
             size=self.query_one("#size", Input).value,
+            amount=self.query_one("#amount", Input).value,
             time_in_force=tif if isinstance(tif, TimeInForce) else TimeInForce.GTC,
             post_only=self.query_one("#post-only", Checkbox).value,
             cl_order_id=self.query_one("#clid", Input).value,
@@ -224,6 +275,8 @@ class OrderForm(OrderFormDisplay, Vertical):
             self._focus_first_error()
             return False
         self.pending = True
+        self.result_for = self.check.request.cl_order_id
+        self.show_result_text("")  # the last order's result is not this one's
         self.post_message(self.Submitted(self, self.check.request))
         self._refresh_check()
         return True
@@ -233,6 +286,7 @@ class OrderForm(OrderFormDisplay, Vertical):
     @on(SideSwitch.Changed)
     def _side_changed(self, event: SideSwitch.Changed) -> None:
         event.stop()
+        self.clear_result()
         self.set_class(event.side is Side.BUY, "-buy")
         self.set_class(event.side is Side.SELL, "-sell")
         self._apply_layout()
@@ -241,12 +295,14 @@ class OrderForm(OrderFormDisplay, Vertical):
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        self.clear_result()
         self._apply_layout()
         self._refresh_check()
 
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
+        self.clear_result()
         self._refresh_check()
 
     @on(Input.Changed)
@@ -254,6 +310,8 @@ class OrderForm(OrderFormDisplay, Vertical):
         event.stop()
         if event.input.id:
             self._touched.add(event.input.id)
+        if event.input.id != "clid":  # a fresh client id comes with every settled submission
+            self.clear_result()
         self._refresh_check()
 
     @on(Input.Submitted)

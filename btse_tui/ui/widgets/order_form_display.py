@@ -21,14 +21,14 @@ from btse_tui.ui.widgets.side_switch import SideSwitch
 __all__ = ["OrderFormDisplay"]
 
 #: Inputs that can carry a reason line under them (ids match `form_logic.field_of`).
-_REASON_IDS = ("trigger", "price", "size", "clid", "form")
+_REASON_IDS = ("trigger", "price", "amount", "size", "clid", "form")
 
 
 class OrderFormDisplay:
     """Keeps what the form shows in step with its fields, market, ticker and balances.
 
     A mixin of `OrderForm`, whose `__init__` sets the state these methods read (`market`,
-    `ticker`, `balances`, `fee_rate`, `pending`, `_touched`, `_attempted`) and the `_shown`
+    `ticker`, `balances`, `fees`, `pending`, `_touched`, `_attempted`) and the `_shown`
     cache they keep; `_refresh_check` also stores the latest verdict in `check`.
     """
 
@@ -37,11 +37,12 @@ class OrderFormDisplay:
         return fl.layout_for(fields.kind, fields.side, self.market)
 
     def focus_first_field(self) -> None:
-        """Put the cursor in the first field to type (trigger, price or size, as the kind needs)."""
+        """Put the cursor in the first field to type (trigger, price, amount or size)."""
         layout = self._layout()
         for name, shown in (
             ("trigger", layout.trigger),
             ("price", layout.price),
+            ("amount", layout.quote_amount),
             ("size", layout.size),
         ):
             if shown:
@@ -55,14 +56,10 @@ class OrderFormDisplay:
         layout = self._layout()
         self.query_one("#row-trigger").set_class(not layout.trigger, "-hidden")
         self.query_one("#row-price").set_class(not layout.price, "-hidden")
+        self.query_one("#row-amount").set_class(not layout.quote_amount, "-hidden")
         self.query_one("#row-size").set_class(not layout.size, "-hidden")
         self.query_one("#row-tif").set_class(not layout.time_in_force, "-hidden")
         self.query_one("#post-only").set_class(not layout.post_only, "-hidden")
-        self.query_one("#price-name", Label).update("Amount" if layout.quote_amount else "Price")
-        price = self.query_one("#price", Input)
-        price.tooltip = (
-            "quote amount to spend at market" if layout.quote_amount else "limit price per unit"
-        )
         if self.market is not None:
             self.border_title = f"Order · {self.market.symbol}"
             for unit in self.query(".quote-unit").results(Label):
@@ -73,11 +70,9 @@ class OrderFormDisplay:
     def _refresh_placeholders(self) -> None:
         if not self.is_mounted:
             return
-        layout = self._layout()
         last = self.ticker.last if self.ticker else None
         hint = f"last {fmt_price(last, self.market)}" if last else ""
-        price = self.query_one("#price", Input)
-        price.placeholder = "to spend" if layout.quote_amount else (hint or "limit price")
+        self.query_one("#price", Input).placeholder = hint or "limit price"
         self.query_one("#trigger", Input).placeholder = hint or "trigger price"
         if self.market is not None:
             self.query_one(
@@ -111,11 +106,8 @@ class OrderFormDisplay:
         for input_id in _REASON_IDS:
             text, is_error = lines.get(input_id, ("", False))
             self._show(input_id, text, is_error)
-        reference = fl.reference_price(fields.side, self.ticker)
-        summary = costs_summary(
-            check.request, self.market, fee_rate=self.fee_rate, reference=reference
-        )
-        self._update("#summary", summary)
+        costs = self.costs_of(check.request) if check.request is not None else None
+        self._update("#summary", costs_summary(costs, self.fees))
         submit.disabled = check.request is None or self.pending
         submit.variant = "success" if fields.side is Side.BUY else "error"
         submit.label = submit_label(fields, check.request, self.market, pending=self.pending)
@@ -140,7 +132,7 @@ class OrderFormDisplay:
         self.query_one(selector, Static).update(Text(text))
 
     def _focus_first_error(self) -> None:
-        for input_id in ("trigger", "price", "size", "clid"):
+        for input_id in ("trigger", "price", "amount", "size", "clid"):
             if self._shown.get(f"reason-{input_id}", "").startswith("True"):
                 self.query_one(f"#{input_id}", Input).focus()
                 return

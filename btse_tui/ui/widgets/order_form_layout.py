@@ -70,10 +70,22 @@ def compose_order_form() -> ComposeResult:
         yield Label("", classes="unit quote-unit")
     yield Static("", classes="reason -hidden", id="reason-trigger")
     with Horizontal(classes="row", id="row-price"):
-        yield Label("Price", classes="name", id="price-name")
-        yield Input(placeholder="limit price", compact=True, id="price")
+        yield Label("Price", classes="name")
+        yield Input(
+            placeholder="limit price", compact=True, id="price", tooltip="limit price per unit"
+        )
         yield Label("", classes="unit quote-unit")
     yield Static("", classes="reason -hidden", id="reason-price")
+    with Horizontal(classes="row -hidden", id="row-amount"):
+        yield Label("Amount", classes="name")
+        yield Input(
+            placeholder="to spend",
+            compact=True,
+            id="amount",
+            tooltip="quote amount to spend at market",
+        )
+        yield Label("", classes="unit quote-unit")
+    yield Static("", classes="reason -hidden", id="reason-amount")
     with Horizontal(classes="row", id="row-size"):
         yield Label("Size", classes="name")
         yield Input(placeholder="size", compact=True, id="size")
@@ -85,7 +97,7 @@ def compose_order_form() -> ComposeResult:
                 f"{int(fraction * 100)}%",
                 compact=True,
                 id=f"fraction-{index}",
-                tooltip=f"alt+{index + 1}: {int(fraction * 100)}% of the available balance",
+                tooltip=f"F{index + 5}: {int(fraction * 100)}% of the available balance",
             )
             button.can_focus = False
             yield button

@@ -6,12 +6,24 @@ from collections.abc import Mapping, Set
 from decimal import Decimal
 
 from btse_tui.protocol.errors import ValidationError
-from btse_tui.protocol.models import Balance, Market, OrderRequest, Side
+from btse_tui.protocol.models import Balance, Market, Order, OrderRequest, Side
 from btse_tui.ui import form_logic as fl
 from btse_tui.ui import order_review as review
 from btse_tui.ui.widgets.format import fmt_price, fmt_size
 
-__all__ = ["available_text", "costs_summary", "price_text", "reason_lines", "submit_label"]
+__all__ = [
+    "available_text",
+    "costs_summary",
+    "order_result",
+    "price_text",
+    "reason_lines",
+    "submit_label",
+]
+
+
+def order_result(order: Order) -> tuple[str, bool]:
+    """The result line for an order's state, `inserted (status 2)`, and whether it is good."""
+    return f"{order.status_label} (status {order.status})", not order.is_failure
 
 
 def price_text(price: Decimal, market: Market | None) -> str:
@@ -57,18 +69,14 @@ def reason_lines(
     return lines
 
 
-def costs_summary(
-    request: OrderRequest | None,
-    market: Market,
-    *,
-    fee_rate: Decimal,
-    reference: Decimal | None,
-) -> str:
-    """Two lines, notional and estimated fee; dashes (and the taker rate) until it is valid."""
-    if request is not None:
-        costs = review.order_costs(request, market, fee_rate=fee_rate, reference=reference)
+def costs_summary(costs: review.Costs | None, fees: review.FeeRates) -> str:
+    """Two lines, notional and estimated fee; dashes (and both rates) until it is valid."""
+    if costs is not None:
         return f"{'Notional':<10}{costs.notional}\n{'Fee ≈':<10}{costs.fee}"
-    return f"{'Notional':<10}–\n{'Fee ≈':<10}– ({review.fee_pct(fee_rate)} taker)"
+    rates = f"taker {review.fee_pct(fees.taker)}"
+    if fees.maker is not None:
+        rates = f"maker {review.fee_pct(fees.maker)} · {rates}"
+    return f"{'Notional':<10}–\n{'Fee ≈':<10}– ({rates})"
 
 
 def submit_label(

@@ -1,4 +1,8 @@
-"""SideSwitch: a one-line BUY │ SELL toggle for the order form (←/→/space, b, v or a click)."""
+"""SideSwitch: a one-line BUY │ SELL toggle for the order form (←/→/space, b, v or a click).
+
+Its keys are shown in the footer while it has focus (the switch is where Esc from a field
+leaves the cursor): no key changes the side without being named on screen.
+"""
 
 from __future__ import annotations
 
@@ -39,9 +43,9 @@ class SideSwitch(Widget, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,right,space", "flip", "Flip side", show=False, id="side_switch.flip"),
-        Binding("b", "set_side('BUY')", "Buy", show=False, id="side_switch.buy"),
-        Binding("v,s", "set_side('SELL')", "Sell", show=False, id="side_switch.sell"),
+        Binding("b", "set_side('BUY')", "Buy", id="side_switch.buy"),
+        Binding("v", "set_side('SELL')", "Sell", id="side_switch.sell"),
+        Binding("space,left,right", "flip", "Flip side", id="side_switch.flip"),
     ]
 
     side: reactive[Side] = reactive(Side.BUY)
