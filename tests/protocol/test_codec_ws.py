@@ -312,7 +312,7 @@ def test_anything_else_is_an_unknown_frame_with_the_raw_text(raw: str) -> None:
         ),
         (
             '{"topic":"snapshotL1:BTC-USDT","data":{"bids":[["2","1"]],"asks":[["1","1"]]}}',
-            "bid '2' is not below the ask 1",
+            "bid 2 is not below the ask 1",
         ),
         (
             '{"topic":"notificationApiV3","data":{"symbol":"BTC-USDT","orderID":"o","side":"BUY",'
