@@ -376,16 +376,27 @@ def decode_rows(
     for item in items:
         try:
             out.append(decode(item))
-        except BadValue as exc:
-            if dropped is None:
-                raise
-            exc.where = exc.where or what
-            dropped.append(exc)
         except ProtocolError as exc:
             if dropped is None:
                 raise
-            dropped.append(BadValue(what, None, str(exc), what))
+            bad = exc if isinstance(exc, BadValue) else BadValue(what, None, str(exc))
+            bad.where = bad.where or what
+            bad.subject = _subject(item)
+            dropped.append(bad)
     return out
+
+
+_SUBJECT_KEYS = ("orderID", "orderId", "currency", "asset", "symbol")
+
+
+def _subject(item: Any) -> str:
+    """What a dropped row was about (its order id, currency or symbol), when readable."""
+    if isinstance(item, Mapping):
+        for key in _SUBJECT_KEYS:
+            value = item.get(key)
+            if type(value) is _str and 0 < len(value) <= 64:
+                return value
+    return ""
 
 
 def mapping(value: Any, what: str) -> Mapping:

@@ -149,7 +149,7 @@ def _list(value: Any, field: str) -> list:
 def _ticker_row(row: Mapping) -> Ticker:
     row = mapping(row, "ticker row")
     g = row.get
-    return Ticker(
+    ticker = Ticker(
         symbol=need_text(row, "symbol"),
         last=amount_or_none(g("lastPrice"), "lastPrice"),
         open=amount_or_none(g("openPrice"), "openPrice"),
@@ -165,6 +165,10 @@ def _ticker_row(row: Mapping) -> Ticker:
         volume_quote=amount_or_none(g("volume"), "volume"),
         time_ms=to_time_ms(g("closeTime"), "closeTime"),
     )
+    bid, ask = ticker.bid, ticker.ask
+    if bid and ask and bid > ask:
+        raise BadValue("bidPrice", bid, f"is above the ask {format(ask, 'f')}")
+    return ticker
 
 
 def tickers(obj: Any, dropped: list[BadValue] | None = None) -> list[Ticker]:

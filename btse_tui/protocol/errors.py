@@ -79,6 +79,8 @@ class BadValue(ProtocolError):
         self.value = value
         self.rule = rule
         self.where = where
+        #: the order id, currency or symbol of the row it was found in, when readable
+        self.subject = ""
         shown = f" {_excerpt(value)}" if value is not None else ""
         super().__init__(f"{field}{shown} {rule}")
 
