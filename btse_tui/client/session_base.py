@@ -209,7 +209,7 @@ class SessionCore:
         kind was announced less than `drop_notice_every_s` ago — with the others later."""
         text = str(reason)
         log.warning("ignored %s from the exchange: %s", what, text)
-        self._connection_note("exchange", "ignored", what=what, subject=subject, reason=text)
+        self._connection_note("exchange", "ignored", kind=what, subject=subject, reason=text)
         self.dropped[what] += 1
         count, _ = self._drops_pending.get(what, (0, ""))
         self._drops_pending[what] = (count + 1, text)

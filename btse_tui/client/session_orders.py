@@ -15,6 +15,7 @@ from btse_tui.protocol import codec
 from btse_tui.protocol.errors import (
     ApiError,
     BtseError,
+    ConfigError,
     ProtocolError,
     RateLimited,
     ValidationError,
@@ -39,8 +40,8 @@ def outcome_unknown(exc: BaseException) -> bool:
     a refused status in the ack (OrderAckRejected). A timeout, a reset, a 5xx, a proxy's
     error page, a 4xx without BTSE's error body or an unreadable 200 may hide a placed order.
     """
-    if isinstance(exc, OrderAckRejected):
-        return False
+    if isinstance(exc, OrderAckRejected | ValidationError | ConfigError):
+        return False  # refused by the exchange, or never sent
     if isinstance(exc, ApiError):
         return not (400 <= exc.status < 500 and exc.status != 408 and exc.code is not None)
     return True
