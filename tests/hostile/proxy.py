@@ -4,6 +4,7 @@
     urls = await proxy.start()              # point a session at these
     proxy.rest = when("/ticker", edit_rows(lambda row: row.update(closeTime=raw("Infinity"))))
     proxy.frames = lambda stream, text: ...  # return new text, a list of texts, or None (drop)
+    proxy.lose = lambda request: ...         # True: never forwarded, the connection is cut
     proxy.honest()                          # every reply and frame passes unchanged again
     await proxy.close()
 
@@ -169,6 +170,8 @@ class HostileProxy:
         self.upstream = upstream
         self.rest: RestRule | None = None
         self.frames: FrameRule | None = None
+        #: requests it matches never reach the exchange: the connection is cut (lost in transit)
+        self.lose: Callable[[Request], bool] | None = None
         self.requests: list[Request] = []
         self.frames_changed = 0
         self._http = httpx.AsyncClient(timeout=30)
@@ -180,6 +183,7 @@ class HostileProxy:
         """Pass every reply and frame through unchanged from now on."""
         self.rest = None
         self.frames = None
+        self.lose = None
 
     async def start(self) -> BaseUrls:
         """Listen on two loopback ports; the URLs a client should use."""
@@ -212,6 +216,10 @@ class HostileProxy:
             while True:
                 request = await _read_request(reader)
                 if request is None:
+                    return
+                if self.lose is not None and self.lose(request):
+                    self.requests.append(request)
+                    writer.transport.abort()
                     return
                 reply = await self._forward(request)
                 rule = self.rest
