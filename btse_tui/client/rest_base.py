@@ -5,7 +5,7 @@ from __future__ import annotations
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from urllib.request import getproxies
 
 import httpx
@@ -18,6 +18,7 @@ from btse_tui.protocol import codec
 from btse_tui.protocol import endpoints as ep
 from btse_tui.protocol.endpoints import BaseUrls
 from btse_tui.protocol.errors import (
+    BadValue,
     ConfigError,
     OrderRejected,
     RateLimited,
@@ -26,6 +27,7 @@ from btse_tui.protocol.errors import (
 )
 from btse_tui.protocol.models import Order, OrderStatus
 
+T = TypeVar("T")
 DEFAULT_TIMEOUT_S = 10.0
 ORDERS_BUCKET = buckets.ORDERS
 _JSON = "application/json"
@@ -148,6 +150,8 @@ class RestBase:
         self._monotonic = monotonic
         self.last_time_rtt_ms: float | None = None
         self._targets: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
+        #: told about every row a reply held that could not be true (it was left out)
+        self.on_dropped: Callable[[list[BadValue]], None] | None = None
 
     @property
     def urls(self) -> BaseUrls:
@@ -210,6 +214,24 @@ class RestBase:
         if not raw.strip():
             return None
         return codec.loads(raw)
+
+    def _rows(
+        self,
+        decode: Callable[..., T],
+        reply: Any,
+        *args: Any,
+        dropped: list[BadValue] | None = None,
+    ) -> T:
+        """`decode(reply, *args, bad)`: rows that cannot be true are left out, reported to
+        `on_dropped` and added to `dropped` (when given) instead of failing the whole reply."""
+        bad: list[BadValue] = []
+        result = decode(reply, *args, bad)
+        if bad:
+            if dropped is not None:
+                dropped.extend(bad)
+            if self.on_dropped is not None:
+                self.on_dropped(bad)
+        return result
 
     def _target(self, url: str, params: Mapping[str, str] | None) -> httpx.URL:
         """The parsed URL with its query; repeated calls (tickers, open orders) reuse it.

@@ -26,7 +26,7 @@ class MarketDataApi(RestBase):
 
     async def markets(self, symbol: str | None = None) -> list[Market]:
         """All markets (or one) with their trading rules; `Market.type` tells Spot from futures."""
-        return codec.markets(await self._market(ep.MARKETS, symbol=symbol))
+        return self._rows(codec.markets, await self._market(ep.MARKETS, symbol=symbol))
 
     async def exchange_info(self, symbols: Sequence[str] | None = None) -> ExchangeInfo:
         """Rate limits and market rules."""
@@ -34,7 +34,7 @@ class MarketDataApi(RestBase):
 
     async def tickers(self, symbols: Sequence[str] | None = None) -> list[Ticker]:
         """24-hour tickers of the given symbols, or of every market."""
-        return codec.tickers(await self._market(ep.TICKER_24HR, **_selector(symbols)))
+        return self._rows(codec.tickers, await self._market(ep.TICKER_24HR, **_selector(symbols)))
 
     async def orderbook(self, symbol: str, depth: int | None = None) -> OrderBookSnapshot:
         """REST order book (Markets API; depth 5, 20 or 50 on the real exchange)."""
@@ -42,7 +42,8 @@ class MarketDataApi(RestBase):
 
     async def trades(self, symbol: str, limit: int | None = None) -> list[Trade]:
         """Recent public trades (limit ≤ 500)."""
-        return codec.trades(await self._market(ep.TRADES, symbol=symbol, limit=limit), symbol)
+        reply = await self._market(ep.TRADES, symbol=symbol, limit=limit)
+        return self._rows(codec.trades, reply, symbol)
 
     async def klines(
         self,
@@ -56,11 +57,13 @@ class MarketDataApi(RestBase):
         reply = await self._market(
             ep.KLINES, symbol=symbol, resolution=resolution, start=start, end=end, limit=limit
         )
-        return codec.klines(reply)
+        return self._rows(codec.klines, reply)
 
     async def market_summary(self, symbol: str | None = None) -> list[tuple[Market, Ticker]]:
         """Legacy spot market summary: rules and 24 h stats in one call."""
-        return codec.market_summary(await self._spot_get(ep.MARKET_SUMMARY, symbol=symbol))
+        return self._rows(
+            codec.market_summary, await self._spot_get(ep.MARKET_SUMMARY, symbol=symbol)
+        )
 
     async def server_time(self) -> ServerTime:
         """The exchange clock (`epoch` in seconds)."""

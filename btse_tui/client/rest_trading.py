@@ -8,6 +8,7 @@ from btse_tui.protocol import endpoints as ep
 from btse_tui.protocol.errors import (
     ApiError,
     AuthenticationError,
+    BadValue,
     NotFound,
     PermissionDenied,
     RateLimited,
@@ -97,12 +98,15 @@ class TradingApi(RestBase):
         symbol: str | None = None,
         order_id: str | None = None,
         cl_order_id: str | None = None,
+        *,
+        dropped: list[BadValue] | None = None,
     ) -> list[Order]:
-        """The trader's open orders (all symbols when `symbol` is None)."""
+        """The trader's open orders (all symbols when `symbol` is None); rows that cannot be
+        true are left out (and added to `dropped`)."""
         reply = await self._spot_get(
             ep.OPEN_ORDERS, signed=True, symbol=symbol, orderID=order_id, clOrderID=cl_order_id
         )
-        return codec.open_orders(reply)
+        return self._rows(codec.open_orders, reply, dropped=dropped)
 
     async def trade_history(
         self,
@@ -127,15 +131,18 @@ class TradingApi(RestBase):
             clOrderID=cl_order_id,
             isMatchSymbol=match_symbol,
         )
-        return codec.trade_history(reply)
+        return self._rows(codec.trade_history, reply)
 
     async def fees(self, symbol: str | None = None) -> list[FeeRate]:
         """Maker/taker fee rates (one symbol or all)."""
-        return codec.fees(await self._spot_get(ep.FEES, signed=True, symbol=symbol))
+        return self._rows(codec.fees, await self._spot_get(ep.FEES, signed=True, symbol=symbol))
 
-    async def wallet(self) -> list[Balance]:
-        """Spot balances (v3.2 wallet)."""
-        return codec.wallet(await self._spot_get(ep.WALLET, signed=True))
+    async def wallet(self, *, dropped: list[BadValue] | None = None) -> list[Balance]:
+        """Spot balances (v3.2 wallet); a row that cannot be true (a negative balance …) is
+        left out (and added to `dropped`)."""
+        return self._rows(
+            codec.wallet, await self._spot_get(ep.WALLET, signed=True), dropped=dropped
+        )
 
     async def cancel_all_after(self, timeout_ms: int) -> None:
         """Arm (or re-arm) the dead man's switch: all orders are cancelled if not re-armed

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,10 +23,10 @@ from btse_tui.config import Settings
 from btse_tui.journal import Journal
 from btse_tui.protocol import endpoints as ep
 from btse_tui.protocol.endpoints import BaseUrls
-from btse_tui.protocol.errors import BtseError, ConfigError, RateLimited
+from btse_tui.protocol.errors import BadValue, BtseError, ConfigError, RateLimited
 from btse_tui.protocol.ledger import OrderLedger, ReconcileReport
 from btse_tui.protocol.models import Balance, FeeRate, Market, Ticker
-from btse_tui.protocol.session_events import RateLimitBlock, RestHealth
+from btse_tui.protocol.session_events import DataDropped, RateLimitBlock, RestHealth
 from btse_tui.protocol.signing import NonceSource
 
 log = logging.getLogger("btse_tui.session")
@@ -34,6 +35,8 @@ Emit = Callable[[object], None]
 
 #: Closed orders and fills the ledger keeps (days of trading, flat memory).
 LEDGER_HISTORY = 20_000
+#: Ignored rows/frames of one kind are announced at most this often (with the count since).
+DROP_NOTICE_EVERY_S = 30.0
 
 
 def _discard(_event: object) -> None:
@@ -80,6 +83,7 @@ class SessionCore:
         self.limiter = limiter or RateLimiter()
         self._auth = build_auth(settings, self.nonces, urls.rest)
         self.rest = RestClient(self._http, urls, self._auth, limiter=self.limiter, clock=clock)
+        self.rest.on_dropped = self._rows_dropped
         creds = credentials_for(settings.api_key, settings.api_secret, self.nonces)
         private = (ep.NOTIFICATIONS, ep.FILLS) if creds is not None else ()
         stream_options: dict[str, Any] = {
@@ -141,6 +145,13 @@ class SessionCore:
         self._dms_disarm_due = False
         self._dms_wake = asyncio.Event()
         self.dms_last_armed_ms: int | None = None
+        #: rows and frames ignored since start because they could not be true, by kind
+        self.dropped: Counter[str] = Counter()
+        self.drop_notice_every_s = DROP_NOTICE_EVERY_S
+        self._drops_pending: dict[str, tuple[int, str]] = {}
+        self._drops_next: dict[str, float] = {}
+        self._drops_timers: dict[str, asyncio.TimerHandle] = {}
+        self._distrust_until = 0.0
 
     # ------------------------------------------------------------------ small helpers
 
@@ -185,6 +196,40 @@ class SessionCore:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("session task %s failed", task.get_name(), exc_info=task.exception())
+
+    # ------------------------------------------------------------------ impossible values
+
+    def _rows_dropped(self, errors: list[BadValue]) -> None:
+        """A REST reply held rows that cannot be true: they were left out; say so."""
+        for error in errors:
+            self._note_dropped(error.where or "row", error, error.subject)
+
+    def _note_dropped(self, what: str, reason: object, subject: str = "") -> None:
+        """Count and journal one ignored row/frame; announce it now, or — when one of its
+        kind was announced less than `drop_notice_every_s` ago — with the others later."""
+        text = str(reason)
+        log.warning("ignored %s from the exchange: %s", what, text)
+        self._connection_note("exchange", "ignored", kind=what, subject=subject, reason=text)
+        self.dropped[what] += 1
+        count, _ = self._drops_pending.get(what, (0, ""))
+        self._drops_pending[what] = (count + 1, text)
+        wait = self._drops_next.get(what, 0.0) - time.monotonic()
+        if wait <= 0:
+            self._announce_drops(what)
+        elif what not in self._drops_timers:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            self._drops_timers[what] = loop.call_later(wait, self._announce_drops, what)
+
+    def _announce_drops(self, what: str) -> None:
+        self._drops_timers.pop(what, None)
+        pending = self._drops_pending.pop(what, None)
+        if pending is None or self._closed:
+            return
+        self._drops_next[what] = time.monotonic() + self.drop_notice_every_s
+        self._emit(DataDropped(what, *pending))
 
     # ------------------------------------------------------------------ REST health
 
@@ -232,6 +277,8 @@ class SessionCore:
         if self._closed:
             return
         self._closed = True
+        for timer in self._drops_timers.values():
+            timer.cancel()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()

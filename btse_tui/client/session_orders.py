@@ -15,10 +15,9 @@ from btse_tui.protocol import codec
 from btse_tui.protocol.errors import (
     ApiError,
     BtseError,
+    ConfigError,
     ProtocolError,
     RateLimited,
-    ServerError,
-    TransportError,
     ValidationError,
 )
 from btse_tui.protocol.models import AmendRequest, Order, OrderRequest, OrderStatus
@@ -34,11 +33,18 @@ def new_cl_order_id() -> str:
     return f"tui{int(time.time() * 1000):x}{secrets.token_hex(4)}"
 
 
-def _outcome_unknown(exc: BtseError) -> bool:
-    """True when a failed POST may still have placed the order (timeout, transit, 408, 5xx)."""
-    if isinstance(exc, TransportError | ServerError):
-        return True
-    return isinstance(exc, ApiError) and exc.status == 408
+def outcome_unknown(exc: BaseException) -> bool:
+    """True unless the answer to an order POST proves the exchange refused it.
+
+    Only BTSE's own refusal proves that: a 4xx (not 408) whose body carries an error code, or
+    a refused status in the ack (OrderAckRejected). A timeout, a reset, a 5xx, a proxy's
+    error page, a 4xx without BTSE's error body or an unreadable 200 may hide a placed order.
+    """
+    if isinstance(exc, OrderAckRejected | ValidationError | ConfigError):
+        return False  # refused by the exchange, or never sent
+    if isinstance(exc, ApiError):
+        return not (400 <= exc.status < 500 and exc.status != 408 and exc.code is not None)
+    return True
 
 
 class OrderMixin(SessionCore):
@@ -63,9 +69,10 @@ class OrderMixin(SessionCore):
         """Send one order, once. Returns the ack items (2 for OCO).
 
         A clOrderID is assigned when missing; one already used is refused (ValidationError),
-        so the same request can never go out twice. OrderRejected (incl. OrderAckRejected)
-        means the exchange refused it. RequestTimeout / TransportError (and 408 / 5xx) mean
-        the outcome is unknown: the order shows as `unknown — checking`, OrderUnknown is
+        so the same request can never go out twice. BTSE's own refusal (a 4xx with an error
+        code, or OrderAckRejected) means the exchange refused it. Any other failure (see
+        `outcome_unknown`: timeout, reset, 5xx, an unreadable reply) means the outcome is
+        unknown: the order shows as `unknown — checking`, OrderUnknown is
         emitted and a background check queries by clOrderID until it knows (OrderChecked);
         the error is re-raised and the order is NEVER resent.
         """
@@ -83,7 +90,7 @@ class OrderMixin(SessionCore):
         try:
             acks = await self.rest.place_order(request)
         except BtseError as exc:
-            if _outcome_unknown(exc):
+            if outcome_unknown(exc):
                 self._unknown(request, exc)
             else:
                 self._refused(request, exc)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable
 
 from btse_tui.client.session_base import Emit, SessionCore
-from btse_tui.protocol.errors import BtseError
+from btse_tui.protocol.errors import BadValue, BtseError
 from btse_tui.protocol.models import Market, Ticker
 from btse_tui.protocol.session_events import (
     BalancesRefreshed,
@@ -120,12 +120,19 @@ class RefreshMixin(SessionCore):
         return True
 
     async def _load_balances(self, emit: Emit) -> bool:
+        dropped: list[BadValue] = []
         try:
-            balances = await self.rest.wallet()
+            balances = await self.rest.wallet(dropped=dropped)
         except BtseError as exc:
             self._rest_failed(emit, "wallet", exc)
             return False
-        self.balances = {b.currency: b for b in balances}
+        fresh = {b.currency: b for b in balances}
+        for bad in dropped:  # an impossible row: the last believable balance stays
+            kept = self.balances.get(bad.subject)
+            if kept is not None and bad.subject not in fresh:
+                fresh[bad.subject] = kept
+        self.balances = fresh
+        balances = list(fresh.values())
         emit(BalancesRefreshed(tuple(balances)))
         self._rest_good(emit, "wallet")
         return True
@@ -145,13 +152,17 @@ class RefreshMixin(SessionCore):
         return True
 
     async def _load_open_orders(self, emit: Emit) -> bool:
+        dropped: list[BadValue] = []
         try:
-            rest_open = await self.rest.open_orders()
+            rest_open = await self.rest.open_orders(dropped=dropped)
         except BtseError as exc:
             self._rest_failed(emit, "open orders", exc)
             return False
         report = self.ledger.reconcile(rest_open, [])
+        unreadable = {bad.subject for bad in dropped}  # still open, just not believable now
         for order_id in report.vanished:
+            if order_id in unreadable:
+                continue
             await self._guard(emit, "order", self._settle_vanished(order_id))  # type: ignore[attr-defined]
         emit(OrdersSnapshot(tuple(self.ledger.open_orders())))
         self._rest_good(emit, "open orders")

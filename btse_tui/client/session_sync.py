@@ -11,10 +11,11 @@ from btse_tui import journal as jr
 from btse_tui.client.session_base import Emit, SessionCore, log
 from btse_tui.client.stream import CLIENT_ERROR
 from btse_tui.protocol import endpoints as ep
-from btse_tui.protocol.errors import BtseError
+from btse_tui.protocol.errors import BadValue, BtseError
 from btse_tui.protocol.events import (
     BookResync,
     FillsReceived,
+    FrameDropped,
     OrderUpdated,
     StreamError,
     StreamState,
@@ -36,6 +37,14 @@ FILLS_PAGE = 500
 FILLS_MAX_PAGES = 20
 #: Live top-of-book topics at most (the selected book and trades take two more).
 MAX_QUOTE_TOPICS = 60
+#: What a dropped frame of each topic is called in the notifications pane.
+_FRAME_KINDS = {
+    "notificationApiV3": "order notification",
+    "fills": "fill notification",
+    "tradeHistoryApi": "trade print",
+    "update": "book update",
+    "snapshotL1": "quote",
+}
 
 
 class SyncMixin(SessionCore):
@@ -118,6 +127,9 @@ class SyncMixin(SessionCore):
             elif kind is FillsReceived:
                 self._last_rx_ms = self.now_ms()
                 self._on_fills(event.fills, emit, "stream")  # type: ignore[union-attr]
+            elif kind is FrameDropped:
+                self._last_rx_ms = self.now_ms()
+                self._frame_dropped(event, emit)  # type: ignore[arg-type]
             elif kind is StreamStateChanged:
                 self._on_state(event, emit)  # type: ignore[arg-type]
                 if event.state is StreamState.LIVE and self.can_trade:  # type: ignore[union-attr]
@@ -159,11 +171,37 @@ class SyncMixin(SessionCore):
         if changed or same:
             emit(OrderUpdated(current))
 
+    def _frame_dropped(self, event: FrameDropped, emit: Emit) -> None:
+        """A frame held a value that cannot be true: it was left out. A lost order or fill
+        notification may hide a change, so the orders are fetched again over REST."""
+        kind = event.topic.partition(":")[0]
+        what = _FRAME_KINDS.get(kind, "frame")
+        self._note_dropped(what, event.reason, event.topic)
+        if kind in ("notificationApiV3", "fills"):
+            self._distrust(emit)
+
+    def _distrust(self, emit: Emit) -> None:
+        """Something impossible arrived about the orders: reconcile over REST (at most once
+        per `drop_notice_every_s`, so a hostile stream cannot make it loop)."""
+        now = time.monotonic()
+        if now < self._distrust_until or not self.can_trade:
+            return
+        self._distrust_until = now + self.drop_notice_every_s
+        self._schedule_resync(emit, announce=False)
+
     def _on_fills(
         self, fills: tuple[Fill, ...] | list[Fill], emit: Emit, source: str
     ) -> list[Fill]:
-        """Fold fills in; the new ones are journalled, emitted and returned."""
-        new = [fill for fill in fills if self.ledger.apply_fill(fill)]
+        """Fold fills in; the new ones are journalled, emitted and returned. A fill bigger
+        than its whole order cannot be true: it is ignored, said so, and orders refreshed."""
+        new = []
+        for fill in fills:
+            reason = self.ledger.implausible_fill(fill)
+            if reason is not None:
+                self._note_dropped("fill", reason, fill.order_id)
+                self._distrust(emit)
+            elif self.ledger.apply_fill(fill):
+                new.append(fill)
         for fill in new:
             self._touch(fill.symbol)
             self._record(jr.FILL, {"source": source, "fill": fill})
@@ -219,14 +257,16 @@ class SyncMixin(SessionCore):
         symbols = {o.symbol for o in self.ledger.open_orders()}
         symbols.update(p.request.symbol for p in self.ledger.pending.values())
         symbols.update(s for s, at in self._activity.items() if at >= since)
+        dropped: list[BadValue] = []
         try:
-            rest_open = await self.rest.open_orders()
+            rest_open = await self.rest.open_orders(dropped=dropped)
             symbols.update(o.symbol for o in rest_open)
             fills: list[Fill] = []
             for symbol in sorted(symbols):
                 fills.extend(await self._fills_since(symbol, since))
             changed = sum(1 for order in rest_open if self._apply_snapshot_row(order))
-            present = {order.order_id for order in rest_open}
+            # an unbelievable row is still an open order: not vanished, just not updated
+            present = {order.order_id for order in rest_open} | {b.subject for b in dropped}
             vanished = tuple(oid for oid in self.ledger.orders if oid not in present)
             for order_id in vanished:
                 changed += await self._settle_vanished(order_id)
@@ -312,6 +352,9 @@ class SyncMixin(SessionCore):
             kind = type(event)
             if kind is StreamStateChanged:
                 self._on_state(event, emit)  # type: ignore[arg-type]
+                continue
+            if kind is FrameDropped:
+                self._frame_dropped(event, emit)  # type: ignore[arg-type]
                 continue
             if kind is BookResync:
                 self._connection_note(

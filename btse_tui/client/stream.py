@@ -20,6 +20,7 @@ from btse_tui.config import Secret
 from btse_tui.protocol import codec, signing
 from btse_tui.protocol.events import (
     AuthResult,
+    FrameDropped,
     Pong,
     StreamError,
     StreamEvent,
@@ -369,7 +370,12 @@ class Stream:
                     while True:
                         raw = await ws.recv()
                         last_rx = now()
-                        for event in decode(raw):
+                        try:
+                            events = decode(raw)
+                        except Exception as exc:  # one odd frame never ends the connection
+                            log.exception("stream %s: a frame did not decode", self.name)
+                            events = [FrameDropped("", f"frame does not decode ({_describe(exc)})")]
+                        for event in events:
                             handle(event)
             except TimeoutError:
                 if now() - last_rx < stale:

@@ -7,19 +7,26 @@ from decimal import Decimal
 from typing import Any
 
 from btse_tui.protocol.codec_json import (
+    amount,
+    amount_or_none,
     dec,
     dec_or_none,
+    decode_rows,
     first,
+    mapping,
     need,
+    need_text,
     parse_side,
     parse_tx_type,
     rows,
     split_symbol,
+    text_or_empty,
     to_bool,
     to_int,
     to_str_or_none,
+    to_time_ms,
 )
-from btse_tui.protocol.errors import ProtocolError, ValidationError
+from btse_tui.protocol.errors import BadValue, ProtocolError, ValidationError
 from btse_tui.protocol.models import (
     ZERO,
     AmendRequest,
@@ -136,11 +143,21 @@ def _order_currency(value: Any, symbol: str, base_qty: Any, quote_qty: Any) -> s
 
 def _half(value: Any, name: str, used: bool) -> Decimal | None:
     """A base/quote size field; the unused half (0 or null on the wire) becomes None."""
-    d = dec_or_none(value, name)
+    d = amount_or_none(value, name)
     return None if (not used and not d) else d
 
 
+def _id(value: Any, field: str) -> str | None:
+    """An order/trade/client id: a short string (numbers become their digits) or None."""
+    text = to_str_or_none(value)
+    if text is not None and (type(value) not in (str, int) or len(text) > 128):
+        raise BadValue(field, value, "is not an id")
+    return text
+
+
 _TRIGGER_TYPES = {1001: "STOP", 1002: "TRIGGER"}
+#: `orderType` of a LIMIT order: it rests at its price, which must be above zero.
+_LIMIT = 76
 
 
 def order_from_row(row: Mapping, status: int | None = None) -> Order:
@@ -149,32 +166,36 @@ def order_from_row(row: Mapping, status: int | None = None) -> Order:
     `status` is used when the row has none (open_orders). Unused base/quote halves (0 in
     notifications, null in REST) become None so every source looks alike. `remainingBaseSize`,
     `remainingOrderBaseSize` and legacy `remainingSize` are all read.
+
+    BadValue for values no order can have: a negative price or size, a live LIMIT order
+    without a price above zero or without a size, more filled than ordered.
     """
+    row = mapping(row, "order")
     g = row.get
-    symbol = need(row, "symbol")
+    symbol = need_text(row, "symbol")
     quote_orig = g("originalOrderQuoteSize")
     currency = _order_currency(g("orderCurrency"), symbol, g("originalOrderBaseSize"), quote_orig)
     by_quote = currency == "quote"
     tx_raw = g("txType")
     if tx_raw is None and g("triggerOrderType") is not None:
-        tx_raw = _TRIGGER_TYPES.get(to_int(g("triggerOrderType")))
+        tx_raw = _TRIGGER_TYPES.get(to_int(g("triggerOrderType"), 0, "triggerOrderType"))
     tx_type = parse_tx_type(tx_raw)
     flag = first(row, "trigger", "triggerOrder")
     # notifications (§5.3) carry no trigger flag, only the txType: STOP/TRIGGER is one
     is_trigger = to_bool(flag) if flag is not None else tx_type is not TxType.LIMIT
-    trigger_price = dec_or_none(g("triggerPrice"), "triggerPrice")
+    trigger_price = amount_or_none(g("triggerPrice"), "triggerPrice")
     st = g("status")
-    code = to_int(st) if st is not None else (2 if status is None else status)
+    code = to_int(st, 0, "status") if st is not None else (2 if status is None else status)
     maker = g("maker")
-    return Order(
+    order = Order(
         symbol=symbol,
-        order_id=str(first(row, "orderID", "orderId") or ""),
+        order_id=_id(first(row, "orderID", "orderId"), "orderID") or "",
         side=parse_side(g("side")),
         status=code,
-        cl_order_id=to_str_or_none(first(row, "clOrderID", "clOrderId")),
-        order_type=to_int(g("orderType"), 76),
+        cl_order_id=_id(first(row, "clOrderID", "clOrderId"), "clOrderID"),
+        order_type=to_int(g("orderType"), _LIMIT, "orderType"),
         tx_type=tx_type,
-        price=dec_or_none(g("price"), "price"),
+        price=amount_or_none(g("price"), "price"),
         trigger_price=trigger_price if trigger_price else None,
         original_size=_half(
             first(row, "originalOrderBaseSize", "originalSize", "size"),
@@ -194,20 +215,46 @@ def order_from_row(row: Mapping, status: int | None = None) -> Order:
             "remainingOrderQuoteSize",
             by_quote,
         ),
-        filled_size=dec_or_none(first(row, "filledBaseSize", "fillSize"), "filledBaseSize") or ZERO,
-        total_filled=dec_or_none(first(row, "totalFilledBaseSize", "filledSize"), "totalFilled")
+        filled_size=amount_or_none(first(row, "filledBaseSize", "fillSize"), "filledBaseSize")
         or ZERO,
-        avg_fill_price=dec_or_none(first(row, "avgFilledPrice", "averageFillPrice"), "avgFilled")
+        total_filled=amount_or_none(
+            first(row, "totalFilledBaseSize", "filledSize"), "totalFilledBaseSize"
+        )
+        or ZERO,
+        avg_fill_price=amount_or_none(
+            first(row, "avgFilledPrice", "averageFillPrice"), "avgFilledPrice"
+        )
         or ZERO,
         order_currency=currency,
-        time_in_force=str(first(row, "time_in_force", "timeInForce") or "GTC"),
+        time_in_force=text_or_empty(first(row, "time_in_force", "timeInForce"), "timeInForce", 16)
+        or "GTC",
         post_only=to_bool(g("postOnly")),
         is_trigger=is_trigger,
         trigger_fired=to_bool(g("triggered")) or code == OrderStatus.TRIGGER_ACTIVATED,
         maker=None if maker is None else to_bool(maker),
-        message=str(g("message") or ""),
-        timestamp_ms=to_int(g("timestamp")),
+        message=text_or_empty(g("message"), "message"),
+        timestamp_ms=to_time_ms(g("timestamp")),
     )
+    _believable(order)
+    return order
+
+
+def _believable(order: Order) -> None:
+    """Refuse an order state that cannot be true (see `order_from_row`)."""
+    if order.is_failure or order.status == OrderStatus.TIMEOUT:
+        return  # a refusal or a non-answer echoes whatever was asked (or nothing)
+    if order.is_open and order.order_type == _LIMIT and order.price is not None and not order.price:
+        raise BadValue("price", order.price, "of an open LIMIT order must be above zero")
+    ordered = order.original_size
+    sized = ordered is not None or order.original_quote_size is not None
+    if order.is_open and sized and not (ordered or order.original_quote_size):
+        raise BadValue("size", ordered, "of an open order must be above zero")
+    if ordered and order.total_filled > ordered:
+        raise BadValue(
+            "totalFilledBaseSize",
+            order.total_filled,
+            f"is more than the order's size {format(ordered, 'f')}",
+        )
 
 
 def orders(obj: Any) -> list[Order]:
@@ -226,80 +273,104 @@ def order(obj: Any) -> Order:
     return order_from_row(found[0])
 
 
-def open_orders(obj: Any) -> list[Order]:
+def _open_order_row(row: Any) -> Order:
+    row = mapping(row, "open order")
+    if row.get("status") is not None:
+        return order_from_row(row)
+    untriggered = to_bool(row.get("triggerOrder")) and not to_bool(row.get("triggered"))
+    filled = amount_or_none(first(row, "totalFilledBaseSize", "filledSize"), "filled")
+    if untriggered:
+        status = OrderStatus.TRIGGER_INSERTED
+    elif filled:
+        status = OrderStatus.ORDER_PARTIALLY_TRANSACTED
+    else:
+        status = OrderStatus.ORDER_INSERTED
+    return order_from_row(row, status=int(status))
+
+
+def open_orders(obj: Any, dropped: list[BadValue] | None = None) -> list[Order]:
     """GET /api/v3.3/user/open_orders rows; they carry no status, so it is derived.
 
     Untriggered trigger legs → 9 (trigger inserted); partly filled → 5; otherwise → 2.
+    With a `dropped` list, a row that does not decode is left out and recorded there.
     """
-    out = []
-    for row in rows(obj, "open_orders"):
-        if row.get("status") is not None:
-            out.append(order_from_row(row))
-            continue
-        untriggered = to_bool(row.get("triggerOrder")) and not to_bool(row.get("triggered"))
-        filled = dec_or_none(first(row, "totalFilledBaseSize", "filledSize"), "filled")
-        if untriggered:
-            status = OrderStatus.TRIGGER_INSERTED
-        elif filled:
-            status = OrderStatus.ORDER_PARTIALLY_TRANSACTED
-        else:
-            status = OrderStatus.ORDER_INSERTED
-        out.append(order_from_row(row, status=int(status)))
-    return out
+    return decode_rows(rows(obj, "open_orders"), _open_order_row, "open order", dropped)
+
+
+def _positive(value: Any, field: str) -> Decimal:
+    result = amount(value, field)
+    if not result:
+        raise BadValue(field, value, "must be above zero")
+    return result
 
 
 def fill_from_row(row: Mapping) -> Fill:
     """One own execution from the `fills` topic or trade_history (either id spelling).
 
     trade_history's `price`/`size` are the order's; its `filledPrice`/`filledSize` win.
+    A fill's price and size are above zero; its fee may be negative (a maker rebate).
     """
+    row = mapping(row, "fill")
     g = row.get
     maker = g("maker")
     return Fill(
-        symbol=need(row, "symbol"),
-        order_id=str(first(row, "orderId", "orderID") or ""),
-        trade_id=str(first(row, "tradeId", "tradeID") or ""),
+        symbol=need_text(row, "symbol"),
+        order_id=_id(first(row, "orderId", "orderID"), "orderId") or "",
+        trade_id=_id(first(row, "tradeId", "tradeID"), "tradeId") or "",
         side=parse_side(g("side")),
-        price=dec(first(row, "filledPrice", "price"), "price"),
-        size=dec(first(row, "filledSize", "size"), "size"),
+        price=_positive(first(row, "filledPrice", "price"), "price"),
+        size=_positive(first(row, "filledSize", "size"), "size"),
         fee_amount=dec_or_none(g("feeAmount"), "feeAmount") or ZERO,
-        fee_currency=str(g("feeCurrency") or ""),
-        cl_order_id=to_str_or_none(first(row, "clOrderId", "clOrderID")),
-        serial_id=str(first(row, "serialId") or ""),
-        base=str(g("base") or ""),
-        quote=str(g("quote") or ""),
+        fee_currency=text_or_empty(g("feeCurrency"), "feeCurrency", 16),
+        cl_order_id=_id(first(row, "clOrderId", "clOrderID"), "clOrderID"),
+        serial_id=_id(first(row, "serialId"), "serialId") or "",
+        base=text_or_empty(g("base"), "base", 16),
+        quote=text_or_empty(g("quote"), "quote", 16),
         maker=None if maker is None else to_bool(maker),
-        timestamp_ms=to_int(g("timestamp")),
+        timestamp_ms=to_time_ms(g("timestamp")),
     )
 
 
-def trade_history(obj: Any) -> list[Fill]:
+def trade_history(obj: Any, dropped: list[BadValue] | None = None) -> list[Fill]:
     """GET /api/v3.3/user/trade_history rows (lower-case `orderId`, filledPrice/filledSize)."""
-    return [fill_from_row(row) for row in rows(obj, "trade_history")]
+    return decode_rows(rows(obj, "trade_history"), fill_from_row, "fill", dropped)
 
 
-def fees(obj: Any) -> list[FeeRate]:
+def _fee_row(row: Any) -> FeeRate:
+    row = mapping(row, "fee row")
+    symbol = row.get("symbol") or ""
+    if type(symbol) is not str:
+        raise BadValue("symbol", symbol, "is not a name")
+    maker = dec(need(row, "makerFee"), "makerFee")
+    taker = dec(need(row, "takerFee"), "takerFee")
+    for name, rate in (("makerFee", maker), ("takerFee", taker)):
+        if abs(rate) >= 1:
+            raise BadValue(name, rate, "is not a fee rate (a fraction below 1)")
+    return FeeRate(symbol=symbol.upper(), maker=maker, taker=taker)
+
+
+def fees(obj: Any, dropped: list[BadValue] | None = None) -> list[FeeRate]:
     """GET /api/v3.3/user/fees: one object or an array; symbols upper-cased (`btc-usd`)."""
-    return [
-        FeeRate(
-            symbol=str(row.get("symbol") or "").upper(),
-            maker=dec(need(row, "makerFee"), "makerFee"),
-            taker=dec(need(row, "takerFee"), "takerFee"),
-        )
-        for row in rows(obj, "fees")
-    ]
+    return decode_rows(rows(obj, "fees"), _fee_row, "fee row", dropped)
 
 
-def wallet(obj: Any) -> list[Balance]:
-    """GET /api/v3.2/user/wallet rows, or the newer wallet v1 `assets` envelope rows."""
-    return [
-        Balance(
-            currency=str(need(row, "currency", "asset")),
-            total=dec(need(row, "total", "totalAmount"), "total"),
-            available=dec(need(row, "available", "availableAmount"), "available"),
-        )
-        for row in rows(obj, "wallet")
-    ]
+def _balance_row(row: Any) -> Balance:
+    row = mapping(row, "wallet row")
+    total_raw = need(row, "total", "totalAmount")
+    total = amount(total_raw, "total")
+    available = amount(need(row, "available", "availableAmount"), "available")
+    if available > total:
+        raise BadValue("available", available, f"is more than the total {format(total, 'f')}")
+    return Balance(currency=need_text(row, "currency", "asset"), total=total, available=available)
+
+
+def wallet(obj: Any, dropped: list[BadValue] | None = None) -> list[Balance]:
+    """GET /api/v3.2/user/wallet rows, or the newer wallet v1 `assets` envelope rows.
+
+    A balance is never negative and never more available than in total; with a `dropped`
+    list such a row is left out and recorded there.
+    """
+    return decode_rows(rows(obj, "wallet"), _balance_row, "wallet row", dropped)
 
 
 __all__ = [

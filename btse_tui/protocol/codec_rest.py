@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from btse_tui.protocol.codec_json import (
-    dec,
+    amount,
+    amount_or_none,
     dec_or_none,
+    decode_rows,
     first,
+    mapping,
     need,
+    need_text,
     parse_side,
     rows,
     split_symbol,
     step_decimals,
+    text_or_empty,
     to_bool,
     to_int,
+    to_time_ms,
+    to_time_s,
     unwrap,
 )
-from btse_tui.protocol.errors import ProtocolError
+from btse_tui.protocol.errors import BadValue, ProtocolError
 from btse_tui.protocol.models import (
     BookLevel,
     Candle,
@@ -37,20 +44,38 @@ _INFINITY = Decimal("Infinity")
 # ---------------------------------------------------------------------------- market data
 
 
+def _step(row: Mapping, key: str) -> Decimal:
+    """A price or size increment: a positive number."""
+    raw = need(row, key)
+    step = amount(raw, key)
+    if not step:
+        raise BadValue(key, raw, "must be above zero")
+    return step
+
+
+def _name_or_none(value: Any, field: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if type(value) is not str or len(value) > 64:
+        raise BadValue(field, value, "is not a name")
+    return value
+
+
 def market_from_row(row: Mapping) -> Market:
     """One Markets API / exchangeInfo row, or a legacy market_summary row, as a Market."""
+    row = mapping(row, "market")
     g = row.get
-    symbol = need(row, "symbol")
-    tick = dec(need(row, "minPriceIncrement"), "minPriceIncrement")
-    lot = dec(need(row, "minSizeIncrement"), "minSizeIncrement")
-    min_price = dec_or_none(first(row, "minOrderPrice", "minValidPrice"), "minOrderPrice")
-    min_size = dec_or_none(g("minOrderSize"), "minOrderSize")
-    max_size = dec_or_none(g("maxOrderSize"), "maxOrderSize")
-    market_type = g("type")
+    symbol = need_text(row, "symbol")
+    tick = _step(row, "minPriceIncrement")
+    lot = _step(row, "minSizeIncrement")
+    min_price = amount_or_none(first(row, "minOrderPrice", "minValidPrice"), "minOrderPrice")
+    min_size = amount_or_none(g("minOrderSize"), "minOrderSize")
+    max_size = amount_or_none(g("maxOrderSize"), "maxOrderSize")
+    market_type = _name_or_none(g("type"), "type")
     if market_type is None:
         market_type = "Futures" if to_bool(g("futures")) else "Spot"
-    base = g("baseCurrency") or g("base")
-    quote = g("quoteCurrency") or g("quote")
+    base = _name_or_none(g("baseCurrency"), "baseCurrency") or _name_or_none(g("base"), "base")
+    quote = _name_or_none(g("quoteCurrency"), "quoteCurrency") or _name_or_none(g("quote"), "quote")
     if not (base and quote):  # legacy rows: read them off the symbol
         base_guess, quote_guess = split_symbol(symbol)
         base, quote = base or base_guess, quote or quote_guess
@@ -65,30 +90,34 @@ def market_from_row(row: Mapping) -> Market:
         min_size or lot,
         max_size or _INFINITY,
         lot,
-        _precision(g("pricePrecision"), tick),
-        _precision(g("sizePrecision"), lot),
-        g("displayName") or "",
+        _precision(g("pricePrecision"), tick, "pricePrecision"),
+        _precision(g("sizePrecision"), lot, "sizePrecision"),
+        text_or_empty(g("displayName"), "displayName", 64),
         market_type,
     )
 
 
-def _precision(value: Any, step: Decimal) -> int:
+def _precision(value: Any, step: Decimal, field: str) -> int:
     """An explicit precision field, else the decimals `step` implies (computed only then)."""
-    if type(value) is int:
-        return value
     if value is None or value == "":
         return step_decimals(step)
-    return to_int(value)
+    places = value if type(value) is int else to_int(value, 0, field)
+    if not 0 <= places <= 30:
+        raise BadValue(field, value, "is not a number of decimals (0–30)")
+    return places
 
 
-def markets(obj: Any) -> list[Market]:
-    """GET /public-api/market/v1/markets: `data.symbols[]`; every row kept, `type` tells Spot."""
+def markets(obj: Any, dropped: list[BadValue] | None = None) -> list[Market]:
+    """GET /public-api/market/v1/markets: `data.symbols[]`; every row kept, `type` tells Spot.
+
+    With a `dropped` list, a row that does not decode is left out and recorded there.
+    """
     data = unwrap(obj)
     if isinstance(data, Mapping):
         data = data.get("symbols") or []
     if not isinstance(data, list):
         raise ProtocolError("markets: expected data.symbols to be a list")
-    return [market_from_row(row) for row in data]
+    return decode_rows(data, market_from_row, "market", dropped)
 
 
 def exchange_info(obj: Any) -> ExchangeInfo:
@@ -98,57 +127,78 @@ def exchange_info(obj: Any) -> ExchangeInfo:
         raise ProtocolError("exchangeInfo: expected an object")
     limits = tuple(
         RateLimitRule(
-            type=str(r.get("type", "")),
-            interval=str(r.get("interval", "")),
-            interval_num=to_int(r.get("intervalNum"), 1),
-            limit=to_int(r.get("limit")),
+            type=text_or_empty(r.get("type"), "type"),
+            interval=text_or_empty(r.get("interval"), "interval"),
+            interval_num=to_int(r.get("intervalNum"), 1, "intervalNum"),
+            limit=to_int(r.get("limit"), 0, "limit"),
         )
-        for r in data.get("rateLimits") or ()
+        for r in (mapping(r, "rate limit") for r in _list(data.get("rateLimits"), "rateLimits"))
     )
-    rows = data.get("symbols") or ()
+    rows = _list(data.get("symbols"), "symbols")
     return ExchangeInfo(rate_limits=limits, markets=tuple(market_from_row(r) for r in rows))
 
 
+def _list(value: Any, field: str) -> list:
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise BadValue(field, value, "is not a list")
+    return value
+
+
 def _ticker_row(row: Mapping) -> Ticker:
+    row = mapping(row, "ticker row")
     g = row.get
-    return Ticker(
-        symbol=need(row, "symbol"),
-        last=dec_or_none(g("lastPrice"), "lastPrice"),
-        open=dec_or_none(g("openPrice"), "openPrice"),
-        high=dec_or_none(g("highPrice"), "highPrice"),
-        low=dec_or_none(g("lowPrice"), "lowPrice"),
+    ticker = Ticker(
+        symbol=need_text(row, "symbol"),
+        last=amount_or_none(g("lastPrice"), "lastPrice"),
+        open=amount_or_none(g("openPrice"), "openPrice"),
+        high=amount_or_none(g("highPrice"), "highPrice"),
+        low=amount_or_none(g("lowPrice"), "lowPrice"),
         change=dec_or_none(g("priceChange"), "priceChange"),
         change_pct=dec_or_none(g("priceChangePercent"), "priceChangePercent"),
-        bid=dec_or_none(g("bidPrice"), "bidPrice"),
-        bid_size=dec_or_none(g("bidQty"), "bidQty"),
-        ask=dec_or_none(g("askPrice"), "askPrice"),
-        ask_size=dec_or_none(g("askQty"), "askQty"),
-        volume_base=dec_or_none(g("amount"), "amount"),
-        volume_quote=dec_or_none(g("volume"), "volume"),
-        time_ms=to_int(g("closeTime")),
+        bid=amount_or_none(g("bidPrice"), "bidPrice"),
+        bid_size=amount_or_none(g("bidQty"), "bidQty"),
+        ask=amount_or_none(g("askPrice"), "askPrice"),
+        ask_size=amount_or_none(g("askQty"), "askQty"),
+        volume_base=amount_or_none(g("amount"), "amount"),
+        volume_quote=amount_or_none(g("volume"), "volume"),
+        time_ms=to_time_ms(g("closeTime"), "closeTime"),
     )
+    bid, ask = ticker.bid, ticker.ask
+    if bid and ask and bid > ask:
+        raise BadValue("bidPrice", bid, f"is above the ask {format(ask, 'f')}")
+    return ticker
 
 
-def tickers(obj: Any) -> list[Ticker]:
-    """GET ticker/24hr: `data[]`; volume_base = `amount`, volume_quote = `volume`."""
-    return [_ticker_row(row) for row in rows(obj, "ticker/24hr")]
+def tickers(obj: Any, dropped: list[BadValue] | None = None) -> list[Ticker]:
+    """GET ticker/24hr: `data[]`; volume_base = `amount`, volume_quote = `volume`.
+
+    With a `dropped` list, a row that does not decode is left out and recorded there.
+    """
+    return decode_rows(rows(obj, "ticker/24hr"), _ticker_row, "ticker row", dropped)
 
 
 def _level(entry: Any) -> tuple[Decimal, Decimal]:
     if isinstance(entry, Mapping):
-        return dec(entry.get("price"), "price"), dec(entry.get("size"), "size")
-    price, size = entry[0], entry[1]
-    return dec(price, "price"), dec(size, "size")
+        return amount(entry.get("price"), "price"), amount(entry.get("size"), "size")
+    if not isinstance(entry, list | tuple) or len(entry) < 2:
+        raise BadValue("level", entry, "is not a [price, size] pair")
+    return amount(entry[0], "price"), amount(entry[1], "size")
 
 
-def _book(symbol: str, bids: Iterable, asks: Iterable, timestamp: Any) -> OrderBookSnapshot:
-    bid_levels = sorted((_level(e) for e in bids or ()), key=lambda lv: lv[0], reverse=True)
-    ask_levels = sorted((_level(e) for e in asks or ()), key=lambda lv: lv[0])
+def _book(symbol: Any, bids: Any, asks: Any, timestamp: Any) -> OrderBookSnapshot:
+    if type(symbol) is not str:
+        raise BadValue("symbol", symbol, "is not a name")
+    bid_levels = sorted(
+        (_level(e) for e in _list(bids, "bids")), key=lambda lv: lv[0], reverse=True
+    )
+    ask_levels = sorted((_level(e) for e in _list(asks, "asks")), key=lambda lv: lv[0])
     return OrderBookSnapshot(
         symbol=symbol,
         bids=tuple(BookLevel(p, s) for p, s in bid_levels if s),
         asks=tuple(BookLevel(p, s) for p, s in ask_levels if s),
-        timestamp_ms=to_int(timestamp),
+        timestamp_ms=to_time_ms(timestamp),
     )
 
 
@@ -168,7 +218,7 @@ def legacy_orderbook(obj: Any) -> OrderBookSnapshot:
     if not isinstance(data, Mapping):
         raise ProtocolError("orderbook: expected an object")
     return _book(
-        str(data.get("symbol") or ""),
+        data.get("symbol") or "",
         data.get("buyQuote"),
         data.get("sellQuote"),
         data.get("timestamp"),
@@ -177,63 +227,67 @@ def legacy_orderbook(obj: Any) -> OrderBookSnapshot:
 
 def trade_from_row(row: Mapping, symbol: str = "") -> Trade:
     """A public trade from the Markets API, legacy /trades or the tradeHistoryApi topic."""
+    row = mapping(row, "trade")
     trade_id = first(row, "id", "tradeId", "serialId")
+    name = row.get("symbol") or symbol
+    if type(name) is not str:
+        raise BadValue("symbol", name, "is not a name")
     return Trade(
-        symbol=row.get("symbol") or symbol,
-        trade_id="" if trade_id is None else str(trade_id),
-        price=dec(row.get("price"), "price"),
-        size=dec(row.get("size"), "size"),
+        symbol=name,
+        trade_id="" if trade_id is None else text_or_empty(trade_id, "tradeId", 64),
+        price=amount(row.get("price"), "price"),
+        size=amount(row.get("size"), "size"),
         side=parse_side(row.get("side")),
-        timestamp_ms=to_int(row.get("timestamp")),
+        timestamp_ms=to_time_ms(row.get("timestamp")),
     )
 
 
-def trades(obj: Any, symbol: str) -> list[Trade]:
-    """Markets API trades or legacy /api/v3.3/trades rows."""
-    return [trade_from_row(row, symbol) for row in rows(obj, "trades")]
+def trades(obj: Any, symbol: str, dropped: list[BadValue] | None = None) -> list[Trade]:
+    """Markets API trades or legacy /api/v3.3/trades rows (bad rows as in `tickers`)."""
+    return decode_rows(
+        rows(obj, "trades"), lambda row: trade_from_row(row, symbol), "trade", dropped
+    )
 
 
-def klines(obj: Any) -> list[Candle]:
+def _kline(row: Any) -> Candle:
+    if not isinstance(row, list | tuple) or len(row) < 6:
+        raise BadValue("kline", row, "is not a row of six values")
+    return Candle(
+        open_time_s=to_time_s(row[0], "open time"),
+        open=amount(row[1], "open"),
+        high=amount(row[2], "high"),
+        low=amount(row[3], "low"),
+        close=amount(row[4], "close"),
+        volume=amount(row[5], "volume"),
+    )
+
+
+def klines(obj: Any, dropped: list[BadValue] | None = None) -> list[Candle]:
     """Markets API klines (string arrays) or legacy ohlcv (number arrays); time in seconds."""
-    out = []
-    for row in rows(obj, "klines"):
-        if len(row) < 6:
-            raise ProtocolError(f"kline row too short: {row!r}")
-        open_time = to_int(row[0])
-        if open_time >= 10**11:  # a millisecond timestamp
-            open_time //= 1000
-        out.append(
-            Candle(
-                open_time_s=open_time,
-                open=dec(row[1], "open"),
-                high=dec(row[2], "high"),
-                low=dec(row[3], "low"),
-                close=dec(row[4], "close"),
-                volume=dec(row[5], "volume"),
-            )
-        )
-    return out
+    return decode_rows(rows(obj, "klines"), _kline, "kline", dropped)
 
 
-def market_summary(obj: Any) -> list[tuple[Market, Ticker]]:
+def _summary_row(row: Any) -> tuple[Market, Ticker]:
+    row = mapping(row, "market summary row")
+    g = row.get
+    ticker = Ticker(
+        symbol=need_text(row, "symbol"),
+        last=amount_or_none(g("last"), "last"),
+        high=amount_or_none(g("high24Hr"), "high24Hr"),
+        low=amount_or_none(g("low24Hr"), "low24Hr"),
+        change_pct=dec_or_none(g("percentageChange"), "percentageChange"),
+        bid=amount_or_none(g("highestBid"), "highestBid"),
+        ask=amount_or_none(g("lowestAsk"), "lowestAsk"),
+        volume_base=amount_or_none(g("size"), "size"),
+        volume_quote=amount_or_none(g("volume"), "volume"),
+        time_ms=to_time_ms(g("closeTime"), "closeTime"),
+    )
+    return market_from_row(row), ticker
+
+
+def market_summary(obj: Any, dropped: list[BadValue] | None = None) -> list[tuple[Market, Ticker]]:
     """Legacy /api/v3.3/market_summary rows (JSON numbers) as (Market, Ticker) pairs."""
-    out = []
-    for row in rows(obj, "market_summary"):
-        g = row.get
-        ticker = Ticker(
-            symbol=need(row, "symbol"),
-            last=dec_or_none(g("last"), "last"),
-            high=dec_or_none(g("high24Hr"), "high24Hr"),
-            low=dec_or_none(g("low24Hr"), "low24Hr"),
-            change_pct=dec_or_none(g("percentageChange"), "percentageChange"),
-            bid=dec_or_none(g("highestBid"), "highestBid"),
-            ask=dec_or_none(g("lowestAsk"), "lowestAsk"),
-            volume_base=dec_or_none(g("size"), "size"),
-            volume_quote=dec_or_none(g("volume"), "volume"),
-            time_ms=to_int(g("closeTime")),
-        )
-        out.append((market_from_row(row), ticker))
-    return out
+    return decode_rows(rows(obj, "market_summary"), _summary_row, "market summary row", dropped)
 
 
 def server_time(obj: Any) -> ServerTime:
@@ -241,10 +295,8 @@ def server_time(obj: Any) -> ServerTime:
     data = unwrap(obj)
     if not isinstance(data, Mapping):
         raise ProtocolError("time: expected an object")
-    epoch = to_int(need(data, "epoch"))
-    if epoch >= 10**11:
-        epoch //= 1000
-    return ServerTime(iso=str(data.get("iso") or ""), epoch_s=epoch)
+    epoch = to_time_s(need(data, "epoch"), "epoch")
+    return ServerTime(iso=text_or_empty(data.get("iso"), "iso", 64), epoch_s=epoch)
 
 
 __all__ = [

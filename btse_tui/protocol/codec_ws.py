@@ -8,16 +8,25 @@ from typing import Any
 
 import orjson
 
-from btse_tui.protocol.codec_json import dec, to_bool
+from btse_tui.protocol.codec_json import (
+    MAX_MAGNITUDE,
+    MIN_ADJUSTED_EXPONENT,
+    amount,
+    loads,
+    to_bool,
+    to_int,
+    to_time_ms,
+)
 from btse_tui.protocol.codec_orders import fill_from_row, order_from_row
 from btse_tui.protocol.codec_rest import trade_from_row
-from btse_tui.protocol.errors import ProtocolError
+from btse_tui.protocol.errors import BadValue, ProtocolError
 from btse_tui.protocol.events import (
     AuthResult,
     BookDelta,
     BookSnapshot,
     BookTop,
     FillsReceived,
+    FrameDropped,
     OrderUpdated,
     Pong,
     StreamError,
@@ -51,18 +60,50 @@ def auth_frame(api_key: str, nonce: str, signature: str) -> str:
 # ---------------------------------------------------------------------------- topic handlers
 
 
+_ZERO = Decimal(0)
+_MAX = MAX_MAGNITUDE
+_MIN_EXP = MIN_ADJUSTED_EXPONENT
+#: How much of a dropped frame is kept with its FrameDropped event.
+_RAW_KEPT = 200
+#: What an odd frame can raise in the handlers (ArithmeticError: InvalidOperation, Overflow).
+_ODD = (ProtocolError, KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError)
+
+
+def _level(entry: Any) -> tuple[Decimal, Decimal]:
+    """One `[price, size]` with its own error: price above zero, size zero or more."""
+    if not isinstance(entry, list | tuple) or len(entry) < 2:
+        raise BadValue("level", entry, "is not a [price, size] pair")
+    price, size = amount(entry[0], "price"), amount(entry[1], "size")
+    if not price:
+        raise BadValue("price", entry[0], "of a book level must be above zero")
+    return price, size
+
+
 def _levels(entries: Any) -> tuple[tuple[Decimal, Decimal], ...]:
     if not entries:
         return ()
+    if type(entries) is not list:
+        raise BadValue("levels", entries, "is not a list")
     D = _Decimal
     s = _str
     out = []
     for entry in entries:
-        price, size = entry[0], entry[1]
-        p = D(price) if type(price) is s else dec(price, "price")
-        q = D(size) if type(size) is s else dec(size, "size")
-        if not (p.is_finite() and q.is_finite()):
-            raise ProtocolError(f"non-finite book level {entry!r}")
+        try:  # the hot path: strings of plain numbers, checked by comparisons only
+            price, size = entry[0], entry[1]
+            p = D(price) if type(price) is s else None
+            q = D(size) if type(size) is s else None
+            good = (
+                p is not None
+                and q is not None
+                and _ZERO < p <= _MAX
+                and _ZERO <= q <= _MAX
+                and p.adjusted() >= _MIN_EXP
+                and (not q or q.adjusted() >= _MIN_EXP)
+            )
+        except (InvalidOperation, TypeError, KeyError, IndexError):
+            good = False
+        if not good:
+            p, q = _level(entry)  # numbers, or the error that names the field
         out.append((p, q))
     return tuple(out)
 
@@ -74,21 +115,26 @@ def _symbol_from_topic(topic: str) -> str:
     return head if sep and tail.isdigit() else rest
 
 
+def _symbol(data: dict, topic: str) -> str:
+    symbol = data.get("symbol") or _symbol_from_topic(topic)
+    if type(symbol) is not str:
+        raise BadValue("symbol", symbol, "is not a name")
+    return symbol
+
+
 def _book(topic: str, frame: dict) -> list[StreamEvent]:
     data = frame["data"]
-    symbol = data.get("symbol") or _symbol_from_topic(topic)
+    symbol = _symbol(data, topic)
     kind = data.get("type")
     bids = _levels(data.get("bids"))
     asks = _levels(data.get("asks"))
-    seq = int(data.get("seqNum") or 0)
-    ts = int(data.get("timestamp") or 0)
+    seq = to_int(data.get("seqNum"), 0, "seqNum")
+    ts = to_time_ms(data.get("timestamp"))
     if kind == "snapshot":
         return [BookSnapshot(symbol, topic, bids, asks, seq, ts)]
     if kind == "delta":
-        prev = data.get("prevSeqNum")
-        return [
-            BookDelta(symbol, topic, bids, asks, seq, int(prev) if prev is not None else -1, ts)
-        ]
+        prev = to_int(data.get("prevSeqNum"), -1, "prevSeqNum")
+        return [BookDelta(symbol, topic, bids, asks, seq, prev, ts)]
     return [UnknownFrame(orjson.dumps(frame).decode())]
 
 
@@ -98,22 +144,24 @@ def _top(topic: str, frame: dict) -> list[StreamEvent]:
     asks = _levels(data.get("asks"))
     bid = max(bids, key=lambda lv: lv[0]) if bids else (None, None)
     ask = min(asks, key=lambda lv: lv[0]) if asks else (None, None)
+    if bid[0] is not None and ask[0] is not None and bid[0] >= ask[0]:
+        raise BadValue("bid", bid[0], f"is not below the ask {format(ask[0], 'f')}")
     return [
         BookTop(
-            symbol=data.get("symbol") or _symbol_from_topic(topic),
+            symbol=_symbol(data, topic),
             bid=bid[0],
             bid_size=bid[1],
             ask=ask[0],
             ask_size=ask[1],
-            timestamp_ms=int(data.get("timestamp") or 0),
+            timestamp_ms=to_time_ms(data.get("timestamp")),
         )
     ]
 
 
 def _notification(topic: str, frame: dict) -> list[StreamEvent]:
     data = frame["data"]
-    if isinstance(data, list):  # legacy (pre-2023-08) array form
-        return [OrderUpdated(order_from_row(row)) for row in data]
+    if isinstance(data, list):  # legacy (pre-2023-08) array form: all or nothing
+        return [OrderUpdated(order) for order in [order_from_row(row) for row in data]]
     return [OrderUpdated(order_from_row(data))]
 
 
@@ -125,6 +173,8 @@ def _fills(topic: str, frame: dict) -> list[StreamEvent]:
 
 def _trades(topic: str, frame: dict) -> list[StreamEvent]:
     symbol = topic.partition(":")[2]
+    if not symbol:
+        raise BadValue("topic", topic, "names no market")
     data = frame["data"]
     rows = data if isinstance(data, list) else [data]
     printed = sorted((trade_from_row(row, symbol) for row in rows), key=lambda t: t.timestamp_ms)
@@ -184,7 +234,8 @@ def decode_frame(raw: str | bytes) -> list[StreamEvent]:
     """Decode one WebSocket frame into zero or more events; never raises for odd frames.
 
     `pong` → Pong; login/auth events → AuthResult; acks → SubscribeAck; topic frames →
-    OrderUpdated / FillsReceived / TradesPrinted / BookSnapshot / BookDelta / BookTop;
+    OrderUpdated / FillsReceived / TradesPrinted / BookSnapshot / BookDelta / BookTop, or
+    FrameDropped (the field and value) when such a frame holds a value that cannot be true;
     `{"severity":"ERROR","errors":[…]}` → one StreamError each; anything else (including a
     known topic whose payload does not decode) → UnknownFrame with the raw text.
     """
@@ -194,30 +245,33 @@ def decode_frame(raw: str | bytes) -> list[StreamEvent]:
         frame = orjson.loads(raw)
     except orjson.JSONDecodeError:
         text = _raw_text(raw).strip()
-        return [Pong()] if text == "pong" else [UnknownFrame(text)]
+        if text == "pong":
+            return [Pong()]
+        try:  # NaN / Infinity / 1e400 inside: read leniently, the handlers refuse the field
+            frame = loads(raw)
+        except ProtocolError:
+            return [UnknownFrame(text)]
     if type(frame) is not dict:
         return [UnknownFrame(_raw_text(raw))]
     topic = frame.get("topic")
     try:
-        if topic is not None and "data" in frame:
+        if type(topic) is _str and "data" in frame:
             handler = _TOPIC_HANDLERS.get(topic.partition(":")[0])
             if handler is not None:
-                return handler(topic, frame)
+                try:
+                    return handler(topic, frame)
+                except BadValue as exc:
+                    return [FrameDropped(topic, str(exc), _raw_text(raw)[:_RAW_KEPT])]
+                except _ODD as exc:
+                    reason = f"payload does not decode ({type(exc).__name__})"
+                    return [FrameDropped(topic, reason, _raw_text(raw)[:_RAW_KEPT])]
         elif "event" in frame:
             events = _event(frame)
             if events is not None:
                 return events
         elif frame.get("severity") == "ERROR" or "errors" in frame:
             return _errors(frame) or [UnknownFrame(_raw_text(raw))]
-    except (
-        ProtocolError,
-        KeyError,
-        IndexError,
-        TypeError,
-        ValueError,
-        AttributeError,
-        InvalidOperation,
-    ):
+    except _ODD:
         pass
     return [UnknownFrame(_raw_text(raw))]
 

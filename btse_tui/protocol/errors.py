@@ -3,6 +3,7 @@
 BtseError
  ├── ConfigError            a setting is missing or invalid (names the key)
  ├── ProtocolError          the exchange sent something we cannot decode
+ │    └── BadValue             one field held a value that cannot be true (field, value, rule)
  ├── ValidationError        pre-trade check failed; nothing was sent (field, value, rule)
  ├── ApiError               the exchange answered with an error (HTTP status, code, message)
  │    ├── AuthenticationError   401: bad key, signature or nonce
@@ -64,6 +65,35 @@ class ConfigError(BtseError):
 
 class ProtocolError(BtseError):
     """A reply or frame did not have the shape the reference describes."""
+
+
+class BadValue(ProtocolError):
+    """One field of a reply or frame held a value that cannot be true: non-finite, absurdly
+    large, negative where it cannot be, or of the wrong type. `where` names the row kind.
+
+    Reads as one sentence: `closeTime 'Infinity' is not a time`.
+    """
+
+    def __init__(self, field: str, value: object, rule: str, where: str = "") -> None:
+        self.field = field
+        self.value = value
+        self.rule = rule
+        self.where = where
+        #: the order id, currency or symbol of the row it was found in, when readable
+        self.subject = ""
+        shown = f" {_excerpt(value)}" if value is not None else ""
+        super().__init__(f"{field}{shown} {rule}")
+
+    @property
+    def reason(self) -> str:
+        """The sentence without the row kind: `closeTime 'Infinity' is not a time`."""
+        return str(self)
+
+
+def _excerpt(value: object, limit: int = 40) -> str:
+    """A short repr of a wire value (a multi-megabyte string must not end up on screen)."""
+    text = str(value) if isinstance(value, Decimal) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ValidationError(BtseError):

@@ -126,6 +126,16 @@ class UnknownFrame:
     raw: str
 
 
+@dataclass(frozen=True, slots=True)
+class FrameDropped:
+    """A frame of a known topic held a value that cannot be true (NaN, Infinity, a negative
+    size, a crossed quote …): it was left out whole; `reason` names the field and value."""
+
+    topic: str
+    reason: str
+    raw: str = ""
+
+
 StreamEvent = (
     StreamStateChanged
     | Pong
@@ -139,6 +149,7 @@ StreamEvent = (
     | BookDelta
     | BookTop
     | UnknownFrame
+    | FrameDropped
 )
 
 

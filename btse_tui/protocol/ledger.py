@@ -111,6 +111,17 @@ class OrderLedger:
                 self.closed.popitem(last=False)
         return True
 
+    def implausible_fill(self, fill: Fill) -> str | None:
+        """Why `fill` cannot be true (it is bigger than its whole order), or None."""
+        order = self.orders.get(fill.order_id) or self.closed.get(fill.order_id)
+        ordered = order.original_size if order is not None else None
+        if ordered and fill.size > ordered:
+            return (
+                f"size {format(fill.size, 'f')} of a fill is more than its order's size "
+                f"{format(ordered, 'f')}"
+            )
+        return None
+
     def apply_fill(self, fill: Fill) -> bool:
         """Record one fill; returns False for a fill we already had."""
         key = _fill_key(fill)

@@ -59,8 +59,9 @@ class Resynced:
 
 @dataclass(frozen=True, slots=True)
 class OrderUnknown:
-    """An order POST timed out or failed in transit: shown as `unknown — checking`; the
-    session queries the exchange by clOrderID and never resends."""
+    """An order POST got an answer that does not prove a refusal (timeout, reset, 5xx, a
+    proxy's error page, an unreadable body): shown as `unknown — checking`; the session
+    queries the exchange by clOrderID and never resends."""
 
     cl_order_id: str
     request: OrderRequest
@@ -86,10 +87,33 @@ class OrderChecked:
 
     @property
     def text(self) -> str:
-        """Plain words for the notifications pane."""
+        """Plain words for the notifications pane (and the order form's result line)."""
         if self.order is None:
-            return f"{self.cl_order_id}: not placed (the exchange has no trace of it)"
+            return f"{self.cl_order_id}: not placed (checked by client id)"
         return f"{self.cl_order_id}: placed — {self.order.status_label}"
+
+
+@dataclass(frozen=True, slots=True)
+class DataDropped:
+    """The exchange sent `count` rows or frames of one kind (`what`: `ticker row`, `wallet
+    row`, `notification frame` …) holding values that cannot be true; they were ignored and
+    not shown. `reason` is the latest one's field, value and rule. Announced at most once per
+    kind every few seconds, with the count since the last announcement."""
+
+    what: str
+    count: int
+    reason: str
+
+    @property
+    def text(self) -> str:
+        """`ignored 1 ticker row from the exchange: closeTime 'Infinity' is not a time`."""
+        noun = self.what if self.count == 1 else _plural(self.what)
+        latest = "" if self.count == 1 else " (latest)"
+        return f"ignored {self.count} {noun} from the exchange{latest}: {self.reason}"
+
+
+def _plural(noun: str) -> str:
+    return noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +177,7 @@ SessionEvent = (
     | Resynced
     | OrderUnknown
     | OrderChecked
+    | DataDropped
     | ClockSkew
     | DeadMansSwitch
     | RateLimitBlock

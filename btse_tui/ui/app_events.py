@@ -115,8 +115,9 @@ class SessionEventsMixin:
                 self.log_line(event.text, "warning" if order is None else "info")
                 if order is not None:
                     self._order_changed(order)
-                else:
-                    self.form.order_not_placed(event.cl_order_id)
+                self._order_checked(event)
+            case se.DataDropped():
+                self.log_line(event.text, "warning")
             case se.ClockSkew(ms=ms, warn=warn):
                 status.set_skew(ms)
                 if warn:

@@ -7,9 +7,17 @@ from typing import Any
 
 from textual import work
 
-from btse_tui.protocol.errors import BtseError, OrderRejected, RequestTimeout, TransportError
+from btse_tui.client.session_orders import outcome_unknown
+from btse_tui.protocol.errors import (
+    ApiError,
+    BtseError,
+    RateLimited,
+    RequestTimeout,
+    TransportError,
+)
 from btse_tui.protocol.guards import needs_confirmation
 from btse_tui.protocol.models import Order, OrderRequest
+from btse_tui.protocol.session_events import OrderChecked
 from btse_tui.ui.bridge import describe_order
 from btse_tui.ui.order_review import order_warnings
 from btse_tui.ui.screens.amend import AmendScreen
@@ -68,14 +76,20 @@ class TradingMixin:
         form = self.form
         try:
             orders = await self.session.place(request)
-        except OrderRejected as error:
-            form.show_result(f"Rejected: {error.message} ({_code(error)})", ok=False)
-            self.log_line(f"Rejected {request.symbol}: {error.describe()}", "error", sticky=True)
-        except RequestTimeout:
-            form.show_result("no answer — checking whether it was placed", ok=False)
-        except (TransportError, BtseError) as error:
-            form.show_result(f"Failed: {error}", ok=False)
-            self.log_line(f"Order failed: {error}", "error", sticky=True)
+        except BtseError as error:
+            if outcome_unknown(error):
+                # the exchange may have it: the session checks by client id (OrderChecked
+                # ends this line); re-entering now could double the position
+                form.show_result(f"unknown — checking ({_why_unknown(error)})", ok=None)
+            elif isinstance(error, RateLimited):  # nothing was sent during the block
+                form.show_result(f"not sent: {error.message}", ok=False)
+            elif isinstance(error, ApiError) and error.code is not None:
+                form.show_result(f"rejected: {_code_meaning(error)}", ok=False)
+                self.log_line(
+                    f"Rejected {request.symbol}: {error.describe()}", "error", sticky=True
+                )
+            else:  # refused before it was sent (nothing left this machine)
+                form.show_result(f"not sent: {error}", ok=False)
         else:
             first = orders[0] if orders else None
             if first is not None:
@@ -83,6 +97,16 @@ class TradingMixin:
             self._show_results(orders)
         finally:
             form.submission_done()
+
+    def _order_checked(self, event: OrderChecked) -> None:
+        """The check of an unknown submission ended: the form says what it found."""
+        if event.cl_order_id is None or event.cl_order_id != self.form.result_for:
+            return  # the form has moved on to another order
+        if event.order is None:
+            self.form.order_not_placed(event.cl_order_id)
+        else:
+            label = event.order.status_label
+            self.form.show_result(f"{label} (status {event.order.status}, checked)", ok=True)
 
     def action_cancel_order(self) -> None:
         """Cancel the order under the cursor in the open-orders table."""
@@ -159,6 +183,18 @@ class TradingMixin:
         self.log_line(f"dead man's switch {state}", "connection")
 
 
-def _code(error: OrderRejected) -> str:
-    meaning = error.meaning
-    return f"code {error.code}" + (f": {meaning}" if meaning else "")
+def _code_meaning(error: ApiError) -> str:
+    """`insufficient balance (code 8)`: what BTSE's code means, else its message."""
+    meaning = error.meaning or error.message or "refused"
+    return f"{meaning} (code {error.code})"
+
+
+def _why_unknown(error: BtseError) -> str:
+    """Why the answer proves nothing: `HTTP 500`, `no answer in time`, `connection lost` …"""
+    if isinstance(error, ApiError):
+        return f"HTTP {error.status}"
+    if isinstance(error, RequestTimeout):
+        return "no answer in time"
+    if isinstance(error, TransportError):
+        return "connection lost"
+    return "unreadable answer"

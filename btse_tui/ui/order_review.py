@@ -154,7 +154,15 @@ def format_quote(value: Decimal, market: Market) -> str:
 
 
 def _money(value: Decimal, places: int) -> str:
-    return f"{value.quantize(Decimal(1).scaleb(-places)):,.{places}f}"
+    """`value` with separators and `places` decimals (half-even); total: never raises.
+
+    The format spec rounds without the context's 28-digit limit that made `quantize` raise
+    on large amounts; a non-finite value is written as it is.
+    """
+    if not value.is_finite():
+        return str(value)
+    text = f"{value:,.{max(0, places)}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
 def order_warnings(

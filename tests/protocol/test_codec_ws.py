@@ -17,6 +17,7 @@ from btse_tui.protocol.events import (
     BookSnapshot,
     BookTop,
     FillsReceived,
+    FrameDropped,
     OrderUpdated,
     Pong,
     StreamError,
@@ -286,11 +287,43 @@ def test_error_frame_gives_one_stream_error_per_argument() -> None:
         "[1,2]",
         '{"topic":"notificationApiV2","data":{}}',
         '{"event":"welcome"}',
-        '{"topic":"fills","data":[{"symbol":"ETH-USDT"}]}',  # unreadable payload
-        '{"topic":"update:BTC-USDT_0","data":{"type":"snapshot","bids":[["x","1"]]}}',
-        '{"topic":"update:BTC-USDT_0","data":{"type":"snapshot","bids":[["NaN","1"]]}}',
     ],
 )
 def test_anything_else_is_an_unknown_frame_with_the_raw_text(raw: str) -> None:
     event = _one(raw)
     assert isinstance(event, UnknownFrame) and event.raw == raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ('{"topic":"fills","data":[{"symbol":"ETH-USDT"}]}', "side is missing"),
+        (
+            '{"topic":"update:BTC-USDT_0","data":{"type":"snapshot","bids":[["x","1"]]}}',
+            "price 'x' is not a number",
+        ),
+        (
+            '{"topic":"update:BTC-USDT_0","data":{"type":"snapshot","bids":[["NaN","1"]]}}',
+            "price 'NaN' is not a finite number",
+        ),
+        (
+            '{"topic":"update:BTC-USDT_0","data":{"type":"delta","seqNum":"Infinity"}}',
+            "seqNum 'Infinity' is not an integer",
+        ),
+        (
+            '{"topic":"snapshotL1:BTC-USDT","data":{"bids":[["2","1"]],"asks":[["1","1"]]}}',
+            "bid 2 is not below the ask 1",
+        ),
+        (
+            '{"topic":"notificationApiV3","data":{"symbol":"BTC-USDT","orderID":"o","side":"BUY",'
+            '"status":2,"price":-94000,"originalOrderBaseSize":-0.001,"timestamp":1700000000000}}',
+            "price -94000 cannot be negative",
+        ),
+    ],
+)
+def test_a_known_topic_with_an_impossible_value_is_dropped_whole_with_the_reason(
+    raw: str, reason: str
+) -> None:
+    event = _one(raw)
+    assert isinstance(event, FrameDropped)
+    assert event.reason == reason and event.raw == raw and event.topic in raw

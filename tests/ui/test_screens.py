@@ -147,7 +147,7 @@ async def test_help_closes_with_escape_and_names_keys_in_plain_words() -> None:
         assert screen.rows is not None
         rows = {(row.pane, row.keys): row.action for row in screen.rows}
         assert rows["Everywhere", "b"] == "Buy: open the ticket on the selected market"
-        assert rows["Order ticket", "alt+1"].startswith("Size: 25% of the available balance")
+        assert rows["Order ticket", "F5"].startswith("Size: 25% of the available balance")
         await pilot.press("escape")
         await pilot.pause()
         assert app.results == [None]

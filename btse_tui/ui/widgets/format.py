@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 
 from btse_tui.protocol.models import Market
 
@@ -57,8 +56,11 @@ def fmt_decimal(value: Decimal | None, decimals: int | None = None, *, sep: bool
     if not value.is_finite():
         return str(value)
     if decimals is not None:
-        with contextlib.suppress(InvalidOperation):
+        try:
             value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+        except InvalidOperation:  # more digits than the context holds: round in the format
+            text = format(value, f"{',' if sep else ''}.{max(0, decimals)}f")
+            return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
     if value == 0:
         value = abs(value)
     spec = ",f" if sep else "f"
@@ -81,6 +83,12 @@ def fmt_compact(value: Decimal | None) -> str:
         return MISSING
     if not value.is_finite():
         return str(value)
+    with localcontext() as context:  # room for any magnitude: quantize never overflows
+        context.prec = max(context.prec, value.adjusted() + 8)
+        return _compact(value)
+
+
+def _compact(value: Decimal) -> str:
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
     for threshold, unit in _COMPACT_UNITS:
@@ -90,7 +98,7 @@ def fmt_compact(value: Decimal | None) -> str:
             text = format(scaled.quantize(Decimal(1).scaleb(-places)), "f")
             if text == "1000" and unit != "T":
                 # 999.96K rounds to 1000K; promote to the next unit instead.
-                return sign + fmt_compact(magnitude.quantize(threshold))
+                return sign + _compact(magnitude.quantize(threshold))
             return f"{sign}{text}{unit}"
     if magnitude >= 100:
         return sign + format(magnitude.quantize(Decimal(1)), "f")
@@ -113,7 +121,7 @@ def fmt_pct(value: Decimal | None, decimals: int = 2) -> str:
 
 def fmt_bps(spread: Decimal, mid: Decimal) -> str:
     """A spread in basis points of `mid`: `1.03 bps` (two decimals; `—` if mid is not positive)."""
-    if mid <= 0:
+    if not (mid.is_finite() and spread.is_finite()) or mid <= 0:
         return MISSING
     bps = spread / mid * Decimal(10000)
     return f"{fmt_decimal(bps, 2, sep=False)} bps"

@@ -219,12 +219,15 @@ class OrderForm(OrderFormDisplay, Vertical):
         self.query_one("#clid", Input).value = fl.new_client_order_id()
         self._refresh_check()
 
-    def show_result(self, text: str, ok: bool) -> None:
-        """Show the outcome of the last order, e.g. `inserted (status 2)`."""
+    def show_result(self, text: str, ok: bool | None) -> None:
+        """Show the outcome of the last order, e.g. `inserted (status 2)`; `ok=None` for an
+        outcome not known yet (no ✓, no ✗: the exchange may or may not have it)."""
         result = self.query_one("#result", Static)
-        result.update(Text(f"{'✓' if ok else '✗'} {text}"))
-        result.set_class(ok, "-ok")
-        result.set_class(not ok, "-error")
+        mark = "✓" if ok else "?" if ok is None else "✗"
+        result.update(Text(f"{mark} {text}"))
+        result.set_class(ok is True, "-ok")
+        result.set_class(ok is False, "-error")
+        result.set_class(ok is None, "-unknown")
 
     def order_changed(self, order: Order) -> None:
         """A new state of some order: the result line follows it if it is the one shown."""
@@ -234,7 +237,7 @@ class OrderForm(OrderFormDisplay, Vertical):
     def order_not_placed(self, cl_order_id: str) -> None:
         """The exchange has no trace of `cl_order_id`: say so if it is the order shown."""
         if cl_order_id == self.result_for:
-            self.show_result("not placed — the exchange has no trace of it", ok=False)
+            self.show_result("not placed (checked by client id)", ok=False)
 
     def clear_result(self) -> None:
         """The trader started the next order: the last one's result leaves the form."""
@@ -246,7 +249,7 @@ class OrderForm(OrderFormDisplay, Vertical):
         """Put `text` (plain, no mark) in the result line; '' empties it."""
         result = self.query_one("#result", Static)
         result.update(text)
-        result.remove_class("-ok", "-error")
+        result.remove_class("-ok", "-error", "-unknown")
 
     def fields(self) -> fl.FormFields:
         """What is typed and picked right now."""

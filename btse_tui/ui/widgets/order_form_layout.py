@@ -42,6 +42,7 @@ OrderForm {
     #result { height: auto; color: $text-muted; }
     #result.-ok { color: $text-success; }
     #result.-error { color: $text-error; }
+    #result.-unknown { color: $text-warning; }
     .-hidden { display: none; }
 }
 """
