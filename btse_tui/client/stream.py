@@ -446,13 +446,13 @@ class Stream:
         self._emit(event)
 
     def _pong(self) -> Pong:
-        now = self._clock()
+        # A pong answers the newest ping: older ones went unanswered (a server that ignored
+        # them during a stall) and matching one of those would report seconds of "latency".
         pings = self._pings
-        while pings and now - pings[0] > self._stale_after:  # unanswered, too old to match
-            pings.popleft()
         if not pings:
             return Pong(None, self.name)
-        rtt_ms = (now - pings.popleft()) * 1000
+        rtt_ms = (self._clock() - pings.pop()) * 1000
+        pings.clear()
         self.last_rtt_ms = rtt_ms
         return Pong(rtt_ms, self.name)
 

@@ -175,8 +175,8 @@ class SessionEventsMixin:
                     self._show_book_freshness()
             case _:
                 message = to_message(event)  # type: ignore[arg-type]
-                if isinstance(message, m.ConnectionNotice):
-                    self.log_line(message.text, message.severity)
+                if isinstance(message, m.ConnectionNotice):  # e.g. each reconnect's login
+                    self._notify_once(message.text, message.text, message.severity)
 
     # ------------------------------------------------------------------ connection truth
 

@@ -199,6 +199,9 @@ async def test_a_quiet_socket_is_stale_within_its_window_and_live_again_when_fra
             again = await events.state(StreamState.LIVE, within=3)
             assert again.reason.startswith("receiving again")
             assert again.reconnects == 0 and len(server.connections) == 1
+            pong = await events.until(lambda e: isinstance(e, Pong) and e.rtt_ms is not None)
+            # the answer to the newest ping, not to one the quiet server ignored 0.4 s ago
+            assert isinstance(pong, Pong) and pong.rtt_ms is not None and pong.rtt_ms < 150
         finally:
             await stream.close()
 
