@@ -26,7 +26,12 @@ from btse_tui.protocol.endpoints import BaseUrls
 from btse_tui.protocol.errors import BadValue, BtseError, ConfigError, RateLimited
 from btse_tui.protocol.ledger import OrderLedger, ReconcileReport
 from btse_tui.protocol.models import Balance, FeeRate, Market, Ticker
-from btse_tui.protocol.session_events import DataDropped, RateLimitBlock, RestHealth
+from btse_tui.protocol.session_events import (
+    DataDropped,
+    RateLimitBlock,
+    RestHealth,
+    rest_problem,
+)
 from btse_tui.protocol.signing import NonceSource
 
 log = logging.getLogger("btse_tui.session")
@@ -119,6 +124,7 @@ class SessionCore:
         self.selected: str | None = None
         self.rest_ok: bool | None = None
         self._failing: dict[str, str] = {}
+        self._rest_problem = ""
 
         self._emit: Emit = _discard
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -238,20 +244,24 @@ class SessionCore:
         self._failing.pop(what, None)
         if self.rest_ok is False and not self._failing:
             self.rest_ok = True
+            self._rest_problem = ""
             emit(RestHealth(True))
 
     def _rest_failed(self, emit: Emit, what: str, exc: BtseError) -> None:
         """Report a failed REST call: a 429 as a RateLimitBlock, anything else as
-        RestHealth(False, detail) when health turns bad (one failing call is enough)."""
+        RestHealth(False, detail, problem) when health turns bad (one failing call is enough)
+        or the kind of problem changes (slow → unreachable)."""
         if isinstance(exc, RateLimited):
             self._announce_block(emit, exc.retry_after_s)
             return
         detail = f"{what}: {exc}"
         log.warning("REST %s", detail)
         self._failing[what] = detail
-        if self.rest_ok is not False:
+        problem = rest_problem(exc)
+        if self.rest_ok is not False or problem != self._rest_problem:
             self.rest_ok = False
-            emit(RestHealth(False, detail))
+            self._rest_problem = problem
+            emit(RestHealth(False, detail, problem))
 
     def _announce_block(self, emit: Emit, seconds: float | None = None) -> None:
         remaining = self.limiter.block_remaining() if seconds is None else seconds

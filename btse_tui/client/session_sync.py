@@ -35,6 +35,8 @@ RESYNC_MARGIN_MS = 5_000
 RESYNC_RETRY_S = 3.0
 FILLS_PAGE = 500
 FILLS_MAX_PAGES = 20
+#: Socket states in which the exchange answers (a reconcile then brings REST's picture in).
+_ANSWERING = frozenset({StreamState.LIVE, StreamState.SIGN_IN_REFUSED})
 #: Live top-of-book topics at most (the selected book and trades take two more).
 MAX_QUOTE_TOPICS = 60
 #: What a dropped frame of each topic is called in the notifications pane.
@@ -132,10 +134,12 @@ class SyncMixin(SessionCore):
                 self._frame_dropped(event, emit)  # type: ignore[arg-type]
             elif kind is StreamStateChanged:
                 self._on_state(event, emit)  # type: ignore[arg-type]
-                if event.state is StreamState.LIVE and self.can_trade:  # type: ignore[union-attr]
+                state = event.state  # type: ignore[union-attr]
+                if state in _ANSWERING and self.can_trade:
+                    # a refused sign-in still reconciles: REST may show what the socket won't
                     lives += 1
                     due = time.monotonic() + ACK_WAIT_S
-                elif event.state is not StreamState.LIVE:  # type: ignore[union-attr]
+                elif state is not StreamState.LIVE:
                     self._gap_epoch += 1  # frames after the last one received may be lost
                     if self._gap_since_ms is None:
                         self._gap_since_ms = self._last_rx_ms

@@ -1,4 +1,4 @@
-"""One reconnecting BTSE WebSocket: login, subscriptions, text ping, stale watchdog, backoff."""
+"""One reconnecting BTSE WebSocket: login, subscriptions, text ping, liveness watchdog, backoff."""
 
 from __future__ import annotations
 
@@ -91,9 +91,13 @@ class Stream:
     """ONE reconnecting socket yielding typed events: `async for event in stream.events()`.
 
     Each connection: CONNECTING → (login when credentials are given, waiting up to
-    `auth_timeout` for the reply) → subscribe every remembered topic → LIVE. A text `ping` is
-    sent every `ping_interval`; each `pong` comes out as Pong(rtt_ms). If nothing at all
-    (data or pong) arrives for `stale_after` seconds the stream reports STALE and reconnects.
+    `auth_timeout` for the reply) → subscribe every remembered topic → LIVE once a frame has
+    arrived on it (a connection that has received nothing stays CONNECTING), or
+    SIGN_IN_REFUSED when the exchange refused the login. A text `ping` is sent on connecting
+    and then every `ping_interval`; each `pong` comes out as Pong(rtt_ms, name). LIVE holds
+    only while frames keep coming: after `live_window` seconds of silence (one ping interval
+    plus `pong_grace`, at most `stale_after`) the stream reports STALE, back to LIVE when
+    frames resume; after `stale_after` seconds it reconnects.
     After a drop it reports DOWN and waits a jittered, capped exponential backoff; a
     connection that lived less than `min_healthy` seconds does not reset the backoff, so a
     server that accepts and immediately closes is not hammered. Topics missing from a
@@ -111,6 +115,7 @@ class Stream:
         ping_interval: float = 15.0,
         auth_timeout: float = 5.0,
         stale_after: float = 30.0,
+        pong_grace: float = 3.0,
         min_healthy: float = 10.0,
         backoff: Backoff | None = None,
         open_timeout: float = 10.0,
@@ -134,6 +139,8 @@ class Stream:
         self._ping_interval = ping_interval
         self._auth_timeout = auth_timeout
         self._stale_after = stale_after
+        self.live_window = min(stale_after, ping_interval + pong_grace)
+        """Seconds of silence after which the socket is reported STALE (it reconnects later)."""
         self._min_healthy = min_healthy
         self._backoff = backoff or Backoff()
         self._open_timeout = open_timeout
@@ -152,6 +159,12 @@ class Stream:
         self._auth_ok: bool | None = None
         self._pings: deque[float] = deque(maxlen=16)
         self._pending_acks: deque[tuple[str, ...]] = deque()
+        # per connection: the state to report while frames arrive (None until set up), whether
+        # it is the state reported now, and whether any frame has arrived yet
+        self._ok_state: StreamState | None = None
+        self._ok_reason = ""
+        self._shown_ok = False
+        self._rx_seen = False
         self.state = StreamState.DOWN
         self.reconnects = 0
         self.connections = 0
@@ -301,6 +314,8 @@ class Stream:
         self._auth_ok = None
         self._pings.clear()
         self._pending_acks.clear()
+        self._ok_state = None
+        self._shown_ok = self._rx_seen = False
         helpers = [
             asyncio.create_task(self._guarded_setup(ws), name=f"stream-{self.name}-setup"),
             asyncio.create_task(self._pinger(ws), name=f"stream-{self.name}-ping"),
@@ -320,8 +335,10 @@ class Stream:
             await ws.close(1011, "client setup failed")
 
     async def _setup(self) -> None:
-        """Log in (if configured), subscribe every remembered topic, then report LIVE."""
+        """Log in (if configured) and subscribe every remembered topic; LIVE (or
+        SIGN_IN_REFUSED) is reported now if a frame has already arrived, else with the first."""
         notes = []
+        ok_state = StreamState.LIVE
         creds = self._credentials
         if creds is not None:
             nonce = creds.nonces.next()
@@ -340,36 +357,65 @@ class Stream:
                 self._emit(StreamError(CLIENT_ERROR, message, "authKeyExpires"))
                 notes.append("login unconfirmed")
             else:
-                notes.append("logged in" if self._auth_ok else "login refused")
+                if self._auth_ok:
+                    notes.append("logged in")
+                else:
+                    ok_state = StreamState.SIGN_IN_REFUSED
+                    notes.append("no order or fill notifications")
         topics = list(self._topics)
         self._subscribed = True  # from here on subscribe() sends directly
         if topics:
             await self._send_subscribe(topics)
         notes.append(f"{len(topics)} topic{'s' if len(topics) != 1 else ''}")
-        if self._ws is not None:
-            self._set_state(StreamState.LIVE, ", ".join(notes))
+        if self._ws is None:
+            return
+        self._ok_state, self._ok_reason = ok_state, ", ".join(notes)
+        if self._rx_seen and self.state is not StreamState.STALE:
+            self._show_ok(self._ok_reason)
+
+    def _show_ok(self, reason: str) -> None:
+        assert self._ok_state is not None
+        self._shown_ok = True
+        self._set_state(self._ok_state, reason)
+
+    def _arrived(self) -> None:
+        """A frame arrived while the reported state is not the healthy one."""
+        self._rx_seen = True
+        if self._ok_state is None:  # still logging in or subscribing
+            return
+        if self.state is StreamState.STALE:
+            self._show_ok(f"receiving again; {self._ok_reason}")
+        else:
+            self._show_ok(self._ok_reason)
 
     async def _pinger(self, ws: ClientConnection) -> None:
         with contextlib.suppress(ConnectionClosed):
-            while True:
-                await asyncio.sleep(self._ping_interval)
+            while True:  # the first ping at once: a round trip and a first frame to go on
                 self._pings.append(self._clock())
                 await ws.send(codec.PING)
+                await asyncio.sleep(self._ping_interval)
 
     async def _reader(self, ws: ClientConnection) -> tuple[StreamState, str]:
-        # One timer per `stale_after` seconds instead of one per message: the deadline is armed
-        # from the last (re-)arming; when it fires, the real silence since the last frame is
-        # checked and the timer re-armed if frames arrived meanwhile (cancelling recv() is safe).
+        # One timer per window instead of one per message: the deadline is armed from the
+        # last (re-)arming; when it fires, the real silence since the last frame is checked
+        # and the timer re-armed if frames arrived meanwhile (cancelling recv() is safe).
+        # Silent for `live_window`: STALE (a frame brings the healthy state back at once);
+        # silent for `stale_after`: reconnect.
         loop = asyncio.get_running_loop()
-        stale = self._stale_after
+        window, stale = self.live_window, self._stale_after
         decode, handle, now = codec.decode_frame, self._handle, loop.time
         last_rx = now()
         while True:
+            quiet = self.state is StreamState.STALE
             try:
-                async with asyncio.timeout_at(last_rx + stale):
+                async with asyncio.timeout_at(last_rx + (stale if quiet else window)) as timer:
                     while True:
                         raw = await ws.recv()
                         last_rx = now()
+                        if not self._shown_ok:
+                            self._arrived()
+                            if self._shown_ok:
+                                timer.reschedule(last_rx + window)
                         try:
                             events = decode(raw)
                         except Exception as exc:  # one odd frame never ends the connection
@@ -378,11 +424,14 @@ class Stream:
                         for event in events:
                             handle(event)
             except TimeoutError:
-                if now() - last_rx < stale:
-                    continue
-                reason = f"nothing received for {stale:g} s; reconnecting"
-                self._set_state(StreamState.STALE, reason)
-                return StreamState.STALE, reason
+                silent = now() - last_rx
+                if silent >= stale:
+                    reason = f"nothing received for {stale:g} s; reconnecting"
+                    self._set_state(StreamState.STALE, reason)
+                    return StreamState.STALE, reason
+                if silent >= window and self.state is not StreamState.STALE:
+                    self._shown_ok = False
+                    self._set_state(StreamState.STALE, f"nothing received for {window:g} s")
             except ConnectionClosed as exc:
                 return StreamState.DOWN, _closed_reason(exc)
 
@@ -403,15 +452,15 @@ class Stream:
         self._emit(event)
 
     def _pong(self) -> Pong:
-        now = self._clock()
+        # A pong answers the newest ping: older ones went unanswered (a server that ignored
+        # them during a stall) and matching one of those would report seconds of "latency".
         pings = self._pings
-        while pings and now - pings[0] > self._stale_after:  # unanswered, too old to match
-            pings.popleft()
         if not pings:
-            return Pong(None)
-        rtt_ms = (now - pings.popleft()) * 1000
+            return Pong(None, self.name)
+        rtt_ms = (self._clock() - pings.pop()) * 1000
+        pings.clear()
         self.last_rtt_ms = rtt_ms
-        return Pong(rtt_ms)
+        return Pong(rtt_ms, self.name)
 
     def _check_ack(self, ack: SubscribeAck) -> None:
         if not self._pending_acks:

@@ -10,10 +10,16 @@ from btse_tui.protocol.models import BookLevel, Fill, Order, Trade
 
 
 class StreamState(StrEnum):
-    """Health of one socket as the status bar shows it."""
+    """Health of one socket as the status bar shows it.
+
+    LIVE only while frames (data or pongs) keep arriving; a new connection is CONNECTING until
+    its first frame. SIGN_IN_REFUSED: frames arrive but the exchange refused the login, so no
+    private topic (orders, fills) will ever speak on this connection.
+    """
 
     CONNECTING = "connecting"
     LIVE = "live"
+    SIGN_IN_REFUSED = "sign-in refused"
     STALE = "stale"
     DOWN = "down"
 
@@ -30,9 +36,11 @@ class StreamStateChanged:
 
 @dataclass(frozen=True, slots=True)
 class Pong:
-    """The bare-text `pong` answer to our `ping`; `rtt_ms` is filled in by the stream."""
+    """The bare-text `pong` answer to our `ping`; the stream fills in `rtt_ms` and its own name
+    (`stream`), so each socket's round trip is told apart."""
 
     rtt_ms: float | None = None
+    stream: str = ""
 
 
 @dataclass(frozen=True, slots=True)

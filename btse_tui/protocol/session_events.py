@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from btse_tui.protocol.errors import ApiError, BtseError, RequestTimeout, TransportError
 from btse_tui.protocol.ledger import ReconcileReport
 from btse_tui.protocol.models import Balance, Market, Order, OrderRequest, Ticker
 
@@ -162,10 +163,27 @@ class RateLimitBlock:
 
 @dataclass(frozen=True, slots=True)
 class RestHealth:
-    """REST calls started failing (`ok=False`, `detail` says why) or work again (`ok=True`)."""
+    """REST calls started failing (`ok=False`, `detail` says why) or work again (`ok=True`).
+
+    `problem` is the short kind of failure (`rest_problem`): `slow` (no answer in time),
+    `unreachable` (no connection), `HTTP 500` and the like, or `error`.
+    """
 
     ok: bool
     detail: str = ""
+    problem: str = ""
+
+
+def rest_problem(error: BtseError) -> str:
+    """The short kind of a failed REST call, for a status line: `slow`, `unreachable`,
+    `HTTP <status>` or `error`."""
+    if isinstance(error, RequestTimeout):
+        return "slow"
+    if isinstance(error, TransportError):
+        return "unreachable"
+    if isinstance(error, ApiError):
+        return f"HTTP {error.status}"
+    return "error"
 
 
 SessionEvent = (

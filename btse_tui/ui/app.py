@@ -16,6 +16,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from btse_tui.protocol.events import StreamState
 from btse_tui.ui import screen_probe
 from btse_tui.ui.app_events import SessionEventsMixin
 from btse_tui.ui.app_trading import TradingMixin
@@ -110,6 +111,9 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self._started = False
         self._shutting_down = False
         self._logged_states: OrderedDict[str, tuple[int, Decimal]] = OrderedDict()
+        self._oss_state: StreamState | None = None
+        self._book_fresh = False  # the shown book came from the socket's current connection
+        self._notified: dict[str, float] = {}  # news → when it was last told (monotonic)
         # the launched app freezes start-up objects (ui/gc_tuning.py); tests share one process
         self._startup_frozen = not freeze_startup_gc
 
@@ -124,7 +128,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         with Horizontal(id="main"):
             yield MarketsTable(id="markets", clock=self.monotonic)
             with Vertical(id="right"):
-                yield OrderBookView(id="book")
+                yield OrderBookView(id="book", clock=self.monotonic)
                 yield OrderForm(id="form")
         with Horizontal(id="bottom"):
             with Vertical(id="orders-pane"):

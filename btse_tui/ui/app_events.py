@@ -12,6 +12,14 @@ from btse_tui.ui import gc_tuning
 from btse_tui.ui import messages as m
 from btse_tui.ui.bridge import describe_fill, describe_order, to_message
 
+#: What the book pane says while its socket is not live (and when live but not yet fresh).
+_BOOK_STALE_WHY = {
+    None: "connecting",
+    ev.StreamState.STALE: "no data",
+    ev.StreamState.DOWN: "disconnected",
+    ev.StreamState.CONNECTING: "reconnecting",
+}
+
 #: Orders whose last logged state is remembered (for logging each state once).
 LOGGED_STATES_KEPT = 2000
 
@@ -29,7 +37,7 @@ class SessionEventsMixin:
             await self.session.start(self.on_session_event)
         except BtseError as error:
             self.log_line(f"Start-up failed: {error}", "error", sticky=True)
-            self.status.set_rest(False, str(error)[:40])
+            self.status.set_rest(False, se.rest_problem(error))
         self._started = True
         for runner in ("run_spot", "run_book", "run_refresh", "run_dead_mans_switch"):
             self.run_worker(getattr(self.session, runner)(self.on_session_event), group=runner)
@@ -93,6 +101,9 @@ class SessionEventsMixin:
             own = {o.price for o in self.session.ledger.open_orders(book.symbol) if o.price}
             self.book_view.update(book.bids, book.asks, own)
             self.status.touch("oss")
+            if not self._book_fresh:
+                self._book_fresh = True
+                self._show_book_freshness()
 
     def _handle_event(self, event: object) -> None:
         status = self.status
@@ -132,8 +143,9 @@ class SessionEventsMixin:
                     self.log_line(f"rate limited: nothing sent for {seconds:.0f} s", "warning")
                 else:
                     status.set_rate_limited(None)
-            case se.RestHealth(ok=ok, detail=detail):
-                status.set_rest(ok, detail)
+            case se.RestHealth(ok=ok, problem=problem):
+                status.set_rest(ok, problem)
+                self._rest_notice(event)
             case ev.OrderUpdated(order=order):
                 self._order_changed(order)
                 status.touch("spot")
@@ -149,19 +161,68 @@ class SessionEventsMixin:
             case ev.StreamStateChanged(stream=name, state=state, reason=reason):
                 status.set_stream(name, state, reason, event.reconnects)
                 if name == "oss":
-                    self.book_view.set_stale(state != ev.StreamState.LIVE, reason)
-                if state is not ev.StreamState.CONNECTING:
-                    self.log_line(
-                        f"{name} socket {state.value}: {reason}".rstrip(": "), "connection"
+                    self._oss_state = state
+                    if state is not ev.StreamState.LIVE:
+                        self._book_fresh = state is ev.StreamState.STALE and self._book_fresh
+                    self._show_book_freshness()
+                # a refused sign-in is told by its AuthResult notice; connecting is noise
+                if state not in (ev.StreamState.CONNECTING, ev.StreamState.SIGN_IN_REFUSED):
+                    self._notify_once(
+                        f"{name} {state.value}", f"{name} socket {state.value}: {reason}"
                     )
-            case ev.Pong(rtt_ms=rtt):
-                status.set_rtt("spot", rtt)
+            case ev.Pong(rtt_ms=rtt, stream=name):
+                status.set_rtt(name or "spot", rtt)
             case ev.BookResync(symbol=symbol, reason=reason):
                 self.log_line(f"{symbol} book {reason}: resubscribed", "connection")
+                if symbol == self.selected:
+                    self._book_fresh = False
+                    self._show_book_freshness()
             case _:
                 message = to_message(event)  # type: ignore[arg-type]
-                if isinstance(message, m.ConnectionNotice):
-                    self.log_line(message.text, message.severity)
+                if isinstance(message, m.ConnectionNotice):  # e.g. each reconnect's login
+                    self._notify_once(message.text, message.text, message.severity)
+
+    # ------------------------------------------------------------------ connection truth
+
+    def _show_book_freshness(self) -> None:
+        """Grey the book out unless its socket is live and it was painted from this
+        connection (a reconnected or resyncing book waits for its snapshot)."""
+        state = self._oss_state
+        if state is ev.StreamState.LIVE and self._book_fresh:
+            self.book_view.set_stale(False)
+            return
+        why = _BOOK_STALE_WHY.get(state, "waiting for a fresh book")
+        self.book_view.set_stale(True, why, self.status.last_heard("oss"))
+
+    def _notify_once(
+        self, key: str, text: str, severity: str = "connection", every_s: float = 60.0
+    ) -> None:
+        """A notifications line, unless the same news (`key`) was told less than `every_s`
+        ago: an outage that comes and goes, or a socket failing to reconnect, must not flood
+        the pane (every state change still reaches the journal and the status bar)."""
+        now = self.monotonic()
+        last = self._notified.get(key)
+        if last is not None and now - last < every_s:
+            return
+        self._notified[key] = now
+        self.log_line(text, severity)
+
+    def _rest_notice(self, health: se.RestHealth) -> None:
+        """REST news in plain words (the status bar only says `REST down 4s`)."""
+        if health.ok:
+            if any(key.startswith("rest ") for key in self._notified):  # after a failure
+                self._notify_once("rest ok", "exchange answering again")
+            return
+        problem = health.problem
+        if problem == "slow":
+            text = "exchange slow — requests time out; retrying"
+        elif problem == "unreachable":
+            text = "exchange unreachable — retrying"
+        elif problem.startswith("HTTP 5"):
+            text = f"exchange failing ({problem}) — retrying"
+        else:
+            text = f"exchange refused a request ({problem or 'error'})"
+        self._notify_once(f"rest {problem}", text, "warning")
 
     # ------------------------------------------------------------------ state helpers
 

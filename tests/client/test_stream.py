@@ -7,6 +7,8 @@ import json
 import random
 from collections.abc import AsyncIterator, Callable
 
+import pytest
+
 from btse_tui.client.stream import CLIENT_ERROR, Backoff, Stream, StreamCredentials
 from btse_tui.config import Secret
 from btse_tui.protocol import signing
@@ -146,7 +148,7 @@ async def test_accept_then_close_backs_off_instead_of_spinning() -> None:
         assert "retrying in 1.6 s" in downs[attempts - 1].reason
 
 
-async def test_silent_server_is_declared_stale_and_reconnected() -> None:
+async def test_a_silent_server_is_never_reported_live_and_is_reconnected() -> None:
     async with FakeWsServer(answer_ping=False, ack=False) as server:
         stream = Stream(
             server.url,
@@ -157,24 +159,85 @@ async def test_silent_server_is_declared_stale_and_reconnected() -> None:
         )
         events = Events(stream)
         try:
-            await events.state(StreamState.LIVE)
             stale = await events.state(StreamState.STALE, within=3)
             assert "0.3 s" in stale.reason
             await events.state(StreamState.CONNECTING)
-            await events.state(StreamState.LIVE)
+            await events.state(StreamState.STALE, within=3)
             assert len(server.connections) == 2
             assert "ping" in server.connections[0].received  # we did try to keep it alive
+            states = [e.state for e in events.seen if isinstance(e, StreamStateChanged)]
+            assert StreamState.LIVE not in states  # subscribed but silent: never "live"
+        finally:
+            await stream.close()
+
+
+async def test_a_quiet_socket_is_stale_within_its_window_and_live_again_when_frames_return() -> (
+    None
+):
+    async with FakeWsServer() as server:
+        stream = Stream(
+            server.url,
+            topics=["tradeHistoryApi:BTC-USDT"],
+            ping_interval=0.2,
+            pong_grace=0.2,
+            stale_after=30,
+            backoff=fast_backoff(),
+        )
+        assert stream.live_window == pytest.approx(0.4)
+        events = Events(stream)
+        loop = asyncio.get_running_loop()
+        try:
+            await events.state(StreamState.LIVE)
+            await events.until(lambda e: isinstance(e, Pong))
+            server.answer_ping = False  # the server goes quiet; the socket stays open
+            last_frame = loop.time()
+            stale = await events.state(StreamState.STALE, within=3)
+            silent_for = loop.time() - last_frame
+            assert 0.35 <= silent_for <= 0.4 + 0.3  # its window, not the 30 s reconnect
+            assert stale.reason == "nothing received for 0.4 s"
+            server.answer_ping = True
+            again = await events.state(StreamState.LIVE, within=3)
+            assert again.reason.startswith("receiving again")
+            assert again.reconnects == 0 and len(server.connections) == 1
+            pong = await events.until(lambda e: isinstance(e, Pong) and e.rtt_ms is not None)
+            # the answer to the newest ping, not to one the quiet server ignored 0.4 s ago
+            assert isinstance(pong, Pong) and pong.rtt_ms is not None and pong.rtt_ms < 150
+        finally:
+            await stream.close()
+
+
+async def test_a_refused_sign_in_is_not_live() -> None:
+    async with FakeWsServer(login_reply=False) as server:
+        stream = Stream(
+            server.url,
+            topics=["notificationApiV3", "fills"],
+            credentials=StreamCredentials(KEY, Secret(SECRET), signing.NonceSource()),
+            ping_interval=0.1,
+            stale_after=5,
+            backoff=fast_backoff(),
+        )
+        events = Events(stream)
+        try:
+            refused = await events.state(StreamState.SIGN_IN_REFUSED)
+            assert "no order or fill notifications" in refused.reason
+            await events.until(lambda e: isinstance(e, Pong))  # frames keep arriving …
+            await events.until(lambda e: isinstance(e, Pong))
+            states = [e.state for e in events.seen if isinstance(e, StreamStateChanged)]
+            assert StreamState.LIVE not in states  # … and it still does not say "live"
         finally:
             await stream.close()
 
 
 async def test_ping_pong_round_trip_is_measured() -> None:
     async with FakeWsServer() as server:
-        stream = Stream(server.url, ping_interval=0.05, stale_after=5, backoff=fast_backoff())
+        stream = Stream(
+            server.url, name="oss", ping_interval=0.05, stale_after=5, backoff=fast_backoff()
+        )
         events = Events(stream)
         try:
             pong = await events.until(lambda e: isinstance(e, Pong))
             assert isinstance(pong, Pong) and pong.rtt_ms is not None
+            assert pong.stream == "oss"  # told apart from the spot socket's pongs
             assert 0 <= pong.rtt_ms < 1000
             assert stream.last_rtt_ms == pong.rtt_ms
         finally:

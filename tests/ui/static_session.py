@@ -113,7 +113,7 @@ class StaticSession:
 
     async def run_spot(self, emit: Callable[[object], None]) -> None:
         emit(StreamStateChanged("spot", StreamState.LIVE, "logged in, 3 topics"))
-        emit(Pong(4.0))
+        emit(Pong(4.0, "spot"))
         filled = Order(
             "ETH-USDT",
             "ord-2",
@@ -148,6 +148,7 @@ class StaticSession:
 
     async def run_book(self, emit: Callable[[object], None]) -> None:
         emit(StreamStateChanged("oss", StreamState.LIVE, "1 topic"))
+        emit(Pong(3.0, "oss"))
         if self.selected is not None:
             emit(self.book(self.selected))
         await self._quiet.wait()

@@ -425,6 +425,8 @@ async def test_after_an_order_timeout_the_result_says_what_the_check_found(slow_
         try:
             await place_limit(pilot, app, price, "0.001")
             await until(pilot, lambda: "checking" in log_text(app), within=15)
-            await until(pilot, lambda: result_text(app.form) == "✓ inserted (status 2, checked)", 15)
+            await until(
+                pilot, lambda: result_text(app.form) == "✓ inserted (status 2, checked)", 15
+            )
         finally:
             server.faults.order_timeout = False

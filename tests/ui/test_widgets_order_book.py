@@ -112,4 +112,32 @@ async def test_empty_stale_and_crossed_books_say_so() -> None:
         book.update([BookLevel(D(10), D(1))], [BookLevel(D(9), D(1))])
         assert any("CROSSED" in line for line in book.lines_text)
         book.set_stale(True, "resyncing")
-        assert any("STALE — resyncing" in line for line in book.lines_text)
+        assert any("STALE 0s — resyncing" in line for line in book.lines_text)
+
+
+async def test_a_stale_book_counts_how_long_it_has_been_without_news() -> None:
+    now = [100.0]
+
+    class ClockedBookApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield OrderBookView(clock=lambda: now[0])
+
+    app = ClockedBookApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        book = app.query_one(OrderBookView)
+        book.set_market(BTC)
+        book.update(BIDS, ASKS)
+        book.set_stale(True, "no data", since=100.0 - 8)  # last heard 8 s ago
+        assert any("STALE 8s — no data" in line for line in book.lines_text)
+        now[0] += 6
+
+        def counted() -> bool:
+            return any("STALE 14s — no data" in line for line in book.lines_text)
+
+        for _ in range(60):  # the view's own once-a-second count, not a set_stale call
+            if counted():
+                break
+            await pilot.pause(0.05)
+        assert counted()
+        book.set_stale(False)
+        assert not any("STALE" in line for line in book.lines_text)

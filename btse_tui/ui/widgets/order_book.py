@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Literal
@@ -20,6 +21,7 @@ from btse_tui.protocol.models import BookLevel, Market
 from btse_tui.ui.widgets.format import (
     MISSING,
     fit,
+    fmt_age,
     fmt_bps,
     fmt_decimal,
     price_decimals,
@@ -130,12 +132,16 @@ class OrderBookView(Widget, can_focus=True):
     def __init__(
         self,
         *,
+        clock: Callable[[], float] = time.monotonic,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        """Create an empty book; call `set_market` then `update`."""
+        """Create an empty book; call `set_market` then `update`. `clock` (monotonic) times
+        how long a stale book has been without news."""
         super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock
+        self._stale_since: float | None = None
         self._market: Market | None = None
         self._bids: tuple[BookLevel, ...] = ()
         self._asks: tuple[BookLevel, ...] = ()
@@ -175,13 +181,31 @@ class OrderBookView(Widget, can_focus=True):
         self._own = frozenset(own_prices)
         self._relayout()
 
-    def set_stale(self, stale: bool, reason: str = "") -> None:
-        """Grey the book out (stream stale or resyncing) and say why on the spread line."""
-        if stale == self._stale and reason == self._stale_reason:
+    def set_stale(self, stale: bool, reason: str = "", since: float | None = None) -> None:
+        """Grey the book out (stream stale or resyncing) and say on the spread line how long
+        it has been without news (`since`, on the view's clock; default now) and why."""
+        if stale and since is None:
+            since = self._stale_since if self._stale else self._clock()
+        if (stale, reason, since) == (self._stale, self._stale_reason, self._stale_since):
             return
         self._stale = stale
         self._stale_reason = reason
+        self._stale_since = since if stale else None
         self._relayout(force=True)
+
+    @property
+    def stale_text(self) -> str:
+        """`STALE 14s — reconnecting` while stale, else empty (the spread line's words)."""
+        if not self._stale:
+            return ""
+        since = self._stale_since
+        age = f" {fmt_age(self._clock() - since)}" if since is not None else ""
+        reason = f" — {self._stale_reason}" if self._stale_reason else ""
+        return f"STALE{age}{reason}"
+
+    def _tick_stale(self) -> None:
+        if self._stale:
+            self._relayout()
 
     @property
     def depth(self) -> int:
@@ -235,8 +259,7 @@ class OrderBookView(Widget, can_focus=True):
     def _spread_text(self) -> tuple[str, bool]:
         width = max(0, self.size.width)
         if self._stale:
-            label = "STALE" + (f" — {self._stale_reason}" if self._stale_reason else "")
-            return fit(label, width, "center"), False
+            return fit(self.stale_text, width, "center"), False
         if not self._bids and not self._asks:
             what = self._market.symbol if self._market else "book"
             return fit(f"waiting for {what}…", width, "center"), False
@@ -419,8 +442,9 @@ class OrderBookView(Widget, can_focus=True):
     # ------------------------------------------------------------------ events and actions
 
     def on_mount(self) -> None:
-        """Build the first (empty) layout."""
+        """Build the first (empty) layout; while stale, count its age once a second."""
         self._relayout(force=True)
+        self.set_interval(1.0, self._tick_stale)
 
     def on_resize(self, event: events.Resize) -> None:
         """Depth and column widths follow the size."""

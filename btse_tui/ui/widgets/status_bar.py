@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.content import Content
 from textual.geometry import Region
@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from btse_tui.protocol.events import StreamState
-from btse_tui.ui.widgets.format import fmt_clock, fmt_staleness
+from btse_tui.ui.widgets.format import fmt_age, fmt_clock
 
 _ENV_STYLES = {
     "demo": "bold black on $warning",
@@ -25,12 +25,25 @@ _STATE_STYLES = {
     StreamState.STALE: "bold $warning",
     StreamState.DOWN: "bold $error",
     StreamState.CONNECTING: "$accent",
+    StreamState.SIGN_IN_REFUSED: "bold $error",
 }
+
+#: Shorter words for a state when the line is narrow.
+_SHORT_STATES = {StreamState.SIGN_IN_REFUSED: "no sign-in", StreamState.CONNECTING: "conn…"}
 
 #: Clock skew (ms) above which the skew is shown as a warning.
 SKEW_WARN_MS = 1000
 
-Part = tuple[int, list[tuple[str, str]]]  # (priority, [(text, style), …])
+_MUTED = "$foreground-muted"
+
+Pieces = list[tuple[str, str]]
+# A slot's forms, richest first: (priority of giving this form up, pieces). When the line is
+# too wide, the slot whose current form has the lowest priority steps to its next form; the
+# last form of a slot stays (an optional slot ends in an empty form).
+Forms = list[tuple[int, Pieces]]
+
+#: priorities of the details given up first on a narrow line
+_DROP_SKEW, _DROP_RTT, _DROP_RECONNECTS, _DROP_AGE, _SHORT_WORDS = 10, 20, 30, 40, 50
 
 
 @dataclass(slots=True)
@@ -39,17 +52,28 @@ class _Stream:
     reason: str = ""
     reconnects: int = 0
     rtt_ms: float | None = None
-    last_message: float | None = None
+    last_heard: float | None = None  # last frame, pong or LIVE report (bar clock)
+    since: float = 0.0  # when the state last changed (bar clock)
+
+
+@dataclass(slots=True)
+class _Rest:
+    ok: bool | None = None
+    problem: str = ""
+    since: float = 0.0
+    forms: Forms = field(default_factory=list)
 
 
 class StatusBar(Widget):
-    """Environment badge, REST and socket health, RTT, skew, data age, DMS and rate limits.
+    """Environment, REST, each socket, DMS, skew and clock: fixed slots at every width.
 
-    State setters repaint at once (at most one frame). Once a second the line is rebuilt and
-    repainted only if its text changed: the clock shows minutes and socket ages are coarse
-    (blank while fresh, then 10s, 30s, 1m, …), so a healthy, quiet connection costs nothing.
-    When the line is too narrow, the least important parts are dropped first
-    (clock, skew, DMS, then details of healthy sockets); the environment badge always stays.
+    Each slot says its state in a word or two (`REST down 4s`, `● spot stale 14s`,
+    `● oss live 3ms`, `DMS off`); reasons belong in the notifications. A socket's ping is
+    shown while it is live, the silence of a stale or down one, and its reconnect count.
+    When the line is too narrow, details go first (skew, pings, reconnect counts, ages), then
+    words get shorter; the environment, REST, every socket, DMS and the clock always stay.
+    State setters repaint at once; once a second the line is rebuilt and repainted only if
+    its text changed.
     """
 
     DEFAULT_CSS = """
@@ -69,13 +93,12 @@ class StatusBar(Widget):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        """Create a bar; `clock` (monotonic) is the time base of `touch` and `set_rate_limited`."""
+        """Create a bar; `clock` (monotonic) is the time base of ages and countdowns."""
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
         self._wall_clock = wall_clock
         self._environment = ""
-        self._rest_ok: bool | None = None
-        self._rest_detail = ""
+        self._rest = _Rest()
         self._streams: dict[str, _Stream] = {}
         self._skew_ms: float | None = None
         self._dms_s: float | None = None
@@ -90,25 +113,49 @@ class StatusBar(Widget):
         self._environment = name.lower()
         self.refresh()
 
-    def set_rest(self, ok: bool, detail: str = "") -> None:
-        """REST health; `detail` (e.g. `HTTP 503`) is shown when not ok."""
-        self._rest_ok = ok
-        self._rest_detail = detail
+    def set_rest(self, ok: bool, problem: str = "") -> None:
+        """REST health; `problem` is the short kind of failure (`slow`, `unreachable`,
+        `HTTP 500` …): `slow` reads `REST slow`, anything else `REST down 4s` (`HTTP 500` and
+        `HTTP 503` name the status: `REST 500 4s`)."""
+        rest = self._rest
+        if rest.ok is not ok or (not ok and problem != rest.problem):
+            if ok or rest.ok is not False:
+                rest.since = self._clock()  # the outage starts (or ends) now
+            rest.ok, rest.problem = ok, problem
         self.refresh()
 
     def set_stream(
         self, name: str, state: StreamState, reason: str = "", reconnects: int = 0
     ) -> None:
-        """State of socket `name` (e.g. `spot`, `book`) with a plain-words reason."""
+        """State of socket `name` (e.g. `spot`, `oss`); `reason` is kept for `reason_of`."""
         stream = self._streams.setdefault(name, _Stream())
+        now = self._clock()
+        if state is not stream.state:
+            stream.since = now
+        if state in (StreamState.LIVE, StreamState.SIGN_IN_REFUSED):
+            stream.last_heard = now
+        elif state is StreamState.CONNECTING:
+            stream.rtt_ms = None  # a new connection: the old round trip says nothing
         stream.state = state
         stream.reason = reason
         stream.reconnects = reconnects
         self.refresh()
 
+    def reason_of(self, name: str) -> str:
+        """The last reason given for socket `name`'s state."""
+        stream = self._streams.get(name)
+        return stream.reason if stream else ""
+
+    def last_heard(self, name: str) -> float | None:
+        """When socket `name` last brought a frame, pong or LIVE report (bar clock)."""
+        stream = self._streams.get(name)
+        return stream.last_heard if stream else None
+
     def set_rtt(self, name: str, ms: float | None) -> None:
-        """Last ping→pong round trip of socket `name` in milliseconds (repaints what changed)."""
-        self._streams.setdefault(name, _Stream()).rtt_ms = ms
+        """A pong came back on socket `name`, `ms` its round trip (repaints what changed)."""
+        stream = self._streams.setdefault(name, _Stream())
+        stream.rtt_ms = ms
+        stream.last_heard = self._clock()
         self.tick()
 
     def set_skew(self, ms: float | None) -> None:
@@ -117,10 +164,8 @@ class StatusBar(Widget):
         self.refresh()
 
     def touch(self, name: str, now: float | None = None) -> None:
-        """A message arrived on socket `name` (no repaint; the age updates once a second)."""
-        self._streams.setdefault(name, _Stream()).last_message = (
-            self._clock() if now is None else now
-        )
+        """A message arrived on socket `name` (no repaint)."""
+        self._streams.setdefault(name, _Stream()).last_heard = self._clock() if now is None else now
 
     def set_dms(self, seconds: float | None) -> None:
         """Dead-man's switch armed with this timeout (None: off)."""
@@ -137,97 +182,111 @@ class StatusBar(Widget):
         """The line as plain text at the current width (for tests)."""
         return self.render_content(self.size.width or 200).plain
 
-    # ------------------------------------------------------------------ rendering
+    # ------------------------------------------------------------------ slots
 
-    def _parts(self) -> tuple[list[Part], list[Part]]:
+    def _rest_forms(self, now: float) -> Forms:
+        label = ("REST ", _MUTED)
+        until = self._rate_limited_until
+        if until is not None and until > now:
+            left = f"{int(until - now) + 1}s"
+            return [(_DROP_AGE, [label, (f"429 {left}", "bold $error")])]
+        rest = self._rest
+        if rest.ok is None:
+            return [(0, [label, ("…", _MUTED)])]
+        if rest.ok:
+            return [(0, [label, ("ok", "$success")])]
+        if rest.problem == "slow":
+            return [(0, [label, ("slow", "bold $warning")])]
+        word = rest.problem[5:] if rest.problem.startswith("HTTP 5") else "down"
+        age = fmt_age(now - rest.since)
+        return [
+            (_DROP_AGE, [label, (f"{word} {age}", "bold $error")]),
+            (0, [label, (word, "bold $error")]),
+        ]
+
+    def _stream_forms(self, name: str, stream: _Stream, now: float) -> Forms:
+        state = stream.state
+        style = _STATE_STYLES.get(state, "")
+        head: Pieces = [("● ", style), (f"{name} ", _MUTED)]
+        word = state.value
+        short = _SHORT_STATES.get(state, word)
+        details: list[tuple[int, tuple[str, str]]] = []
+        if state is StreamState.LIVE and stream.rtt_ms is not None:
+            details.append((_DROP_RTT, (f" {round(stream.rtt_ms)}ms", "$foreground")))
+        if state in (StreamState.STALE, StreamState.DOWN):
+            heard = stream.last_heard if stream.last_heard is not None else stream.since
+            details.append((_DROP_AGE, (f" {fmt_age(now - heard)}", style)))
+        if stream.reconnects:
+            details.append((_DROP_RECONNECTS, (f" ↻{stream.reconnects}", "$warning")))
+        forms: Forms = []
+        # give details up lowest priority first, then the long word
+        for priority in sorted({p for p, _ in details}):
+            forms.append((priority, [*head, (word, style), *(d for _, d in details)]))
+            details = [(p, d) for p, d in details if p != priority]
+        if short != word:
+            forms.append((_SHORT_WORDS, [*head, (word, style)]))
+        forms.append((0, [*head, (short, style)]))
+        return forms
+
+    def _slots(self) -> list[Forms]:
         now = self._clock()
-        left: list[Part] = []
+        slots: list[Forms] = []
         env = self._environment
         if env:
             style = _ENV_STYLES.get(env, "bold reverse")
-            left.append((100, [(f" {env.upper()} ", style)]))
-        if self._rate_limited_until is not None:
-            remaining = self._rate_limited_until - now
-            if remaining > 0:
-                left.append(
-                    (95, [(f" RATE LIMITED {int(remaining) + 1}s ", "bold white on $error")])
-                )
-        if self._rest_ok is not None:
-            if self._rest_ok:
-                left.append((60, [("REST ", "$foreground-muted"), ("ok", "$success")]))
-            else:
-                detail = f" {self._rest_detail}" if self._rest_detail else ""
-                left.append(
-                    (90, [("REST ", "$foreground-muted"), (f"error{detail}", "bold $error")])
-                )
+            slots.append([(0, [(f" {env.upper()} ", style)])])
+        slots.append(self._rest_forms(now))
         for name, stream in self._streams.items():
-            style = _STATE_STYLES.get(stream.state, "")
-            pieces = [("● ", style), (f"{name} ", "$foreground-muted"), (stream.state.value, style)]
-            healthy = stream.state == StreamState.LIVE
-            if stream.state != StreamState.LIVE and stream.reason:
-                pieces.append((f" ({stream.reason})", style))
-            if healthy and stream.rtt_ms is not None:
-                pieces.append((f" {round(stream.rtt_ms)}ms", "$foreground"))
-            if stream.last_message is not None:
-                age = fmt_staleness(now - stream.last_message)  # blank while fresh
-                if age:
-                    pieces.append((f" {age}", "$foreground-muted"))
-            if stream.reconnects:
-                pieces.append((f" ↻{stream.reconnects}", "$warning"))
-            left.append((50 if healthy else 85, pieces))
+            slots.append(self._stream_forms(name, stream, now))
+        if self._dms_s is not None:
+            slots.append([(0, [(f"DMS {int(self._dms_s)}s", "bold $accent")])])
+        else:
+            slots.append([(0, [("DMS off", _MUTED)])])
         if self._skew_ms is not None:
             warn = abs(self._skew_ms) >= SKEW_WARN_MS
             sign = "+" if self._skew_ms >= 0 else "-"
-            left.append(
-                (
-                    70 if warn else 30,
-                    [
-                        ("skew ", "$foreground-muted"),
-                        (f"{sign}{abs(round(self._skew_ms))}ms", "bold $warning" if warn else ""),
-                    ],
-                )
-            )
-        if self._dms_s is not None:
-            left.append((40, [(f"DMS {int(self._dms_s)}s", "bold $accent")]))
-        clock = fmt_clock(self._wall_clock(), seconds=False)
-        right: list[Part] = [(10, [(clock, "$foreground-muted")])]
-        return left, right
+            skew: Pieces = [
+                ("skew ", _MUTED),
+                (f"{sign}{abs(round(self._skew_ms))}ms", "bold $warning" if warn else ""),
+            ]
+            slots.append([(_DROP_SKEW + (25 if warn else 0), skew), (0, [])])
+        return slots
 
     def render_content(self, width: int) -> Content:
-        """Assemble the line for `width` cells, dropping the least important parts first."""
-        left, right = self._parts()
+        """Assemble the line for `width` cells: every slot in its richest form that fits."""
+        slots = self._slots()
+        clock = fmt_clock(self._wall_clock(), seconds=False)
+        levels = [0] * len(slots)
         sep = "  "
 
-        def length(parts: list[Part]) -> int:
-            return sum(sum(len(t) for t, _ in pieces) for _, pieces in parts) + len(sep) * max(
-                0, len(parts) - 1
-            )
+        def used() -> int:
+            shown = [slot[level][1] for slot, level in zip(slots, levels, strict=True)]
+            shown = [pieces for pieces in shown if pieces]
+            cells = sum(len(text) for pieces in shown for text, _ in pieces)
+            return 1 + cells + len(sep) * (len(shown) - 1) + 2 + len(clock)
 
-        def total() -> int:
-            return length(left) + (length(right) + 2 if right else 0) + 1
-
-        while total() > width and (left or right):
-            candidates = [(p, 1, i) for i, (p, _) in enumerate(left)] + [
-                (p, 0, i) for i, (p, _) in enumerate(right)
+        while used() > width:
+            steps = [
+                (slot[level][0], index)
+                for index, (slot, level) in enumerate(zip(slots, levels, strict=True))
+                if level < len(slot) - 1
             ]
-            priority, is_left, index = min(candidates)
-            if priority >= 100 and len(candidates) == 1:
+            if not steps:
                 break
-            (left if is_left else right).pop(index)
+            levels[min(steps)[1]] += 1
         assembled: list[tuple[str, str] | str] = [" "]
-        for n, (_, pieces) in enumerate(left):
-            if n:
+        first = True
+        for slot, level in zip(slots, levels, strict=True):
+            pieces = slot[level][1]
+            if not pieces:
+                continue
+            if not first:
                 assembled.append(sep)
+            first = False
             assembled.extend(pieces)
-        if right:
-            used = length(left) + 1
-            pad = max(1, width - used - length(right))
-            assembled.append(" " * pad)
-            for n, (_, pieces) in enumerate(right):
-                if n:
-                    assembled.append(sep)
-                assembled.extend(pieces)
-        return Content.assemble(*assembled)
+        line = Content.assemble(*assembled)
+        pad = max(2, width - line.cell_length - len(clock))
+        return Content.assemble(line, " " * pad, (clock, _MUTED))
 
     def render(self) -> Content:
         """The status line."""
@@ -236,7 +295,7 @@ class StatusBar(Widget):
         return content
 
     def tick(self) -> None:
-        """Repaint the cells whose text changed (the clock's minute, a coarse age, an RTT, a
+        """Repaint the cells whose text changed (the clock's minute, an age, an RTT, a
         countdown); nothing when the line reads the same."""
         if not self.is_mounted:
             return
