@@ -220,13 +220,8 @@ def run_dashboard(options: argparse.Namespace) -> int:
         print("btse-tui: production needs an explicit --env production", file=sys.stderr)
         return 2
     state_dir = settings.resolved_state_dir()
-    try:
-        journal = open_journal(state_dir, settings.environment.value)
-    except ConfigError as error:
-        print(f"btse-tui: {error}", file=sys.stderr)
-        return 2
     secret = settings.api_secret.reveal() if settings.api_secret else ""
-    server = None
+    server = journal = None
     try:
         if settings.environment is Environment.DEMO:
             if hasattr(os, "fork"):
@@ -235,6 +230,11 @@ def run_dashboard(options: argparse.Namespace) -> int:
                 server, urls, settings = start_demo_exchange(settings)
         else:
             urls = settings.base_urls()
+        try:  # opened after the fork: an SQLite connection must not cross one
+            journal = open_journal(state_dir, settings.environment.value)
+        except ConfigError as error:
+            print(f"btse-tui: {error}", file=sys.stderr)
+            return 2
         app = _build_app(settings, urls, journal, state_dir, tuple(notices))
         textual_traceback = _capture_exit_traceback(app)
         app.run()
@@ -245,11 +245,14 @@ def run_dashboard(options: argparse.Namespace) -> int:
     except Exception as exc:
         error, text = exc, ""
     finally:
-        journal.close()
+        if journal is not None:
+            journal.close()
         if server is not None:
             server.stop()  # type: ignore[attr-defined]
     report = write_crash_report(error, text, state_dir, secret)
-    print(_crash_line(error, report, journal.path), file=sys.stderr)
+    from btse_tui.journal import default_path
+
+    print(_crash_line(error, report, default_path(state_dir)), file=sys.stderr)
     return 1
 
 
