@@ -26,6 +26,11 @@ SYMBOL = "BTC-USDT"
 Call = Callable[[], Awaitable[Any]]
 
 
+#: every client here signs with the one demo key, and the exchange refuses a nonce that key
+#: already used: they share one strictly increasing source
+NONCES = NonceSource()
+
+
 class BareHttpx:
     """Hand-written BTSE calls over one httpx.AsyncClient: the thinnest sensible client.
 
@@ -39,7 +44,7 @@ class BareHttpx:
         self.rest = rest.rstrip("/")
         self.key = key
         self.secret = secret.encode()
-        self.nonces = NonceSource()
+        self.nonces = NONCES
 
     def _headers(self, path: str, body: bytes = b"") -> dict[str, str]:
         nonce = self.nonces.next()
@@ -93,7 +98,7 @@ class Ours:
     def __init__(self, rest: str, key: str, secret: str) -> None:
         self.http = make_http_client()
         urls = BaseUrls(rest, rest.replace("http", "ws") + "/ws/spot", "")
-        self.client = RestClient(self.http, urls, BtseAuth(key, Secret(secret), NonceSource()))
+        self.client = RestClient(self.http, urls, BtseAuth(key, Secret(secret), NONCES))
 
     async def markets(self) -> Any:
         return await self.client.markets()

@@ -32,15 +32,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to trade: demo (embedded exchange), testnet (default with keys), "
         "production (real money; must be asked for explicitly)",
     )
-    parser.add_argument("--env-file", default=".env", help="settings file (default: .env)")
+    parser.add_argument(
+        "--env-file",
+        default=None,
+        help="settings file; it must exist (default: .env in the current directory, if any)",
+    )
     parser.add_argument(
         "--seed", type=int, default=None, help="demo: market seed (default: random)"
     )
     parser.add_argument(
-        "--markets", type=int, default=30, help="demo: number of markets (default: 30)"
+        "--markets",
+        type=int,
+        default=None,
+        help="demo: number of markets (default: BTSE_DEMO_MARKETS, else 30)",
     )
     parser.add_argument(
-        "--rate", type=float, default=20.0, help="demo: market messages per second (default: 20)"
+        "--rate",
+        type=float,
+        default=None,
+        help="demo: market messages per second (default: BTSE_DEMO_RATE, else 20)",
     )
     parser.add_argument(
         "--low-bandwidth",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hmac
+import io
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -204,23 +205,50 @@ def load_settings(
     dotenv_path: str | Path | None = ".env",
     *,
     overrides: Mapping[str, str | None] | None = None,
+    dotenv_required: bool = False,
 ) -> Settings:
     """Build Settings: `.env` values merged UNDER `env` (default: os.environ), then `overrides`.
 
     `overrides` are command-line values (highest priority; None means "not given").
+    A missing `dotenv_path` is skipped unless `dotenv_required` (a file named on the command
+    line); a directory, an unreadable file or one that is not UTF-8 text is always an error.
     os.environ is never modified. Invalid values raise ConfigError naming key, value and rule.
     """
-    merged: dict[str, str] = {}
-    if dotenv_path is not None and Path(dotenv_path).is_file():
-        for key, value in dotenv_values(dotenv_path).items():
-            if value is not None:
-                merged[key] = value
+    merged: dict[str, str] = dict(read_env_file(dotenv_path, required=dotenv_required))
     real_env = os.environ if env is None else env
     merged.update(real_env)
     for key, value in (overrides or {}).items():
         if value is not None:
             merged[key] = value
     return settings_from_mapping(merged)
+
+
+def read_env_file(path: str | Path | None, *, required: bool = False) -> dict[str, str]:
+    """The key/value pairs of a `.env` file; {} when `path` is None or (unless required) absent.
+
+    Raises ConfigError for a missing required file, a directory, an unreadable file or bytes
+    that are not UTF-8.
+    """
+    if path is None:
+        return {}
+    file = Path(path)
+    if file.is_dir():
+        raise ConfigError(f"settings file {path} is a directory: expected a .env file")
+    if not file.exists():
+        if required:
+            raise ConfigError(f"settings file {path} does not exist")
+        return {}
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"settings file {path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at "
+            f"offset {exc.start}): save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"settings file {path} cannot be read: {exc.strerror}") from None
+    values = dotenv_values(stream=io.StringIO(text))
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def settings_from_mapping(values: Mapping[str, str]) -> Settings:
@@ -232,14 +260,17 @@ def settings_from_mapping(values: Mapping[str, str]) -> Settings:
 
     api_key = raw("BTSE_API_KEY") or None
     secret_text = raw("BTSE_API_SECRET") or None
-    environment = _environment(raw("BTSE_ENV"), has_key=api_key is not None)
-    if environment is Environment.DEMO:
-        # The embedded exchange issues its own demo key; real keys never reach it.
-        api_key, secret_text = None, None
-    elif (api_key is None) != (secret_text is None):
+    env_raw = raw("BTSE_ENV")
+    environment = _environment(env_raw, has_key=api_key is not None)
+    explicit_demo = environment is Environment.DEMO and bool(env_raw)
+    if not explicit_demo and (api_key is None) != (secret_text is None):
+        # a lone secret used to start DEMO silently: the trader meant to use a real key
         missing = "BTSE_API_SECRET" if secret_text is None else "BTSE_API_KEY"
         present = "BTSE_API_KEY" if secret_text is None else "BTSE_API_SECRET"
         raise ConfigError(f"{missing} is empty but {present} is set: set both or neither")
+    if environment is Environment.DEMO:
+        # The embedded exchange issues its own demo key; real keys never reach it.
+        api_key, secret_text = None, None
 
     low_bandwidth_raw = raw("BTSE_LOW_BANDWIDTH")
     if low_bandwidth_raw:
@@ -247,6 +278,15 @@ def settings_from_mapping(values: Mapping[str, str]) -> Settings:
     else:
         low_bandwidth = bool(values.get("SSH_CONNECTION"))
 
+    ping_interval_s = _number("BTSE_PING_INTERVAL", raw("BTSE_PING_INTERVAL"))
+    stale_after_s = _number("BTSE_STALE_AFTER", raw("BTSE_STALE_AFTER"))
+    if stale_after_s <= ping_interval_s:
+        raise _invalid(
+            "BTSE_STALE_AFTER",
+            raw("BTSE_STALE_AFTER"),
+            f"more seconds than BTSE_PING_INTERVAL ({ping_interval_s:g}): a quiet socket "
+            "would be declared stale between two pings",
+        )
     state_dir_raw = raw("BTSE_STATE_DIR")
     seed_raw = raw("BTSE_DEMO_SEED")
     return Settings(
@@ -257,23 +297,21 @@ def settings_from_mapping(values: Mapping[str, str]) -> Settings:
         ws_url=_url("BTSE_WS_URL", raw("BTSE_WS_URL"), ("ws", "wss")),
         oss_url=_url("BTSE_OSS_URL", raw("BTSE_OSS_URL"), ("ws", "wss")),
         state_dir=Path(state_dir_raw).expanduser() if state_dir_raw else None,
-        cancel_all_after_s=_number(
-            "BTSE_CANCEL_ALL_AFTER", raw("BTSE_CANCEL_ALL_AFTER"), float, 0, allow_zero=True
-        ),
+        cancel_all_after_s=_number("BTSE_CANCEL_ALL_AFTER", raw("BTSE_CANCEL_ALL_AFTER")),
         low_bandwidth=low_bandwidth,
         confirm_all=_bool("BTSE_CONFIRM_ALL", raw("BTSE_CONFIRM_ALL")),
         max_price_deviation_pct=_number(
-            "BTSE_MAX_PRICE_DEVIATION", raw("BTSE_MAX_PRICE_DEVIATION"), float, 0, allow_zero=True
+            "BTSE_MAX_PRICE_DEVIATION", raw("BTSE_MAX_PRICE_DEVIATION")
         ),
         notional_cap=_decimal_or_none("BTSE_NOTIONAL_CAP", raw("BTSE_NOTIONAL_CAP")),
         bell=_bool("BTSE_BELL", raw("BTSE_BELL")),
-        http_timeout_s=_number("BTSE_HTTP_TIMEOUT", raw("BTSE_HTTP_TIMEOUT"), float, 0),
-        ping_interval_s=_number("BTSE_PING_INTERVAL", raw("BTSE_PING_INTERVAL"), float, 0),
-        stale_after_s=_number("BTSE_STALE_AFTER", raw("BTSE_STALE_AFTER"), float, 0),
+        http_timeout_s=_number("BTSE_HTTP_TIMEOUT", raw("BTSE_HTTP_TIMEOUT")),
+        ping_interval_s=ping_interval_s,
+        stale_after_s=stale_after_s,
         favourites=_symbols("BTSE_FAVOURITES", raw("BTSE_FAVOURITES")),
-        demo_seed=_number("BTSE_DEMO_SEED", seed_raw, int, None) if seed_raw else None,
-        demo_markets=_number("BTSE_DEMO_MARKETS", raw("BTSE_DEMO_MARKETS"), int, 0),
-        demo_rate=_number("BTSE_DEMO_RATE", raw("BTSE_DEMO_RATE"), float, 0, allow_zero=True),
+        demo_seed=_number("BTSE_DEMO_SEED", seed_raw) if seed_raw else None,
+        demo_markets=_number("BTSE_DEMO_MARKETS", raw("BTSE_DEMO_MARKETS")),
+        demo_rate=_number("BTSE_DEMO_RATE", raw("BTSE_DEMO_RATE")),
     )
 
 
@@ -338,29 +376,53 @@ def _bool(key: str, value: str) -> bool:
     raise _invalid(key, value, "true | false (also 1/0, yes/no, on/off)")
 
 
-def _number(
-    key: str,
-    value: str,
-    kind: Callable[[str], Any],
-    minimum: float | None,
-    *,
-    allow_zero: bool = False,
-) -> Any:
+@dataclass(frozen=True, slots=True)
+class NumberRange:
+    """The finite range a numeric setting accepts; `off` is an extra value meaning "off"."""
+
+    low: float
+    high: float
+    unit: str = ""
+    integer: bool = False
+    off: float | None = None
+
+    def describe(self) -> str:
+        kind = "an integer" if self.integer else "a number"
+        unit = f" {self.unit}" if self.unit else ""
+        text = f"{kind} from {_plain(self.low)} to {_plain(self.high)}{unit}"
+        return text if self.off is None else f"{_plain(self.off)} (off) or {text}"
+
+
+def _plain(number: float) -> str:
+    """A bound as a trader reads it: 86,400 or 0.5, never 1e+15."""
+    return f"{int(number):,}" if number == int(number) else f"{number:g}"
+
+
+#: The range of every numeric setting: none may be infinite, NaN or absurdly large.
+NUMBER_RANGES: Final[dict[str, NumberRange]] = {
+    "BTSE_CANCEL_ALL_AFTER": NumberRange(5, 86_400, "seconds", off=0),
+    "BTSE_MAX_PRICE_DEVIATION": NumberRange(0, 1_000, "%"),
+    "BTSE_NOTIONAL_CAP": NumberRange(0.01, 1e15),
+    "BTSE_HTTP_TIMEOUT": NumberRange(0.5, 300, "seconds"),
+    "BTSE_PING_INTERVAL": NumberRange(1, 50, "seconds"),
+    "BTSE_STALE_AFTER": NumberRange(2, 600, "seconds"),
+    "BTSE_DEMO_SEED": NumberRange(0, 2**32 - 1, integer=True),
+    "BTSE_DEMO_MARKETS": NumberRange(1, 5_000, integer=True),
+    "BTSE_DEMO_RATE": NumberRange(0, 10_000, "messages per second"),
+}
+
+
+def _number(key: str, value: str) -> Any:
+    """`value` as the int or float NUMBER_RANGES[key] allows, else ConfigError naming the range."""
+    rule = NUMBER_RANGES[key]
     try:
-        number = kind(value)
-    except ValueError:
-        number = None
-    if number is not None and number != number:  # NaN
-        number = None
-    too_small = number is not None and minimum is not None and number <= minimum
-    if too_small and not (allow_zero and number == 0):
-        number = None
-    if number is None:
-        what = "an integer" if kind is int else "a number"
-        if minimum is not None:
-            what += f" {'>= 0' if allow_zero else '> 0'}"
-        raise _invalid(key, value, what)
-    return number
+        exact = Decimal(value)
+    except ArithmeticError:
+        raise _invalid(key, value, rule.describe()) from None
+    whole = exact.is_finite() and (not rule.integer or exact == exact.to_integral_value())
+    if whole and (exact == rule.off or rule.low <= exact <= rule.high):
+        return int(exact) if rule.integer else float(exact)
+    raise _invalid(key, value, rule.describe())
 
 
 def _decimal_or_none(key: str, value: str) -> Decimal | None:
@@ -370,8 +432,9 @@ def _decimal_or_none(key: str, value: str) -> Decimal | None:
         number = Decimal(value)
     except ArithmeticError:
         number = None
-    if number is None or not number.is_finite() or number <= 0:
-        raise _invalid(key, value, "a number > 0, or empty for no cap")
+    rule = NUMBER_RANGES[key]
+    if number is None or not number.is_finite() or not rule.low <= number <= rule.high:
+        raise _invalid(key, value, f"{rule.describe()}, or empty for no cap")
     return number
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import hmac
 from collections.abc import Callable, Mapping
 
@@ -32,9 +33,34 @@ class AuthError(Exception):
 
 
 def _nonce_ok(nonce: str, now_ms: int, window_ms: int) -> bool:
-    if not nonce.isdigit() or len(nonce) > 19:
+    # ASCII digits only: "²".isdigit() is true, but int("²") fails
+    if not (nonce.isascii() and nonce.isdigit()) or len(nonce) > 19:
         return False
     return abs(int(nonce) - now_ms) <= window_ms
+
+
+class UsedNonces:
+    """The REST nonces each key has signed with inside the signing window.
+
+    BTSE publishes no replay rule (btse-api.md §2.1); the simulator's is: a key may use a nonce
+    once. A second request with it (a replayed or duplicated request) is refused with 401
+    "Invalid nonce" even when its signature is good. Older nonces fall out of the window and
+    are forgotten: the window check refuses them anyway.
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, tuple[set[int], list[int]]] = {}
+
+    def claim(self, api_key: str, nonce: int, now_ms: int, window_ms: int) -> bool:
+        """Record `nonce` for `api_key`; False when the key already used it."""
+        used, oldest_first = self._by_key.setdefault(api_key, (set(), []))
+        while oldest_first and oldest_first[0] < now_ms - window_ms:
+            used.discard(heapq.heappop(oldest_first))
+        if nonce in used:
+            return False
+        used.add(nonce)
+        heapq.heappush(oldest_first, nonce)
+        return True
 
 
 def _signature_ok(secret: str, message: str, given: str) -> bool:
@@ -48,11 +74,13 @@ def verify_rest(
     body: bytes,
     now_ms: int,
     window_ms: int,
+    used_nonces: UsedNonces | None = None,
 ) -> Account:
     """Return the account whose key signed this request, or raise `AuthError(401)`.
 
     The signed message is `signing_path(url_path) + nonce + body` where `url_path` has no query
-    string and `body` is the exact bytes received (btse-api.md §2.1).
+    string and `body` is the exact bytes received (btse-api.md §2.1). With `used_nonces`, a
+    nonce the key already signed with is refused (replay).
     """
     key = headers.get("request-api", "")
     nonce = headers.get("request-nonce", "")
@@ -71,6 +99,8 @@ def verify_rest(
     message = signature_message(signing_path(url_path), nonce, body_text)
     if not _signature_ok(account.secret, message, given):
         raise AuthError(401, MSG_BAD_SIGNATURE)
+    if used_nonces is not None and not used_nonces.claim(key, int(nonce), now_ms, window_ms):
+        raise AuthError(401, f"{MSG_BAD_NONCE}: {nonce} was already used by this API key")
     return account
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from btse_tui.sim.auth import UsedNonces
 from btse_tui.sim.faults import Faults
 from btse_tui.sim.hub import Hub
 from btse_tui.sim.ratelimit import RateLimitConfig, RateLimiter
@@ -54,6 +55,7 @@ class SimContext:
     faults: Faults
     limiter: RateLimiter
     clock: Callable[[], float] = time.time
+    used_nonces: UsedNonces = field(default_factory=UsedNonces)
     shutdown: asyncio.Event = field(default_factory=asyncio.Event)
 
     def now_ms(self) -> int:

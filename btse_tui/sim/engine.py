@@ -25,6 +25,7 @@ from btse_tui.sim.validation import (
     invalid,
     parse_amend,
     parse_order,
+    shown,
 )
 
 __all__ = ["Engine", "RequestRejected"]
@@ -40,7 +41,13 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
     The constructor (markets, clock, default fees, id seed) is `EngineState`'s; the commands are
     here; the queries come from `EngineQueries`, the mechanics from `AmendMechanics` and
     `MatchingCore`.
+
+    `unique_open_cl_order_ids`: refuse a new order whose clOrderID an open order of the same key
+    already carries (the simulator's rule; btse-api.md §4.1 says BTSE does not require unique
+    ids, so set it False to behave like that).
     """
+
+    unique_open_cl_order_ids: bool = True
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call `listener(event)` synchronously for every event; returns an unsubscribe function."""
@@ -90,11 +97,23 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
         """Validate and execute a create-order body (btse-api.md §4.1); one record per order."""
         acct = self._account(api_key)
         req = parse_order(self.markets, body)
+        if req.cl_order_id is not None and self.unique_open_cl_order_ids:
+            self._refuse_open_cl_order_id(acct, req.cl_order_id)
         try:
             rec = self._submit(acct, req)
         finally:
             self._flush()
         return [rec.snapshot()]
+
+    @staticmethod
+    def _refuse_open_cl_order_id(acct: Account, cl_order_id: str) -> None:
+        """A clOrderID names one open order of a key (a simulator rule; BTSE publishes none)."""
+        for rec in acct.open_orders.values():
+            if rec.cl_order_id == cl_order_id:
+                raise invalid(
+                    f"Invalid clOrderID parameter: {shown(cl_order_id)} is already used by open "
+                    f"order {rec.order_id}"
+                )
 
     def submit_order(
         self,

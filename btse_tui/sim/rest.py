@@ -113,6 +113,7 @@ def endpoint(handler: Handler, bucket: str, permission: str | None) -> Callable:
                     body,
                     ctx.now_ms(),
                     int(ctx.config.nonce_window_s * 1000),
+                    ctx.used_nonces,
                 )
                 require(account, permission)
             identity = account.api_key if account is not None else _client_ip(request)

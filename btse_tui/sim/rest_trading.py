@@ -9,8 +9,11 @@ from typing import Any
 from btse_tui.sim import wire
 from btse_tui.sim.records import RequestRejected
 from btse_tui.sim.rest import Call, NotFound, error_body, json_response
+from btse_tui.sim.validation import shown, to_decimal
 
 WEEK_MS = 7 * 86_400_000
+#: The longest dead man's switch accepted (BTSE publishes no bound; a day is generous).
+MAX_CANCEL_AFTER_MS = 86_400_000
 
 
 def _json_body(call: Call) -> dict:
@@ -156,14 +159,16 @@ async def fees(call: Call) -> Any:
 
 
 async def cancel_all_after(call: Call) -> Any:
-    body = _json_body(call)
-    timeout = body.get("timeout")
-    if isinstance(timeout, bool) or not isinstance(timeout, int | Decimal | str):
+    """`{"timeout": ms}`: a whole number of milliseconds, 0 (disarm) up to a day."""
+    timeout = _json_body(call).get("timeout")
+    if timeout is None or timeout == "":
         raise RequestRejected(400, -2, "timeout parameter is mandatory")
-    try:
-        timeout_ms = int(Decimal(str(timeout)))
-    except ArithmeticError:
-        raise RequestRejected(400, -2, f"Invalid timeout parameter: {timeout!r}") from None
+    rule = f"a whole number of milliseconds from 0 to {MAX_CANCEL_AFTER_MS}"
+    value = to_decimal(timeout, "timeout")
+    assert value is not None
+    if not 0 <= value <= MAX_CANCEL_AFTER_MS or value != value.to_integral_value():
+        raise RequestRejected(400, -2, f"Invalid timeout parameter: {shown(timeout)} ({rule})")
+    timeout_ms = int(value)
     call.ctx.engine.cancel_all_after(call.api_key, timeout_ms)
     return {"status": 20, "timeout": timeout_ms}
 

@@ -57,18 +57,41 @@ def invalid(message: str, code: int = CODE_INVALID_REQUEST) -> RequestRejected:
     return RequestRejected(400, code, message)
 
 
-def to_decimal(value: object, name: str) -> Decimal | None:
-    """Convert a JSON number or numeric string to Decimal; None/"" → None; garbage → 400 -2."""
+#: The largest magnitude any price, size or amount may have: beyond it Decimal arithmetic at
+#: the engine's precision (tick multiples, notional, fees) would no longer be exact.
+MAX_NUMBER = Decimal("1e15")
+
+
+def shown(value: object) -> str:
+    """A client's value as a message quotes it: numbers plain, text quoted, long ones cut."""
+    text = str(value) if isinstance(value, int | float | Decimal) else repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}…"
+
+
+def to_decimal(
+    value: object, name: str, code: int = CODE_INVALID_REQUEST, *, limit: Decimal = MAX_NUMBER
+) -> Decimal | None:
+    """Convert a JSON number or numeric string to Decimal; None/"" → None.
+
+    Anything else is a 400 whose message names the field (`name`) and the value: code -2 for
+    what is not a finite number, `code` for a magnitude of `limit` or more.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise invalid(f"Invalid {name} parameter: {value!r}")
+        raise invalid(f"Invalid {name} parameter: {shown(value)}")
     try:
         result = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise invalid(f"Invalid {name} parameter: {value!r}") from None
+        raise invalid(f"Invalid {name} parameter: {shown(value)} is not a number") from None
     if not result.is_finite():
-        raise invalid(f"Invalid {name} parameter: {value!r}")
+        raise invalid(f"Invalid {name} parameter: {shown(value)} is not a finite number")
+    if abs(result) >= limit:
+        raise invalid(
+            f"Invalid {name} parameter: {shown(value)} is out of range (must be below "
+            f"{fmt(limit)})",
+            code,
+        )
     return result
 
 
@@ -80,7 +103,7 @@ def to_bool(value: object, name: str) -> bool:
         return value
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
-    raise invalid(f"Invalid {name} parameter: {value!r}")
+    raise invalid(f"Invalid {name} parameter: {shown(value)}")
 
 
 def fmt(value: Decimal) -> str:
@@ -141,12 +164,22 @@ def check_size(spec: MarketSpec, size: Decimal) -> None:
         )
 
 
+def order_ref(body: dict, key: str) -> str | None:
+    """`orderID` / `clOrderID`: text (a JSON number is taken as its digits); missing → None."""
+    value = body.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise invalid(f"Invalid {key} parameter: {shown(value)} (expected text)")
+    return str(value)
+
+
 def _upper(body: dict, key: str, default: str | None = None) -> str | None:
     value = body.get(key, default)
     if value is None or value == "":
         return default
     if not isinstance(value, str):
-        raise invalid(f"Invalid {key} parameter: {value!r}")
+        raise invalid(f"Invalid {key} parameter: {shown(value)}")
     return value.strip().upper()
 
 
@@ -175,12 +208,11 @@ def parse_order(markets: dict[str, MarketSpec], body: dict) -> OrderRequest:
     if tif not in TIME_IN_FORCE:
         raise invalid(f"Invalid time_in_force parameter: {body.get('time_in_force')!r}")
     post_only = to_bool(body.get("postOnly"), "postOnly")
-    cl = body.get("clOrderID")
-    cl_order_id = None if cl is None or cl == "" else str(cl)
+    cl_order_id = order_ref(body, "clOrderID")
 
-    price = to_decimal(body.get("price"), "price")
-    size = to_decimal(body.get("size"), "size")
-    trigger = to_decimal(body.get("triggerPrice"), "triggerPrice")
+    price = to_decimal(body.get("price"), "price", CODE_INVALID_PRICE)
+    size = to_decimal(body.get("size"), "size", CODE_INVALID_SIZE)
+    trigger = to_decimal(body.get("triggerPrice"), "triggerPrice", CODE_INVALID_PRICE)
     if trigger is not None and trigger == ZERO:
         trigger = None  # clients send 0 for "no trigger"
 
@@ -250,15 +282,15 @@ def parse_amend(markets: dict[str, MarketSpec], body: dict) -> AmendRequest:
     spec = markets.get(symbol) if isinstance(symbol, str) else None
     if spec is None:
         raise invalid(f"Unsupported symbol: {symbol}", CODE_UNSUPPORTED_SYMBOL)
-    order_id = body.get("orderID") or None
-    cl = body.get("clOrderID")
-    cl_order_id = None if cl is None or cl == "" else str(cl)
+    order_id = order_ref(body, "orderID")
+    cl_order_id = order_ref(body, "clOrderID")
     if order_id is None and cl_order_id is None:
         raise invalid("orderID or clOrderID parameter is mandatory")
     kind = _upper(body, "type")
     price = size = trigger = None
     if kind in ("PRICE", "SIZE", "TRIGGERPRICE"):
-        value = to_decimal(body.get("value"), "value")
+        code = CODE_INVALID_SIZE if kind == "SIZE" else CODE_INVALID_PRICE
+        value = to_decimal(body.get("value"), "value", code)
         if value is None:
             raise invalid("value parameter is mandatory")
         if kind == "PRICE":
@@ -268,9 +300,9 @@ def parse_amend(markets: dict[str, MarketSpec], body: dict) -> AmendRequest:
         else:
             trigger = value
     elif kind == "ALL":
-        price = to_decimal(body.get("orderPrice"), "orderPrice")
-        size = to_decimal(body.get("orderSize"), "orderSize")
-        trigger = to_decimal(body.get("triggerPrice"), "triggerPrice")
+        price = to_decimal(body.get("orderPrice"), "orderPrice", CODE_INVALID_PRICE)
+        size = to_decimal(body.get("orderSize"), "orderSize", CODE_INVALID_SIZE)
+        trigger = to_decimal(body.get("triggerPrice"), "triggerPrice", CODE_INVALID_PRICE)
         if trigger == ZERO:
             trigger = None
         if price is None and size is None and trigger is None:
@@ -286,6 +318,4 @@ def parse_amend(markets: dict[str, MarketSpec], body: dict) -> AmendRequest:
     if trigger is not None:
         check_price(spec, trigger, "trigger price")
         trigger = trigger.quantize(spec.tick)
-    return AmendRequest(
-        spec.symbol, str(order_id) if order_id else None, cl_order_id, price, size, trigger
-    )
+    return AmendRequest(spec.symbol, order_id, cl_order_id, price, size, trigger)

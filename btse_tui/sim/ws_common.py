@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,8 @@ from starlette.websockets import WebSocket
 from btse_tui.sim import wire
 from btse_tui.sim.context import SimContext
 from btse_tui.sim.hub import Conn
+
+log = logging.getLogger(__name__)
 
 #: handler(ctx, conn, op, args) for one parsed JSON frame.
 OpHandler = Callable[[SimContext, Conn, str, list], None]
@@ -68,7 +71,12 @@ async def run_socket(ws: WebSocket, ctx: SimContext, kind: str, on_op: OpHandler
             if parsed is None:
                 conn.send(wire.error_frame(1002))
                 continue
-            on_op(ctx, conn, parsed[0], parsed[1])
+            try:
+                on_op(ctx, conn, parsed[0], parsed[1])
+            except Exception:
+                # a bug, not the client's fault: logged, and one bad frame never ends the socket
+                log.exception("simulator %s frame handler failed: %.200s", kind, text)
+                conn.send(wire.error_frame(1002))
     finally:
         hub.remove(conn)
         if not writer.done():

@@ -25,7 +25,7 @@ def classify(ctx: SimContext, topic: object) -> tuple[str, str, int] | int:
     symbol, under, group = rest.rpartition("_")
     if not under:
         symbol, group = rest, "0"  # `update:BTC-USD` (the delta example's spelling)
-    if not group.isdigit():
+    if not (group.isascii() and group.isdigit()):  # "²".isdigit() is true; int("²") fails
         return 1005
     if symbol not in ctx.engine.markets:
         return 1000

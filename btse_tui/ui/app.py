@@ -83,6 +83,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         dead_mans_switch_s: float = 0.0,
         frame_hz: float = 15.0,
         freeze_startup_gc: bool = False,
+        startup_notices: tuple[str, ...] = (),
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -116,6 +117,8 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self._notified: dict[str, float] = {}  # news → when it was last told (monotonic)
         # the launched app freezes start-up objects (ui/gc_tuning.py); tests share one process
         self._startup_frozen = not freeze_startup_gc
+        # warnings printed before the full screen took the terminal (hidden behind it)
+        self.startup_notices = startup_notices
 
     # ------------------------------------------------------------------ layout
 
@@ -162,6 +165,9 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self._apply_size(self.size.width, self.size.height)
         self.markets_table.focus()
         self.log_line(f"{self.environment.upper()}: connecting…", "connection")
+        for notice in self.startup_notices:
+            self.log_line(f"warning: {notice}", "warning", sticky=True)
+            self.notify(notice, title="warning", severity="warning", timeout=20)
         self._start_session()
         self.set_interval(1.0, self._follow_visible_quotes)
         screen_probe.install(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import io
 import os
 import random
 import secrets
@@ -12,11 +13,16 @@ import signal
 import socket
 import sys
 import time
-from typing import NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from btse_tui.config import Secret, Settings, load_settings
 from btse_tui.protocol.endpoints import BaseUrls, Environment
 from btse_tui.protocol.errors import ConfigError
+
+if TYPE_CHECKING:
+    from btse_tui.journal import Journal
+    from btse_tui.ui.app import BtseApp
 
 
 def _overrides(options: argparse.Namespace) -> dict[str, str | None]:
@@ -133,47 +139,152 @@ def start_demo_exchange_process(settings: Settings) -> tuple[ForkedExchange, Bas
     return ForkedExchange(pid, write_end), settings.base_urls(urls), demo
 
 
-def run_dashboard(options: argparse.Namespace) -> int:
-    """Run the dashboard until the trader quits; returns the process exit code."""
+def open_journal(state_dir: Path, env: str) -> Journal:
+    """The journal in `state_dir`, or ConfigError (one line) when the directory cannot hold it."""
+    import sqlite3
+
+    from btse_tui.journal import Journal, default_path
+
     try:
-        settings = load_settings(dotenv_path=options.env_file, overrides=_overrides(options))
+        return Journal(default_path(state_dir), env=env)
+    except (OSError, sqlite3.Error) as exc:
+        if state_dir.exists() and not state_dir.is_dir():
+            reason = "it is a file, not a directory"
+        elif isinstance(exc, OSError):
+            reason = exc.strerror or str(exc)
+        else:
+            reason = str(exc)
+        raise ConfigError(
+            f"state directory {state_dir} (BTSE_STATE_DIR or --state-dir) cannot hold the "
+            f"journal: {reason}"
+        ) from None
+
+
+def write_crash_report(
+    error: BaseException | None, text: str, state_dir: Path, secret: str
+) -> Path:
+    """Write the traceback of a crash (the secret scrubbed) to a file; returns its path.
+
+    The file goes to `state_dir`, or to the temporary directory when that cannot be written.
+    """
+    import tempfile
+    import traceback
+
+    if error is not None:
+        text = "".join(traceback.format_exception(error))
+    if secret:
+        text = text.replace(secret, "****")
+    name = time.strftime("crash-%Y%m%d-%H%M%S.txt")
+    for folder in (state_dir, Path(tempfile.gettempdir())):
+        path = folder / name
+        try:
+            path.write_text(text or "no traceback was recorded\n")
+        except OSError:
+            continue
+        return path
+    return Path(name)  # nowhere writable: the one-line message still names the crash
+
+
+def _crash_line(error: BaseException | None, report: Path, journal: Path) -> str:
+    what = "an unexpected error"
+    if error is not None:
+        first = (str(error).splitlines() or [""])[0][:200]
+        what = f"{type(error).__name__}: {first}" if first else type(error).__name__
+    return f"btse-tui: crashed ({what}); traceback written to {report}; journal: {journal}"
+
+
+def run_dashboard(options: argparse.Namespace) -> int:
+    """Run the dashboard until the trader quits; returns the process exit code.
+
+    0 after a normal quit, 2 for a bad setting or file (one line on stderr), 1 after a crash
+    (one line naming the traceback file and the journal; the terminal is restored).
+    """
+    env_file = options.env_file
+    try:
+        settings = load_settings(
+            dotenv_path=env_file or ".env",
+            overrides=_overrides(options),
+            dotenv_required=env_file is not None,
+        )
     except ConfigError as error:
         print(f"btse-tui: {error}", file=sys.stderr)
         return 2
     from btse_tui.config import env_file_warning
 
-    warning = env_file_warning(options.env_file)
+    notices: list[str] = []
+    warning = env_file_warning(env_file or ".env")
     if warning:
         print(f"btse-tui: warning: {warning}", file=sys.stderr)
+        notices.append(warning)  # the full screen hides stderr: shown in the app too
     if settings.environment is Environment.PRODUCTION and options.env != "production":
         print("btse-tui: production needs an explicit --env production", file=sys.stderr)
         return 2
-
-    server = None
-    if settings.environment is Environment.DEMO:
-        if hasattr(os, "fork"):
-            server, urls, settings = start_demo_exchange_process(settings)
+    state_dir = settings.resolved_state_dir()
+    secret = settings.api_secret.reveal() if settings.api_secret else ""
+    server = journal = None
+    try:
+        if settings.environment is Environment.DEMO:
+            if hasattr(os, "fork"):
+                server, urls, settings = start_demo_exchange_process(settings)
+            else:
+                server, urls, settings = start_demo_exchange(settings)
         else:
-            server, urls, settings = start_demo_exchange(settings)
-    else:
-        urls = settings.base_urls()
+            urls = settings.base_urls()
+        try:  # opened after the fork: an SQLite connection must not cross one
+            journal = open_journal(state_dir, settings.environment.value)
+        except ConfigError as error:
+            print(f"btse-tui: {error}", file=sys.stderr)
+            return 2
+        app = _build_app(settings, urls, journal, state_dir, tuple(notices))
+        textual_traceback = _capture_exit_traceback(app)
+        app.run()
+        if not app.return_code:
+            return 0
+        error: BaseException | None = getattr(app, "_exception", None)
+        text = textual_traceback.getvalue()
+    except Exception as exc:
+        error, text = exc, ""
+    finally:
+        if journal is not None:
+            journal.close()
+        if server is not None:
+            server.stop()  # type: ignore[attr-defined]
+    report = write_crash_report(error, text, state_dir, secret)
+    from btse_tui.journal import default_path
+
+    print(_crash_line(error, report, default_path(state_dir)), file=sys.stderr)
+    return 1
+
+
+def _capture_exit_traceback(app: BtseApp) -> io.StringIO:
+    """Send Textual's exit traceback (a screenful, with locals) to a buffer instead of stderr."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    app.error_console = Console(file=buffer, width=120, markup=False, highlight=False)
+    return buffer
+
+
+def _build_app(
+    settings: Settings,
+    urls: BaseUrls,
+    journal: Journal,
+    state_dir: Path,
+    notices: tuple[str, ...],
+) -> BtseApp:
+    """The session and the dashboard for `settings`, ready to run."""
     if settings.low_bandwidth:
         os.environ.setdefault("TEXTUAL_FPS", "10")
 
     from btse_tui.client.session import TradingSession
-    from btse_tui.journal import Journal, default_path
+    from btse_tui.prefs import load_favourites, save_favourites
     from btse_tui.ui import partial_update
     from btse_tui.ui.app import BtseApp
 
     partial_update.install()
-
-    from btse_tui.prefs import load_favourites, save_favourites
-
-    state_dir = settings.resolved_state_dir()
-    journal = Journal(default_path(state_dir), env=settings.environment.value)
     favourites = tuple(dict.fromkeys((*settings.favourites, *load_favourites(state_dir))))
     session = TradingSession(settings, urls, journal=journal)
-    app = BtseApp(
+    return BtseApp(
         session,
         environment=settings.environment.value,
         low_bandwidth=settings.low_bandwidth,
@@ -185,11 +296,5 @@ def run_dashboard(options: argparse.Namespace) -> int:
         notional_cap=settings.notional_cap,
         dead_mans_switch_s=settings.cancel_all_after_s,
         freeze_startup_gc=True,
+        startup_notices=notices,
     )
-    try:
-        app.run()
-    finally:
-        journal.close()
-        if server is not None:
-            server.stop()  # type: ignore[attr-defined]
-    return 0

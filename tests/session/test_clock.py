@@ -3,6 +3,7 @@ nonces corrected by it and strictly increasing."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 
@@ -50,3 +51,21 @@ async def test_nonces_stay_strictly_increasing_when_the_offset_shrinks(sim: SimS
     sequence = before + after
     assert all(b > a for a, b in itertools.pairwise(sequence))
     await session.close()
+
+
+async def test_a_burst_of_signed_calls_inside_one_millisecond_is_never_refused(
+    sim: SimServer,
+) -> None:
+    """The exchange refuses a nonce its key already used: a burst of signed calls (and a
+    socket login) under a clock frozen on one millisecond must still all be accepted."""
+    frozen = time.time()
+    session = fast_session(sim, clock=lambda: frozen)
+    try:
+        replies = await asyncio.gather(
+            *(session.rest.open_orders() for _ in range(30)),
+            *(session.rest.fees() for _ in range(10)),
+            return_exceptions=True,
+        )
+        assert [r for r in replies if isinstance(r, BaseException)] == []
+    finally:
+        await session.close()

@@ -25,8 +25,18 @@ def sign(secret: str, message: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha384).hexdigest()
 
 
+_last_nonce = 0
+
+
+def next_nonce() -> str:
+    """Epoch milliseconds, strictly increasing: two calls in one millisecond never share one."""
+    global _last_nonce
+    _last_nonce = max(int(time.time() * 1000), _last_nonce + 1)
+    return str(_last_nonce)
+
+
 def headers(key: str, secret: str, path: str, body: str = "") -> dict:
-    nonce = str(int(time.time() * 1000))
+    nonce = next_nonce()
     return {
         "request-api": key,
         "request-nonce": nonce,
@@ -59,7 +69,7 @@ async def main(rest: str, ws_url: str, key: str, secret: str) -> dict:
         size = best_size + lot * 100  # more than the best ask holds → a partial fill
 
         async with websockets.connect(ws_url) as ws:
-            nonce = str(int(time.time() * 1000))
+            nonce = next_nonce()
             await ws.send(
                 json.dumps(
                     {"op": "authKeyExpires", "args": [key, nonce, sign(secret, "/ws/spot" + nonce)]}

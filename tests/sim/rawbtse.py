@@ -19,8 +19,14 @@ FRAME_TIMEOUT = 5.0
 # ---------------------------------------------------------------- raw signing (btse-api.md §2)
 
 
+_last_nonce = 0
+
+
 def nonce_ms() -> str:
-    return str(int(time.time() * 1000))
+    """Epoch milliseconds, strictly increasing (btse-api.md §2.1): calls in one ms never share."""
+    global _last_nonce
+    _last_nonce = max(int(time.time() * 1000), _last_nonce + 1)
+    return str(_last_nonce)
 
 
 def hmac384(secret: str, message: str) -> str:

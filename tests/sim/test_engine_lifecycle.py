@@ -82,6 +82,7 @@ def test_cancel_unknown_or_someone_elses_order_is_not_found(engine: Engine) -> N
 
 
 def test_cancel_by_client_id_hits_every_match(engine: Engine) -> None:
+    engine.unique_open_cl_order_ids = False  # BTSE's own rule: ids need not be unique
     engine.place_order("alice", limit("BUY", "3000.00", "1", clOrderID="grid"))
     engine.place_order("alice", limit("BUY", "2990.00", "1", clOrderID="grid"))
     keep = engine.place_order("alice", limit("BUY", "2980.00", "1", clOrderID="other"))[0]

@@ -170,12 +170,29 @@ def test_create_get_open_amend_cancel(spot: Spot) -> None:
 
 def test_cancel_by_symbol_and_by_cl_order_id(spot: Spot) -> None:
     a = resting_buy(spot, "grp", "BTC-USD")
-    b = resting_buy(spot, "grp", "BTC-USD")
     resting_buy(spot, "other", "BTC-USD")
     by_cl = spot.request("DELETE", ORDER, params={"symbol": "BTC-USD", "clOrderID": "grp"}).json()
-    assert sorted(i["orderID"] for i in by_cl) == sorted([a["orderID"], b["orderID"]])
+    assert [i["orderID"] for i in by_cl] == [a["orderID"]]
     rest = spot.request("DELETE", ORDER, params={"symbol": "BTC-USD"}).json()
     assert [i["clOrderID"] for i in rest] == ["other"]
+
+
+def test_a_cl_order_id_already_open_is_refused_and_free_again_once_closed(spot: Spot) -> None:
+    first = resting_buy(spot, "twice", "BTC-USD")
+    again = spot.place(symbol="ETH-USDT", side="BUY", type="LIMIT", price=1000, size=0.01,
+                       clOrderID="twice")  # fmt: skip
+    assert again.status_code == 400
+    body = again.json()
+    assert (body["status"], body["error"], body["code"]) == (400, "Bad Request", -2)
+    assert "clOrderID" in body["message"] and "'twice'" in body["message"]
+    assert first["orderID"] in body["message"]
+    open_ids = [o["orderID"] for o in spot.request("GET", "/api/v3.3/user/open_orders").json()
+                if o["clOrderID"] == "twice"]  # fmt: skip
+    assert open_ids == [first["orderID"]]  # nothing was placed
+    spot.request("DELETE", ORDER, params={"symbol": "BTC-USD", "clOrderID": "twice"})
+    reused = resting_buy(spot, "twice", "BTC-USD")  # a closed order's id may be used again
+    assert reused["status"] == 2 and reused["orderID"] != first["orderID"]
+    spot.request("DELETE", ORDER, params={"symbol": "BTC-USD"})
 
 
 def test_bad_orders_are_400_with_btse_codes_and_business_failures_200(spot: Spot) -> None:
