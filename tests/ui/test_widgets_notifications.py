@@ -86,3 +86,80 @@ async def test_order_lines_in_plain_words() -> None:
         await pilot.pause()
         assert log.lines[-1].severity == Severity.ERROR
         assert log.sticky and "rejected (status 15): post-only would take" in log.sticky[-1].text
+
+
+class NarrowLogApp(App[None]):
+    """A 40-column log with a clock the test moves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 1_764_072_000.0
+
+    def compose(self) -> ComposeResult:
+        yield NotificationLog(cap=50, clock=lambda: self.now)
+
+
+def _joined(rows: list[str]) -> str:
+    return " ".join(" ".join(rows).split())
+
+
+async def test_a_line_wider_than_the_pane_wraps_and_is_readable_in_full() -> None:
+    fill = "FILL BUY 0.00103 BTC-USDT @ 97,038.8  taker, fee 0.00000206 BTC"
+    error = "Stream error on snapshotL1:XLM-USDT: subscription not acknowledged by the server"
+    app = NarrowLogApp()
+    async with app.run_test(size=(40, 12)) as pilot:
+        log = app.query_one(NotificationLog)
+        log.add(fill, "filled")
+        log.add(error, "connection")
+        await pilot.pause()
+        rows = log.visible_text
+        assert all(len(row) <= 39 for row in rows)  # the scrollbar's column stays free
+        assert " ".join(fill.split()) in _joined(rows)
+        assert " ".join(error.split()) in _joined(rows)
+        # continuation rows sit under the words, not under the time
+        second = rows[1]
+        assert second.startswith(" " * 11) and second.strip()
+
+
+async def test_lines_read_in_arrival_order_stamped_when_they_arrived() -> None:
+    from btse_tui.ui.widgets.format import fmt_clock
+
+    app = NarrowLogApp()
+    async with app.run_test(size=(100, 12)) as pilot:
+        log = app.query_one(NotificationLog)
+        log.add("spot socket live: logged in, 3 topics", "connection")
+        app.now += 10
+        # the exchange dates this order 60 s ago (its creation time); it reaches us now
+        old = Order(
+            "BTC-USDT",
+            "9",
+            Side.BUY,
+            6,
+            price=Decimal("20000"),
+            original_size=Decimal("0.001"),
+            timestamp_ms=int((app.now - 60) * 1000),
+        )
+        log.add_order(old)
+        log.add("FILL BUY 0.001 BTC-USDT @ 20,000", "filled", happened=app.now - 30)
+        await pilot.pause()
+        stamps = [line.stamp for line in log.lines]
+        assert stamps == sorted(stamps)
+        assert stamps[1] == fmt_clock(app.now)
+        assert log.lines[2].text.endswith(f"(at {fmt_clock(app.now - 30)})")
+
+
+async def test_sticky_errors_read_oldest_first_and_x_dismisses_the_newest() -> None:
+    app = NarrowLogApp()
+    async with app.run_test(size=(100, 12)) as pilot:
+        log = app.query_one(NotificationLog)
+        log.add("Rejected first", Severity.ERROR, sticky=True)
+        app.now += 10
+        log.add("Rejected second", Severity.ERROR, sticky=True)
+        await pilot.pause()
+        rows = log.visible_text
+        assert "Rejected first" in rows[0] and "Rejected second" in rows[1]
+        assert "[x] dismiss" in rows[1]
+        log.focus()
+        await pilot.press("x")
+        await pilot.pause()
+        assert [line.text for line in log.sticky] == ["Rejected first"]
