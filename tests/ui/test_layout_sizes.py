@@ -7,6 +7,7 @@ import pytest
 from textual.pilot import Pilot
 
 from btse_tui.ui.app import BtseApp
+from btse_tui.ui.widgets.format import fmt_clock
 from btse_tui.ui.widgets.live_table import LiveTable
 from tests.ui.static_session import NOW_MS, StaticSession
 
@@ -81,7 +82,7 @@ async def test_open_orders_and_balances_keep_the_columns_a_trader_needs(
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
-async def test_every_notification_is_readable_in_full_and_in_time_order(
+async def test_every_notification_is_readable_in_full(
     size: tuple[int, int],
 ) -> None:
     app, _ = make_app()
@@ -96,10 +97,35 @@ async def test_every_notification_is_readable_in_full_and_in_time_order(
         await pilot.pause(0.1)
         log = app.log_view
         assert log.size.width > 0
-        shown = " ".join(" ".join(log.visible_text).split())
+        rows = [log.render_line(y).text for y in range(log.size.height)]  # what is on screen
+        shown = " ".join(" ".join(rows).split())
         fill = next(line.text for line in log.lines if line.text.startswith("FILL"))
-        assert "taker, fee 1.7 USDT  (at " in fill  # the fee, and when it traded
         for text in (fill, long):
-            assert " ".join(text.split()) in shown, (text, log.visible_text)
-        stamps = [line.stamp for line in log.lines]
-        assert stamps == sorted(stamps)  # arrival order reads in time order
+            assert " ".join(text.split()) in shown, (text, rows)
+        assert "taker, fee 1.7 USDT" in fill
+
+
+async def test_notifications_listed_in_arrival_order_read_in_time_order() -> None:
+    """The exchange dates the filled order and its fill 5 s before they reach the app, after
+    the socket-live line: stamped with those dates, 12:00:00 sat above 11:59:55."""
+    app, _ = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        lines = app.log_view.lines
+        stamps = [line.stamp for line in lines]
+        assert stamps == sorted(stamps)
+        fill = next(line.text for line in lines if line.text.startswith("FILL"))
+        assert fill.endswith(f"  (at {fmt_clock(NOW_MS / 1000 - 5)})")  # when it traded
+
+
+async def test_the_narrow_screens_last_line_wraps_a_long_notification() -> None:
+    app, _ = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        long = "Stream error on snapshotL1:XLM-USDT: subscription not acknowledged by the server"
+        app.log_line(long + " (code 1005)", "connection")
+        await pilot.pause(0.1)
+        assert app.last_line.size.height == 2  # 92 characters in 78 cells
+        app.log_line("BUY 0.001 BTC-USDT @ 97,000.0  inserted")
+        await pilot.pause(0.1)
+        assert app.last_line.size.height == 1  # and gives the row back

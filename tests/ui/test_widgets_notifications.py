@@ -163,3 +163,19 @@ async def test_sticky_errors_read_oldest_first_and_x_dismisses_the_newest() -> N
         await pilot.press("x")
         await pilot.pause()
         assert [line.text for line in log.sticky] == ["Rejected first"]
+
+
+async def test_long_sticky_errors_leave_half_the_pane_to_the_log() -> None:
+    app = NarrowLogApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        log = app.query_one(NotificationLog)
+        for n in range(3):
+            log.add(f"Rejected {n}: " + "the exchange refused it " * 3, Severity.ERROR, sticky=True)
+        log.add("BUY 0.001 BTC-USDT @ 20,000.0  inserted")
+        await pilot.pause()
+        rows = log.visible_text
+        pinned = rows[: log._sticky_rows]
+        assert 0 < len(pinned) <= 5  # half of the 10 rows at most
+        assert "Rejected 2" in " ".join(pinned)  # the newest
+        assert "(+" in pinned[0] and "[x] dismiss" in " ".join(pinned)
+        assert any(row.endswith("inserted") for row in rows[len(pinned) :])

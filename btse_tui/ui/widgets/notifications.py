@@ -87,6 +87,8 @@ class LogLine:
 
 #: Cells before a line's words: ` HH:MM:SS  `; wrapped words continue under the first word.
 STAMP_CELLS = 11
+#: Room kept on a sticky line for `  (+N earlier)  [x] dismiss` when counting its rows.
+STICKY_SUFFIX_CELLS = 28
 #: An event the exchange dates this much before it reached us also shows its own time.
 LATE_AFTER_S = 2.0
 
@@ -292,15 +294,24 @@ class NotificationLog(ScrollView, can_focus=True):
         self._rows = [
             (line, index) for line in self._log for index in range(len(self._wrap(line, width)))
         ]
-        shown = list(self._sticky)[-self.MAX_STICKY_SHOWN :]
-        hidden = len(self._sticky) - len(shown)
+        # newest sticky lines that fit in half the pane (at least one), oldest of them on top
+        room = max(1, self.size.height // 2) if self.is_mounted else self.MAX_STICKY_SHOWN
+        wrapped: list[tuple[LogLine, list[str]]] = []
+        used = 0
+        for line in reversed(list(self._sticky)[-self.MAX_STICKY_SHOWN :]):
+            rows = wrap_line(f" ✖ {line.stamp}  ", line.text, max(1, width - STICKY_SUFFIX_CELLS))
+            if wrapped and used + len(rows) > room:
+                break
+            wrapped.insert(0, (line, rows))
+            used += len(rows)
+        hidden = len(self._sticky) - len(wrapped)
         view: list[tuple[LogLine, str]] = []
-        for number, line in enumerate(shown):
-            suffix = "  [x] dismiss" if line is shown[-1] else ""
+        for number, (line, rows) in enumerate(wrapped):
+            suffix = "  [x] dismiss" if number == len(wrapped) - 1 else ""
             if number == 0 and hidden:
                 suffix = f"  (+{hidden} earlier){suffix}"
-            prefix = f" ✖ {line.stamp}  "
-            rows = wrap_line(prefix, line.text, max(1, width - len(suffix)))
+            if suffix:  # the line with the suffix may need another row; the others are as counted
+                rows = wrap_line(f" ✖ {line.stamp}  ", line.text, max(1, width - len(suffix)))
             rows[0] += suffix
             view.extend((line, row) for row in rows)
         self._sticky_view = view
