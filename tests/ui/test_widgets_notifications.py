@@ -179,3 +179,19 @@ async def test_long_sticky_errors_leave_half_the_pane_to_the_log() -> None:
         assert "Rejected 2" in " ".join(pinned)  # the newest
         assert "(+" in pinned[0] and "[x] dismiss" in " ".join(pinned)
         assert any(row.endswith("inserted") for row in rows[len(pinned) :])
+
+
+def test_a_stop_orders_line_says_its_trigger_even_from_the_create_reply() -> None:
+    # the create reply (§4.1) has `trigger` and `triggerPrice` but no txType: three stops at
+    # one limit price must still read apart
+    order = Order(
+        "BTC-USDT",
+        "7",
+        Side.BUY,
+        9,
+        price=Decimal("98100"),
+        original_size=Decimal("0.001"),
+        trigger_price=Decimal("98500"),
+        is_trigger=True,
+    )
+    assert describe_order(order) == "BUY 0.001 BTC-USDT @ 98,100 (trigger 98,500)  trigger inserted"
