@@ -11,6 +11,19 @@ from btse_tui.ui.bridge import describe_order
 from btse_tui.ui.widgets.notifications import NotificationLog, Severity
 
 
+def buy_btc(order_id: str, status: int, price: str, size: str, **fields: object) -> Order:
+    """A BTC-USDT buy order in `status`."""
+    return Order(
+        "BTC-USDT",
+        order_id,
+        Side.BUY,
+        status,
+        price=Decimal(price),
+        original_size=Decimal(size),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
 class LogApp(App[None]):
     def compose(self) -> ComposeResult:
         yield NotificationLog(cap=200)
@@ -57,14 +70,7 @@ async def test_sticky_error_stays_on_top_until_x() -> None:
 
 
 async def test_order_lines_in_plain_words() -> None:
-    order = Order(
-        "BTC-USDT",
-        "1",
-        Side.BUY,
-        2,
-        price=Decimal("20000"),
-        original_size=Decimal("0.001"),
-    )
+    order = buy_btc("1", 2, "20000", "0.001")
     from btse_tui.protocol.models import Market
 
     btc = Market(
@@ -130,15 +136,7 @@ async def test_lines_read_in_arrival_order_stamped_when_they_arrived() -> None:
         log.add("spot socket live: logged in, 3 topics", "connection")
         app.now += 10
         # the exchange dates this order 60 s ago (its creation time); it reaches us now
-        old = Order(
-            "BTC-USDT",
-            "9",
-            Side.BUY,
-            6,
-            price=Decimal("20000"),
-            original_size=Decimal("0.001"),
-            timestamp_ms=int((app.now - 60) * 1000),
-        )
+        old = buy_btc("9", 6, "20000", "0.001", timestamp_ms=int((app.now - 60) * 1000))
         log.add_order(old)
         log.add("FILL BUY 0.001 BTC-USDT @ 20,000", "filled", happened=app.now - 30)
         await pilot.pause()
@@ -184,14 +182,5 @@ async def test_long_sticky_errors_leave_half_the_pane_to_the_log() -> None:
 def test_a_stop_orders_line_says_its_trigger_even_from_the_create_reply() -> None:
     # the create reply (§4.1) has `trigger` and `triggerPrice` but no txType: three stops at
     # one limit price must still read apart
-    order = Order(
-        "BTC-USDT",
-        "7",
-        Side.BUY,
-        9,
-        price=Decimal("98100"),
-        original_size=Decimal("0.001"),
-        trigger_price=Decimal("98500"),
-        is_trigger=True,
-    )
+    order = buy_btc("7", 9, "98100", "0.001", trigger_price=Decimal("98500"), is_trigger=True)
     assert describe_order(order) == "BUY 0.001 BTC-USDT @ 98,100 (trigger 98,500)  trigger inserted"
