@@ -184,3 +184,18 @@ def test_a_stop_orders_line_says_its_trigger_even_from_the_create_reply() -> Non
     # one limit price must still read apart
     order = buy_btc("7", 9, "98100", "0.001", trigger_price=Decimal("98500"), is_trigger=True)
     assert describe_order(order) == "BUY 0.001 BTC-USDT @ 98,100 (trigger 98,500)  trigger inserted"
+
+
+def test_wrapping_breaks_at_spaces_keeps_inner_spaces_and_splits_long_words() -> None:
+    from btse_tui.ui.widgets.notifications import wrap_line, wrap_words
+
+    assert wrap_words("BUY 0.001 BTC-USDT  inserted ", 12) == ["BUY 0.001", "BTC-USDT", "inserted"]
+    assert wrap_words("a  b", 10) == ["a  b"]
+    assert wrap_words("snapshotL1:XLM-USDT", 8) == ["snapshot", "L1:XLM-U", "SDT"]
+    prefix = " 12:00:00  "
+    rows = wrap_line(prefix, "FILL BUY 0.00103 BTC-USDT @ 97,038.8  taker, fee 0.00000206 BTC", 40)
+    assert rows == [
+        " 12:00:00  FILL BUY 0.00103 BTC-USDT @",
+        "           97,038.8  taker, fee",
+        "           0.00000206 BTC",
+    ]
