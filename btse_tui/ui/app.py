@@ -36,8 +36,10 @@ from btse_tui.ui.widgets.status_bar import StatusBar
 
 #: Below this size the panes become numbered tabs.
 NARROW_WIDTH = 120
-WIDE_WIDTH = 150  # from here open orders get 3/5 of the bottom row (room for Trigger, Status)
 NARROW_HEIGHT = 32
+#: From this width open orders, notifications and balances share one bottom row (each pane
+#: still gets Market, Side, Price, Size and Status, or Total, Available and Locked).
+WIDE_WIDTH = 190
 TABS = ("markets", "trade", "orders", "log")
 
 
@@ -139,7 +141,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
                 yield OpenOrdersTable(id="orders")
             with Vertical(id="log-pane"):
                 yield Static("Notifications", classes="pane-title")
-                yield NotificationLog(id="log")
+                yield NotificationLog(id="log", clock=self.clock)
             with Vertical(id="balances-pane"):
                 yield Static("Balances", classes="pane-title")
                 yield BalancesTable(id="balances")
@@ -178,7 +180,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
     def _apply_size(self, width: int, height: int) -> None:
         narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
         self.screen.set_class(narrow, "-narrow")
-        self.screen.set_class(width >= WIDE_WIDTH, "-wide")
+        self.screen.set_class(not narrow and width >= WIDE_WIDTH, "-wide")
         for name in TABS:
             self.screen.set_class(name == self.tab, f"-tab-{name}")
 

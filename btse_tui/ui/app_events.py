@@ -151,9 +151,9 @@ class SessionEventsMixin:
                 status.touch("spot")
             case ev.FillsReceived(fills=fills):
                 for fill in fills:
-                    at = fill.timestamp_ms / 1000 if fill.timestamp_ms else None
+                    traded = fill.timestamp_ms / 1000 if fill.timestamp_ms else None
                     text = describe_fill(fill, self._market(fill.symbol))
-                    self.log_view.add(text, "filled", at=at)
+                    self.log_view.add(text, "filled", happened=traded)
                     self.last_line.update(text)
                 if self.bell_on_fill:
                     self.bell()

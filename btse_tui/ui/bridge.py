@@ -209,7 +209,8 @@ def describe_order(order: Order, market: Market | None = None) -> str:
         parts.append("@ market")
     elif order.price:
         parts.append(f"@ {_price(order.price, market)}")
-    if order.tx_type.value != "LIMIT" and order.trigger_price:
+    # a create reply carries the trigger flag but no txType: say "trigger" when the kind is unknown
+    if (order.tx_type.value != "LIMIT" or order.is_trigger) and order.trigger_price:
         kind = "stop" if order.tx_type.value == "STOP" else "trigger"
         parts.append(f"({kind} {_price(order.trigger_price, market)})")
     status = order.status_label

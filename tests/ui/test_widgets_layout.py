@@ -61,3 +61,27 @@ async def test_dashboard_renders(width: int) -> None:
         assert "97,250.1" in svg
         markets_line = markets.render_line(1).text
         assert len(markets_line) == markets.size.width
+
+
+TINY = Market("GEUA-BTC", "GEUA", "BTC", True, D("1e-11"), D("1e-11"), D(1000), D(10**9), D(1000))
+
+
+async def test_tiny_prices_and_large_balances_fit_their_columns_without_a_cut() -> None:
+    app = Dashboard()
+    async with app.run_test(size=(120, 30)) as pilot:
+        markets = app.query_one(MarketsTable)
+        markets.set_markets([TINY])
+        markets.apply_tickers([Ticker("GEUA-BTC", D("0.00000010566"))])
+        balances = app.query_one(BalancesTable)
+        balances.set_balances([Balance("ABIZQ", D("385492527.19497812"), D("153647593.87812345"))])
+        book = app.query_one(OrderBookView)
+        book.set_market(TINY)
+        book.update([BookLevel(D("0.00000010564"), D(210000))], [])
+        await pilot.pause()
+        assert "0.0₆10566" in markets.render_line(1).text
+        assert any("0.0₆10564" in text for text in book.lines_text)
+        row = balances.render_line(1).text
+        assert "…" not in row
+        total, available = row.split()[1:3]
+        assert total.startswith("385") and available.startswith("153")
+        assert total.replace(",", "").rstrip("KMB").replace(".", "").isdigit()

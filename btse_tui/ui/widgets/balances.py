@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from textual import events
+
 from btse_tui.protocol.models import Balance
-from btse_tui.ui.widgets.format import fmt_decimal
+from btse_tui.ui.widgets.format import fit_amount
 from btse_tui.ui.widgets.live_table import Column, LiveTable
 
 #: Currencies shown with 2 decimals; everything else gets `DEFAULT_DECIMALS`.
 FIAT_LIKE = frozenset({"USD", "USDT", "USDC", "EUR", "GBP", "JPY", "TWD", "HKD", "SGD"})
 DEFAULT_DECIMALS = 8
+#: Widths of the Total / Available / Locked columns: the narrowest keeps all three beside the
+#: asset in a 46-cell pane; wider panes show more decimals (`fit_amount` decides what fits).
+AMOUNT_WIDTH_MIN = 11
+AMOUNT_WIDTH_MAX = 18
+ASSET_WIDTH = 6
 
 
-def _amount(value: Any, row: Mapping[str, Any]) -> str:
-    return fmt_decimal(value, row.get("dp"))
+def _amount_in(width: int) -> Callable[[Any, Mapping[str, Any]], str]:
+    def amount(value: Any, row: Mapping[str, Any]) -> str:
+        return fit_amount(value, row.get("dp"), width)
+
+    return amount
 
 
 def _zero_tone(value: Any, row: Mapping[str, Any]) -> str | None:
@@ -27,19 +37,25 @@ def _locked_tone(value: Any, row: Mapping[str, Any]) -> str | None:
     return "warning" if value else "muted"
 
 
-def balance_columns() -> tuple[Column, ...]:
-    """Columns of the balances table."""
+def _asset_tone(value: Any, row: Mapping[str, Any]) -> str | None:
+    return None if row.get("total") else "muted"
+
+
+def amount_width_for(table_width: int) -> int:
+    """The amount-column width that fits asset + three amounts in `table_width` cells."""
+    room = (table_width - 2 - ASSET_WIDTH - 3) // 3  # two gutters, three gaps
+    return max(AMOUNT_WIDTH_MIN, min(AMOUNT_WIDTH_MAX, room))
+
+
+def balance_columns(amount_width: int = 16) -> tuple[Column, ...]:
+    """Columns of the balances table, amounts `amount_width` cells wide."""
+    amount = _amount_in(amount_width)
+    width = amount_width
     return (
-        Column(
-            "currency",
-            "Asset",
-            6,
-            tone=lambda v, r: None if r.get("total") else "muted",
-            priority=200,
-        ),
-        Column("total", "Total", 16, "right", _amount, _zero_tone, flash=True, priority=100),
-        Column("available", "Available", 16, "right", _amount, _zero_tone, priority=90),
-        Column("locked", "Locked", 16, "right", _amount, _locked_tone, priority=80),
+        Column("currency", "Asset", ASSET_WIDTH, tone=_asset_tone, priority=200),
+        Column("total", "Total", width, "right", amount, _zero_tone, flash=True, priority=100),
+        Column("available", "Available", width, "right", amount, _zero_tone, priority=90),
+        Column("locked", "Locked", width, "right", amount, _locked_tone, priority=80),
     )
 
 
@@ -70,6 +86,15 @@ class BalancesTable(LiveTable):
         )
         self._decimals = dict(decimals or {})
         self._balances: dict[str, Balance] = {}
+        self._amount_width = 16
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Amount columns as wide as the pane allows (all three stay in view)."""
+        usable = self.size.width - self.styles.scrollbar_size_vertical
+        width = amount_width_for(usable)
+        if width != self._amount_width:
+            self._amount_width = width
+            self.set_columns(balance_columns(width))
 
     def set_balances(self, balances: Iterable[Balance]) -> None:
         """Show exactly these balances: non-zero first, then alphabetical."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 
 from btse_tui.protocol.models import Market
 
@@ -75,6 +75,100 @@ def fmt_price(value: Decimal | None, market: Market | None = None) -> str:
 def fmt_size(value: Decimal | None, market: Market | None = None) -> str:
     """A size with the market's lot decimals and thousands separators."""
     return fmt_decimal(value, size_decimals(market))
+
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def fmt_zeros(value: Decimal, decimals: int | None = None) -> str | None:
+    """A number under 1 with its run of leading zeros counted in subscript, every significant
+    digit kept: 0.00000010566 → `0.0₆10566` (six zeros after the point); None if it has fewer
+    than three leading zeros (nothing to gain) or is not a finite number under 1."""
+    if not value.is_finite() or value == 0 or abs(value) >= 1:
+        return None
+    plain = fmt_decimal(abs(value), decimals, sep=False)
+    fraction = plain.partition(".")[2]
+    digits = fraction.lstrip("0")
+    zeros = len(fraction) - len(digits)
+    if zeros < 3 or not digits:
+        return None
+    sign = "-" if value < 0 else ""
+    return f"{sign}0.0{str(zeros).translate(_SUBSCRIPT_DIGITS)}{digits}"
+
+
+def fit_price(value: Decimal | None, decimals: int | None, width: int) -> str:
+    """A price in at most `width` cells without losing a significant digit.
+
+    The market's decimals with thousands separators when that fits; a tiny price counts its
+    leading zeros (`0.0₆10566`); then the separators are dropped. A price that still does not
+    fit is returned whole (the table cuts it visibly with `…`): a price is never rounded here.
+    """
+    text = fmt_decimal(value, decimals)
+    if value is None or not value.is_finite() or len(text) <= width:
+        return text
+    for candidate in (fmt_zeros(value, decimals), fmt_decimal(value, decimals, sep=False)):
+        if candidate is not None and len(candidate) <= width:
+            return candidate
+    return text
+
+
+def _truncated(value: Decimal, places: int, *, sep: bool = True) -> str:
+    """`value` cut toward zero to `places` decimals."""
+    cut = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    return format(abs(cut) if cut == 0 else cut, ",f" if sep else "f")
+
+
+def _digit_count(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _with_unit(value: Decimal, width: int) -> str | None:
+    """`value` scaled to K / M / B / T, the unit that keeps the most digits in `width`."""
+    best: str | None = None
+    for threshold, unit in _COMPACT_UNITS:
+        if abs(value) < threshold:
+            continue
+        for places in range(6, -1, -1):
+            candidate = _truncated(value / threshold, places) + unit
+            if len(candidate) <= width:
+                if best is None or _digit_count(candidate) > _digit_count(best):
+                    best = candidate
+                break
+    return best
+
+
+def fit_amount(value: Decimal | None, decimals: int | None, width: int) -> str:
+    """A size or balance in at most `width` cells, its magnitude always right.
+
+    Full decimals when they fit; then without trailing zeros; a tiny amount counts its
+    leading zeros (`0.0₅123`); then fewer decimals; then a K / M / B / T unit with as many
+    digits as fit (`385.4925M`). Digits dropped are cut toward zero, so an amount is never
+    shown larger than it is, and a non-zero amount never shows as zero.
+    """
+    text = fmt_decimal(value, decimals)
+    if value is None or not value.is_finite() or len(text) <= width:
+        return text
+    shown = Decimal(text.replace(",", ""))  # the amount at its own decimals
+    exact = fmt_decimal(shown, max(0, -int(shown.normalize().as_tuple().exponent)))
+    if len(exact) <= width:
+        return exact
+    zeros = fmt_zeros(shown)
+    if zeros is not None and len(zeros) <= width:
+        return zeros
+    for places in range(len(exact.partition(".")[2]) - 1, -1, -1):
+        candidate = _truncated(shown, places)
+        if len(candidate) <= width and (shown == 0 or Decimal(candidate.replace(",", "")) != 0):
+            return candidate
+    with_unit = _with_unit(shown, width)
+    if with_unit is not None:
+        return with_unit
+    if zeros is not None:  # tiny and narrow: keep the magnitude, lose the last digits
+        head, digits = zeros[: zeros.index("0.0") + 3], zeros[zeros.index("0.0") + 3 :]
+        while digits and len(head) + len(digits) > width:
+            digits = digits[:-1]
+        if digits.strip("0"):
+            return head + digits
+    return text
 
 
 def fmt_compact(value: Decimal | None) -> str:

@@ -88,6 +88,20 @@ class RowModel:
         """The columns currently shown (narrow tables hide low-priority ones)."""
         return self._visible
 
+    def set_columns(self, columns: Iterable[Column]) -> None:
+        """Replace the columns (e.g. wider ones for a wider pane): keys the rows use, the sort
+        column among them; every row is re-formatted for the new widths."""
+        new = tuple(columns)
+        if new == self._all_columns:
+            return
+        self._all_columns = new
+        self._columns_by_key = {column.key: column for column in new}
+        for row in self._rows.values():
+            self._format_row(row)
+        self._layout_columns()
+        self._update_virtual_size()
+        self.refresh()
+
     @property
     def row_count(self) -> int:
         """Number of rows held, whether or not the filter shows them."""

@@ -17,8 +17,8 @@ from btse_tui.ui.widgets.format import (
     MISSING,
     age_step,
     decimals_of,
+    fit_price,
     fmt_compact,
-    fmt_decimal,
     fmt_pct,
     fmt_staleness,
     price_decimals,
@@ -43,8 +43,12 @@ _TICKER_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Width of every price column; a price that needs more counts its leading zeros (`0.0₆10566`).
+PRICE_WIDTH = 12
+
+
 def _price(value: Any, row: Mapping[str, Any]) -> str:
-    return fmt_decimal(value, row.get("pd")) if value is not None else MISSING
+    return fit_price(value, row.get("pd"), PRICE_WIDTH) if value is not None else MISSING
 
 
 def _sign_tone(value: Any, row: Mapping[str, Any]) -> str | None:
@@ -67,13 +71,13 @@ def market_columns() -> tuple[Column, ...]:
     """The markets table's columns (priority decides what narrow terminals hide first)."""
     return (
         Column("symbol", "Market", 11, tone=_symbol_tone, priority=100),
-        Column("last", "Last", 12, "right", _price, flash=True, priority=100),
+        Column("last", "Last", PRICE_WIDTH, "right", _price, flash=True, priority=100),
         Column("chg", "24h %", 8, "right", lambda v, r: fmt_pct(v), _sign_tone, priority=90),
-        Column("bid", "Bid", 12, "right", _price, flash=True, priority=70),
-        Column("ask", "Ask", 12, "right", _price, flash=True, priority=70),
+        Column("bid", "Bid", PRICE_WIDTH, "right", _price, flash=True, priority=70),
+        Column("ask", "Ask", PRICE_WIDTH, "right", _price, flash=True, priority=70),
         Column("vol", "Vol 24h", 7, "right", lambda v, r: fmt_compact(v), priority=60),
-        Column("high", "High", 12, "right", _price, priority=30),
-        Column("low", "Low", 12, "right", _price, priority=30),
+        Column("high", "High", PRICE_WIDTH, "right", _price, priority=30),
+        Column("low", "Low", PRICE_WIDTH, "right", _price, priority=30),
         Column("age", "Age", 4, "right", lambda v, r: fmt_staleness(v), _age_tone, priority=80),
     )
 

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from textual import events
 from textual.message import Message
 
 from btse_tui.protocol.models import Market, Order, OrderStatus, Side, TxType
-from btse_tui.ui.widgets.format import MISSING, decimals_of, fmt_decimal, fmt_time_ms
+from btse_tui.ui.widgets.format import (
+    MISSING,
+    decimals_of,
+    fit_amount,
+    fit_price,
+    fmt_decimal,
+    fmt_time_ms,
+)
 from btse_tui.ui.widgets.live_table import Column, LiveTable, RowKey
+
+PRICE_WIDTH = 12
+SIZE_WIDTH = 10
+FILLED_WIDTH = 11
+#: The Status column takes what the pane leaves, between these (`timed out — check status`).
+STATUS_WIDTH_MIN = 16
+STATUS_WIDTH_MAX = 24
 
 
 def _price(value: Any, row: Mapping[str, Any]) -> str:
     if value is None:
         return "MARKET"
-    return fmt_decimal(value, row.get("pd"))
+    return fit_price(value, row.get("pd"), PRICE_WIDTH)
 
 
 def _kind(order: Order) -> str:
@@ -35,8 +50,11 @@ def _status(order: Order, market: Market | None) -> str:
     return order.status_label
 
 
-def _size(value: Any, row: Mapping[str, Any]) -> str:
-    return MISSING if value is None else fmt_decimal(value, row.get("sd"))
+def _size_in(width: int) -> Callable[[Any, Mapping[str, Any]], str]:
+    def size(value: Any, row: Mapping[str, Any]) -> str:
+        return MISSING if value is None else fit_amount(value, row.get("sd"), width)
+
+    return size
 
 
 def _side_tone(value: Any, row: Mapping[str, Any]) -> str | None:
@@ -56,17 +74,33 @@ def _filled_tone(value: Any, row: Mapping[str, Any]) -> str | None:
     return "info" if value else "muted"
 
 
-def open_order_columns() -> tuple[Column, ...]:
-    """Columns of the open-orders table."""
+def _time(value: Any, row: Mapping[str, Any]) -> str:
+    return fmt_time_ms(value or 0)
+
+
+def _side(value: Any, row: Mapping[str, Any]) -> str:
+    return str(value)
+
+
+def open_order_columns(status_width: int = STATUS_WIDTH_MIN) -> tuple[Column, ...]:
+    """Columns of the open-orders table; Market, Side, Price, Size and Status stay longest."""
     return (
-        Column("time", "Time", 8, "left", lambda v, r: fmt_time_ms(v or 0), priority=40),
-        Column("symbol", "Market", 10, priority=100),
-        Column("side", "Side", 4, "left", lambda v, r: str(v), _side_tone, priority=100),
+        Column("time", "Time", 8, "left", _time, priority=40),
+        Column("symbol", "Market", 11, priority=100),
+        Column("side", "Side", 4, "left", _side, _side_tone, priority=100),
         Column("type", "Type", 6, "left", priority=30),
-        Column("price", "Price", 12, "right", _price, priority=100),
-        Column("size", "Size", 10, "right", _size, priority=90),
-        Column("filled", "Filled", 11, "right", _size, _filled_tone, priority=60),
-        Column("status", "Status", 16, "left", tone=_status_tone, priority=85),
+        Column("price", "Price", PRICE_WIDTH, "right", _price, priority=100),
+        Column("size", "Size", SIZE_WIDTH, "right", _size_in(SIZE_WIDTH), priority=90),
+        Column(
+            "filled",
+            "Filled",
+            FILLED_WIDTH,
+            "right",
+            _size_in(FILLED_WIDTH),
+            _filled_tone,
+            priority=60,
+        ),
+        Column("status", "Status", status_width, "left", tone=_status_tone, priority=85),
     )
 
 
@@ -125,7 +159,22 @@ class OpenOrdersTable(LiveTable):
         )
         self._orders: dict[str, Order] = {}
         self._markets: dict[str, Market] = {}
+        self._status_width = STATUS_WIDTH_MIN
         self.sort_by("time", reverse=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Give the Status column whatever width the shown columns leave (up to a limit)."""
+        usable = self.size.width - self.styles.scrollbar_size_vertical
+        if self._status_width != STATUS_WIDTH_MIN:
+            self._status_width = STATUS_WIDTH_MIN
+            self.set_columns(open_order_columns())
+        self._layout_columns()
+        shown = self.visible_columns
+        used = 2 + sum(column.width for column in shown) + len(shown) - 1
+        width = STATUS_WIDTH_MIN + max(0, min(STATUS_WIDTH_MAX - STATUS_WIDTH_MIN, usable - used))
+        if width != self._status_width and any(c.key == "status" for c in shown):
+            self._status_width = width
+            self.set_columns(open_order_columns(width))
 
     # ------------------------------------------------------------------ public API
 

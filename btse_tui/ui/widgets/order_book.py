@@ -21,6 +21,8 @@ from btse_tui.protocol.models import BookLevel, Market
 from btse_tui.ui.widgets.format import (
     MISSING,
     fit,
+    fit_amount,
+    fit_price,
     fmt_age,
     fmt_bps,
     fmt_decimal,
@@ -243,10 +245,10 @@ class OrderBookView(Widget, can_focus=True):
         price_w, size_w, total_w = self._widths()
         pd = price_decimals(self._market)
         sd = size_decimals(self._market)
-        text = fit(fmt_decimal(price, pd), price_w, "right") + " "
-        text += fit(fmt_decimal(size, sd), size_w, "right")
+        text = fit(fit_price(price, pd, price_w), price_w, "right") + " "
+        text += fit(fit_amount(size, sd, size_w), size_w, "right")
         if total_w >= 4:
-            text += " " + fit(fmt_decimal(total, sd), total_w, "right")
+            text += " " + fit(fit_amount(total, sd, total_w), total_w, "right")
         return text
 
     def _header_text(self) -> str:
