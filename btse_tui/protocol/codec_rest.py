@@ -33,6 +33,22 @@ from btse_tui.protocol.models import (
 )
 
 _INFINITY = Decimal("Infinity")
+_HUNDRED = Decimal(100)
+#: below this an epoch value is in seconds, above it milliseconds (10**11 s is the year 5138)
+_SECONDS_BELOW = 10**11
+
+
+def _epoch_ms(value: Any) -> int:
+    """An epoch time that may come in seconds (ticker/24hr) or milliseconds, in milliseconds."""
+    stamp = to_int(value)
+    return stamp * 1000 if 0 < stamp < _SECONDS_BELOW else stamp
+
+
+def _ratio_to_pct(value: Any, field: str) -> Decimal | None:
+    """A change given as a ratio (`"0.005"` = +0.5 %) in percent units (`0.500`)."""
+    ratio = dec_or_none(value, field)
+    return None if ratio is None else ratio * _HUNDRED
+
 
 # ---------------------------------------------------------------------------- market data
 
@@ -118,19 +134,23 @@ def _ticker_row(row: Mapping) -> Ticker:
         high=dec_or_none(g("highPrice"), "highPrice"),
         low=dec_or_none(g("lowPrice"), "lowPrice"),
         change=dec_or_none(g("priceChange"), "priceChange"),
-        change_pct=dec_or_none(g("priceChangePercent"), "priceChangePercent"),
+        change_pct=_ratio_to_pct(g("priceChangePercent"), "priceChangePercent"),
         bid=dec_or_none(g("bidPrice"), "bidPrice"),
         bid_size=dec_or_none(g("bidQty"), "bidQty"),
         ask=dec_or_none(g("askPrice"), "askPrice"),
         ask_size=dec_or_none(g("askQty"), "askQty"),
         volume_base=dec_or_none(g("amount"), "amount"),
         volume_quote=dec_or_none(g("volume"), "volume"),
-        time_ms=to_int(g("closeTime")),
+        time_ms=_epoch_ms(g("closeTime")),
     )
 
 
 def tickers(obj: Any) -> list[Ticker]:
-    """GET ticker/24hr: `data[]`; volume_base = `amount`, volume_quote = `volume`."""
+    """GET ticker/24hr: `data` is one object for `symbol=`, a list otherwise; both are read.
+
+    volume_base = `amount`, volume_quote = `volume`; `priceChangePercent` is a ratio on the wire
+    and lands in `change_pct` in percent; `closeTime` (seconds on the wire) lands in `time_ms`.
+    """
     return [_ticker_row(row) for row in rows(obj, "ticker/24hr")]
 
 
@@ -194,7 +214,11 @@ def trades(obj: Any, symbol: str) -> list[Trade]:
 
 
 def klines(obj: Any) -> list[Candle]:
-    """Markets API klines (string arrays) or legacy ohlcv (number arrays); time in seconds."""
+    """Markets API klines (string arrays) or legacy ohlcv (number arrays), oldest first.
+
+    BTSE sends the newest candle first on both endpoints; they are sorted by open time here so
+    the order never depends on the wire. Open times are seconds (milliseconds are converted).
+    """
     out = []
     for row in rows(obj, "klines"):
         if len(row) < 6:
@@ -212,6 +236,7 @@ def klines(obj: Any) -> list[Candle]:
                 volume=dec(row[5], "volume"),
             )
         )
+    out.sort(key=lambda candle: candle.open_time_s)
     return out
 
 
