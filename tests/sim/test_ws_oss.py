@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 
 from btse_tui.sim.runner import SimServer
+from btse_tui.sim.wire import OSS_ERRORS
 from tests import btse_live
 from tests.sim.rawbtse import Spot, connect, recv_json, recv_until, ws_subscribe
 
@@ -69,6 +70,7 @@ async def test_snapshot_l1(sim: SimServer, spot: Spot) -> None:
 
 async def test_error_frames(sim: SimServer) -> None:
     btse_texts = btse_live.load("oss_errors_doc")  # BTSE's own table, verbatim
+    assert {str(code): text for code, text in OSS_ERRORS.items()} == btse_texts
     async with connect(sim.urls.ws_oss) as ws:
         await ws.send(json.dumps({"op": "subscribe", "args": ["update:NOPE-USDT_0"]}))
         err = await recv_json(ws)
