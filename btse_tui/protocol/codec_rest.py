@@ -40,6 +40,27 @@ from btse_tui.protocol.models import (
 )
 
 _INFINITY = Decimal("Infinity")
+_HUNDRED = Decimal(100)
+#: below this an epoch value is in seconds, above it milliseconds (10**11 s is the year 5138)
+_SECONDS_BELOW = 10**11
+
+
+def _epoch_ms(value: Any, field: str) -> int:
+    """An epoch time that may come in seconds (ticker/24hr) or milliseconds, in milliseconds."""
+    if value is None or value == "" or value == 0:
+        return 0
+    try:
+        stamp = to_int(value, 0, field)
+    except BadValue:
+        raise BadValue(field, value, "is not a time") from None
+    return to_time_ms(stamp * 1000 if 0 < stamp < _SECONDS_BELOW else stamp, field)
+
+
+def _ratio_to_pct(value: Any, field: str) -> Decimal | None:
+    """A change given as a ratio (`"0.005"` = +0.5 %) in percent units (`0.500`)."""
+    ratio = dec_or_none(value, field)
+    return None if ratio is None else ratio * _HUNDRED
+
 
 # ---------------------------------------------------------------------------- market data
 
@@ -156,14 +177,14 @@ def _ticker_row(row: Mapping) -> Ticker:
         high=amount_or_none(g("highPrice"), "highPrice"),
         low=amount_or_none(g("lowPrice"), "lowPrice"),
         change=dec_or_none(g("priceChange"), "priceChange"),
-        change_pct=dec_or_none(g("priceChangePercent"), "priceChangePercent"),
+        change_pct=_ratio_to_pct(g("priceChangePercent"), "priceChangePercent"),
         bid=amount_or_none(g("bidPrice"), "bidPrice"),
         bid_size=amount_or_none(g("bidQty"), "bidQty"),
         ask=amount_or_none(g("askPrice"), "askPrice"),
         ask_size=amount_or_none(g("askQty"), "askQty"),
         volume_base=amount_or_none(g("amount"), "amount"),
         volume_quote=amount_or_none(g("volume"), "volume"),
-        time_ms=to_time_ms(g("closeTime"), "closeTime"),
+        time_ms=_epoch_ms(g("closeTime"), "closeTime"),
     )
     bid, ask = ticker.bid, ticker.ask
     if bid and ask and bid > ask:
@@ -172,8 +193,10 @@ def _ticker_row(row: Mapping) -> Ticker:
 
 
 def tickers(obj: Any, dropped: list[BadValue] | None = None) -> list[Ticker]:
-    """GET ticker/24hr: `data[]`; volume_base = `amount`, volume_quote = `volume`.
+    """GET ticker/24hr: `data` is one object for `symbol=`, a list otherwise; both are read.
 
+    volume_base = `amount`, volume_quote = `volume`; `priceChangePercent` is a ratio on the wire
+    and lands in `change_pct` in percent; `closeTime` (seconds on the wire) lands in `time_ms`.
     With a `dropped` list, a row that does not decode is left out and recorded there.
     """
     return decode_rows(rows(obj, "ticker/24hr"), _ticker_row, "ticker row", dropped)
@@ -263,8 +286,14 @@ def _kline(row: Any) -> Candle:
 
 
 def klines(obj: Any, dropped: list[BadValue] | None = None) -> list[Candle]:
-    """Markets API klines (string arrays) or legacy ohlcv (number arrays); time in seconds."""
-    return decode_rows(rows(obj, "klines"), _kline, "kline", dropped)
+    """Markets API klines (string arrays) or legacy ohlcv (number arrays), oldest first.
+
+    BTSE sends the newest candle first on both endpoints; they are sorted by open time here so
+    the order never depends on the wire. Open times are seconds (milliseconds are converted).
+    """
+    candles = decode_rows(rows(obj, "klines"), _kline, "kline", dropped)
+    candles.sort(key=lambda candle: candle.open_time_s)
+    return candles
 
 
 def _summary_row(row: Any) -> tuple[Market, Ticker]:

@@ -126,7 +126,11 @@ class Market:
 
 @dataclass(frozen=True, slots=True)
 class Ticker:
-    """24-hour statistics and top of book of one market (ticker/24hr or market_summary)."""
+    """24-hour statistics and top of book of one market (ticker/24hr or market_summary).
+
+    `change_pct` is in percent units (1.5 = +1.5 %) whatever the source sent; `time_ms` is the
+    end of the 24-hour window in epoch milliseconds.
+    """
 
     symbol: str
     last: Decimal | None
@@ -258,8 +262,15 @@ class Order:
 
     @property
     def is_open(self) -> bool:
-        """True while the order can still fill (resting, partly filled or untriggered)."""
-        return self.status not in CLOSED_STATUSES
+        """True while the order can still fill (resting, partly filled or untriggered).
+
+        A MARKET order never rests: BTSE leaves a quote-sized buy at status 5 when unspendable
+        quote dust is left, and that is its final state, so a MARKET order at 5 is closed.
+        """
+        status = self.status
+        if status == 5 and self.order_type == 77:
+            return False
+        return status not in CLOSED_STATUSES
 
     @property
     def is_failure(self) -> bool:

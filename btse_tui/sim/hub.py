@@ -104,8 +104,17 @@ class Conn:
 class BookFeed:
     """One `update:SYMBOL_GROUPING` topic: the last window sent and its sequence number."""
 
-    def __init__(self, topic: str, symbol: str, grouping: int, step: Decimal, seq: int) -> None:
+    def __init__(
+        self,
+        topic: str,
+        symbol: str,
+        grouping: int,
+        step: Decimal,
+        seq: int,
+        text: wire.LevelText,
+    ) -> None:
         self.topic = topic
+        self.text = text  # the market's fixed decimals for level strings
         self.symbol = symbol
         self.grouping = grouping
         self.step = step  # price bucket for grouping > 0
@@ -129,13 +138,13 @@ class BookFeed:
     def refresh(self, engine: Any, faults: Faults, now_ms: int) -> str | None:
         """Diff the engine's window against what was sent; return a delta frame or None."""
         bids, asks = self.window(engine)
-        d_bids = _diff(self.bids, bids)
-        d_asks = _diff(self.asks, asks)
+        d_bids = _diff(self.bids, bids, self.text)
+        d_asks = _diff(self.asks, asks, self.text)
         self.bids, self.asks = bids, asks
         if faults.crossed_delta and asks:
             best_ask = min(asks)
             bids[best_ask] = asks[best_ask]
-            d_bids.append([wire.plain(best_ask), wire.plain(asks[best_ask])])
+            d_bids.append(self.text.level(best_ask, asks[best_ask]))
         if not d_bids and not d_asks:
             return None
         if faults.skip_seq:
@@ -147,15 +156,18 @@ class BookFeed:
         )
 
     def snapshot(self, now_ms: int) -> str:
-        """A snapshot frame of the current window at the current sequence number."""
+        """A snapshot frame of the current window at the current sequence number.
+
+        As BTSE sends it: bids best first, asks worst first (the best ask is the last one).
+        """
         bids = sorted(self.bids.items(), reverse=True)
-        asks = sorted(self.asks.items())
+        asks = sorted(self.asks.items(), reverse=True)
         return wire.book_frame(
             self.topic,
             self.symbol,
             "snapshot",
-            wire.string_levels(bids),
-            wire.string_levels(asks),
+            self.text.levels(bids),
+            self.text.levels(asks),
             self.seq,
             self.seq - 1,
             now_ms,
@@ -175,10 +187,12 @@ def group_levels(
     return out
 
 
-def _diff(old: dict[Decimal, Decimal], new: dict[Decimal, Decimal]) -> list[list[str]]:
-    plain = wire.plain
-    changes = [[plain(p), plain(s)] for p, s in new.items() if old.get(p) != s]
-    changes.extend([plain(p), "0"] for p in old if p not in new)
+def _diff(
+    old: dict[Decimal, Decimal], new: dict[Decimal, Decimal], text: wire.LevelText
+) -> list[list[str]]:
+    level = text.level
+    changes = [level(p, s) for p, s in new.items() if old.get(p) != s]
+    changes.extend(level(p, Decimal(0)) for p in old if p not in new)
     return changes
 
 
@@ -352,7 +366,8 @@ class Hub:
             spec = self.engine.markets[symbol]
             step = spec.tick * (Decimal(10) ** grouping)
             seq = self._last_seq.get(topic, 0) + 1
-            feed = BookFeed(topic, symbol, grouping, step, seq)
+            text = wire.LevelText(spec.price_precision, spec.size_precision)
+            feed = BookFeed(topic, symbol, grouping, step, seq, text)
             feed.bids, feed.asks = feed.window(self.engine)
             feed.primed = True
             self.feeds[topic] = feed

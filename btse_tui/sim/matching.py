@@ -11,6 +11,7 @@ from btse_tui.sim.records import (
     STATUS_CANCELLED,
     STATUS_FILLED,
     STATUS_INSERTED,
+    STATUS_PARTIAL,
     STATUS_REJECTED,
     ZERO,
     Account,
@@ -74,7 +75,9 @@ class MatchingCore(OrderEntry, TriggerMechanics, Settlement):
         if rec.status == STATUS_FILLED:
             return
         if exhausted and rec.order_currency == "quote" and rec.filled_size > ZERO:
-            rec.status = STATUS_FILLED
+            # as BTSE does: 4 only when the whole budget is spent; with unspendable quote dust
+            # left the order ends at 5 (partially transacted) and is closed all the same
+            rec.status = STATUS_PARTIAL if rec.remaining_quote_size else STATUS_FILLED
             rec.timestamp_ms = self._now_ms()
             self._finish(acct, rec)
             self._order_changed(acct, rec)

@@ -98,7 +98,12 @@ class OrderRecord:
 
     @property
     def is_open(self) -> bool:
-        """True while the order rests on the book or waits for its trigger."""
+        """True while the order rests on the book or waits for its trigger.
+
+        A MARKET order never rests; one left at status 5 (quote dust) is finished.
+        """
+        if self.order_type == "MARKET" and self.status == STATUS_PARTIAL:
+            return False
         return self.status in OPEN_STATUSES
 
     def snapshot(self) -> OrderRecord:

@@ -14,7 +14,8 @@ from btse_tui.sim.rest import Call, LegacyParamError, MarketsParamError, markets
 
 RESOLUTIONS = frozenset({1, 5, 15, 30, 60, 240, 360, 1440, 10080, 43200})
 MARKET_TYPES = ("Spot", "FuturesPerpetual", "FuturesTimeBased")
-ORDERBOOK_DEPTHS = (5, 20, 50)
+#: 5, 20 and 50 per the futures probe (OBS); 1 answered live on spot (ccxt fetchOrderBook)
+ORDERBOOK_DEPTHS = (1, 5, 20, 50)
 KLINES_MAX = 300
 
 
@@ -103,7 +104,10 @@ async def ticker_24hr(call: Call) -> Any:
     _bool(call.query.get("isFull"), "isFull")
     specs = select_markets(call)
     engine = call.ctx.engine
-    return markets_envelope(call.ctx, [wire.ticker_row(engine.ticker(s.symbol)) for s in specs])
+    rows = [wire.ticker_row(engine.ticker(s.symbol)) for s in specs]
+    if call.query.get("symbol"):  # one symbol: `data` is the object itself, as recorded live
+        return markets_envelope(call.ctx, rows[0])
+    return markets_envelope(call.ctx, rows)
 
 
 async def orderbook(call: Call) -> Any:
@@ -162,7 +166,8 @@ async def klines(call: Call) -> Any:
         if points > limit:
             raise MarketsParamError(f"the range holds {points} points, which exceeds {limit}")
     candles = call.ctx.engine.candles(spec.symbol, resolution, start, end, limit)
-    return markets_envelope(call.ctx, [wire.candle_row(c) for c in candles])
+    # newest candle first, as BTSE sends them
+    return markets_envelope(call.ctx, [wire.candle_row(c) for c in reversed(candles)])
 
 
 # ---------------------------------------------------------------- legacy /spot/api/v3.3
@@ -261,7 +266,7 @@ async def ohlcv(call: Call) -> Any:
     start = start // 1000 if start is not None and start > 10**11 else start
     end = end // 1000 if end is not None and end > 10**11 else end
     candles = call.ctx.engine.candles(spec.symbol, resolution, start, end, KLINES_MAX)
-    return [[int(c[0]), c[1], c[2], c[3], c[4], c[5]] for c in candles]
+    return [[int(c[0]), c[1], c[2], c[3], c[4], c[5]] for c in reversed(candles)]  # newest first
 
 
 MARKETS_API = "/public-api/market/v1"

@@ -31,6 +31,7 @@ from btse_tui.sim.wire_orders import (
 from btse_tui.sim.wire_ws import (
     NOTIFICATION_STYLES,
     OSS_ERRORS,
+    LevelText,
     book_frame,
     error_frame,
     fill_item,
@@ -47,6 +48,7 @@ __all__ = [
     "TX_TYPE_CODES",
     "VOLUME_QUANT",
     "ZERO",
+    "LevelText",
     "book_frame",
     "candle_row",
     "dumps",

@@ -39,8 +39,19 @@ def _opt(value: Decimal | None) -> str:
     return plain(value) if value is not None else "0"
 
 
+#: `priceChangePercent` is a ratio with 3 decimals on the wire (`"0.005"` = +0.5 %)
+CHANGE_RATIO_QUANT = Decimal("0.001")
+
+
+def change_ratio(t: TickerState) -> Decimal:
+    """The 24 h change as BTSE's `priceChangePercent` carries it: a ratio, 3 decimals."""
+    if not t.open:
+        return Decimal(0)
+    return (t.change / t.open).quantize(CHANGE_RATIO_QUANT)
+
+
 def ticker_row(t: TickerState) -> dict[str, Any]:
-    """One `ticker/24hr` row: strings except the two times (§3.1)."""
+    """One `ticker/24hr` row as recorded live: strings except the two times, which are seconds."""
     return {
         "symbol": t.symbol,
         "lastPrice": plain(t.last),
@@ -49,10 +60,10 @@ def ticker_row(t: TickerState) -> dict[str, Any]:
         "lowPrice": plain(t.low),
         "amount": plain(volume(t.volume_base)),
         "volume": plain(volume(t.volume_quote)),
-        "openTime": t.open_time_ms,
-        "closeTime": t.close_time_ms,
+        "openTime": t.open_time_ms // 1000,
+        "closeTime": t.close_time_ms // 1000,
         "priceChange": plain(t.change),
-        "priceChangePercent": plain(t.change_pct),
+        "priceChangePercent": plain(change_ratio(t)),
         "prevClosePrice": plain(t.open),
         "bidPrice": _opt(t.bid),
         "bidQty": plain(t.bid_qty),

@@ -32,8 +32,15 @@ def _halves(rec: OrderRecord) -> dict[str, Decimal | None]:
 
 
 def order_price(rec: OrderRecord) -> Decimal | int:
-    """The `price` BTSE shows for an order: the average fill for a base-sized MARKET order."""
-    if rec.order_type == "MARKET" and rec.order_currency == "base":
+    """The `price` BTSE shows for an order: a MARKET order's average fill (`avgFilledPrice`).
+
+    That holds for a quote-sized MARKET buy too (its `price` on the way in is the budget, on
+    the way out the fill price); only a quote-sized trigger that has not filled yet still
+    shows its budget.
+    """
+    if rec.order_type == "MARKET":
+        if rec.order_currency == "quote" and rec.is_trigger and not rec.filled_size:
+            return num_or_zero(rec.price)
         return rec.avg_fill_price or 0
     return num_or_zero(rec.price)
 
@@ -136,14 +143,19 @@ def open_order_row(rec: OrderRecord, quote_currency: str) -> dict[str, Any]:
 
 def trade_history_row(fill: FillRecord, order: OrderRecord | None, username: str) -> dict[str, Any]:
     """One `user/trade_history` row: lower-case `orderId`, numbers (§4.7)."""
-    if order is not None:
-        price = order.price if order.price is not None else fill.price
-        size = order.original_size if order.original_size is not None else fill.size
+    if order is None:
+        price, size, trigger_price, avg, trigger_type = fill.price, fill.size, 0, fill.price, 0
+    else:
+        if order.order_currency == "quote":
+            # a quote-sized MARKET buy: the fill price, and the quote amount as `size` (G33, live)
+            price = fill.price
+            size = order.original_quote_size if order.original_quote_size is not None else fill.size
+        else:
+            price = order.price if order.price is not None else fill.price
+            size = order.original_size if order.original_size is not None else fill.size
         trigger_price = num_or_zero(order.trigger_price)
         avg = order.avg_fill_price or fill.price
         trigger_type = TRIGGER_ORDER_TYPES.get(order.tx_type, 0) if order.is_trigger else 0
-    else:
-        price, size, trigger_price, avg, trigger_type = fill.price, fill.size, 0, fill.price, 0
     return {
         "tradeId": fill.trade_id,
         "orderId": fill.order_id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from btse_tui.sim.records import FillRecord, OrderRecord, TradeRecord
@@ -94,14 +96,35 @@ def public_trade(trade: TradeRecord) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- OSS and socket errors
 
+#: BTSE's error texts, verbatim from its "Orderbook Error Response" table (G33).
 OSS_ERRORS = {
     1000: "Market pair provided is currently not supported.",
-    1001: "Operation provided is not supported.",
-    1002: "Invalid request or missing information.",
+    1001: "Operation provided is currently not supported.",
+    1002: "Invalid request. Please check again your request and provide all information required.",
     1005: "Topic provided does not exist.",
     1007: "User message buffer is full.",
-    1008: "Too many failed attempts, session closed.",
+    1008: "Reached maximum failed attempts, closing the session.",
 }
+
+
+class LevelText:
+    """Writes OSS book levels as BTSE does: the market's fixed decimals (`"59249.0"`,
+    `"0.24000"`), and `"0"` for a size that removes a level."""
+
+    __slots__ = ("_price_fmt", "_size_fmt")
+
+    def __init__(self, price_decimals: int, size_decimals: int) -> None:
+        self._price_fmt = f".{max(0, price_decimals)}f"
+        self._size_fmt = f".{max(0, size_decimals)}f"
+
+    def level(self, price: Decimal, size: Decimal) -> list[str]:
+        """One `["price","size"]` pair."""
+        return [format(price, self._price_fmt), format(size, self._size_fmt) if size else "0"]
+
+    def levels(self, levels: Iterable[tuple[Decimal, Decimal]]) -> list[list[str]]:
+        """Pairs in the order given."""
+        pf, sf = self._price_fmt, self._size_fmt
+        return [[format(p, pf), format(s, sf) if s else "0"] for p, s in levels]
 
 
 def error_frame(code: int, arg: str | None = None) -> str:

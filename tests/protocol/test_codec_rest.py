@@ -108,10 +108,10 @@ def test_ticker_24hr_strings_amount_is_base_volume_is_quote() -> None:
         "lowPrice": "2440",
         "amount": "1234.5",
         "volume": "3086250.75",
-        "openTime": 1699913600000,
-        "closeTime": 1700000000000,
+        "openTime": 1699913600,
+        "closeTime": 1700000000,
         "priceChange": "50.5",
-        "priceChangePercent": "2.06",
+        "priceChangePercent": "0.021",
         "prevClosePrice": "2450",
         "bidPrice": "2500.4",
         "bidQty": "1.5",
@@ -122,7 +122,7 @@ def test_ticker_24hr_strings_amount_is_base_volume_is_quote() -> None:
     assert t.last == D("2500.5") and t.open == D("2450")
     assert (t.high, t.low) == (D("2510"), D("2440"))
     assert t.volume_base == D("1234.5") and t.volume_quote == D("3086250.75")
-    assert t.change == D("50.5") and t.change_pct == D("2.06")
+    assert t.change == D("50.5") and t.change_pct == D("2.1")  # a ratio on the wire
     assert (t.bid, t.bid_size, t.ask, t.ask_size) == (D("2500.4"), D("1.5"), D("2500.6"), D("0.7"))
     assert t.time_ms == 1700000000000
 

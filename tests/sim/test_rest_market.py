@@ -78,10 +78,8 @@ def test_exchange_info_carries_the_rate_limit(public: httpx.Client) -> None:
 
 
 def test_ticker_24hr_strings_except_times(public: httpx.Client) -> None:
-    rows = envelope(
-        public.get(f"{MK}/ticker/24hr", params={"symbol": "BTC-USDT", "isFull": "true"})
-    )
-    (row,) = rows
+    row = envelope(public.get(f"{MK}/ticker/24hr", params={"symbol": "BTC-USDT", "isFull": "true"}))
+    assert isinstance(row, dict)  # one symbol: `data` is the row itself, as recorded live
     for field in (
         "lastPrice",
         "openPrice",
@@ -99,10 +97,16 @@ def test_ticker_24hr_strings_except_times(public: httpx.Client) -> None:
     ):
         assert isinstance(row[field], str), field
     assert isinstance(row["openTime"], int) and isinstance(row["closeTime"], int)
-    assert row["closeTime"] - row["openTime"] == 86_400_000
+    assert row["closeTime"] - row["openTime"] == 86_400  # seconds, as recorded live
+    assert abs(row["closeTime"] - time.time()) < 60
+    # a ratio with 3 decimals ("0.005" = +0.5 %), computed from the change and the open
+    ratio = Decimal(row["priceChange"]) / Decimal(row["openPrice"])
+    assert Decimal(row["priceChangePercent"]) == ratio.quantize(Decimal("0.001"))
     assert Decimal(row["bidPrice"]) < Decimal(row["askPrice"])
     all_rows = envelope(public.get(f"{MK}/ticker/24hr"))
-    assert len(all_rows) >= 30
+    assert isinstance(all_rows, list) and len(all_rows) >= 30
+    listed = envelope(public.get(f"{MK}/ticker/24hr", params={"symbols": '["BTC-USDT"]'}))
+    assert isinstance(listed, list) and [r["symbol"] for r in listed] == ["BTC-USDT"]
 
 
 def test_orderbook_depths(public: httpx.Client) -> None:
@@ -146,11 +150,12 @@ def test_klines_seconds_strings_and_range_rule(public: httpx.Client) -> None:
         assert len(row) == 6 and all(isinstance(v, str) for v in row)
         assert Decimal(row[2]) >= Decimal(row[3])  # high >= low
     times = [int(r[0]) for r in rows]
-    assert times == sorted(times) and all(t % 3600 == 0 for t in times)
-    assert abs(times[-1] - time.time()) < 2 * 3600  # seconds, not ms
-    start = times[0]
+    # newest first, as recorded live
+    assert times == sorted(times, reverse=True) and all(t % 3600 == 0 for t in times)
+    assert abs(times[0] - time.time()) < 2 * 3600  # seconds, not ms
+    start = times[-1]
     rows = envelope(public.get(f"{MK}/klines", params={**params, "start": start, "limit": 3}))
-    assert [int(r[0]) for r in rows] == [start, start + 3600, start + 7200]
+    assert [int(r[0]) for r in rows] == [start + 7200, start + 3600, start]
     assert_param_error(
         public.get(f"{MK}/klines", params={**params, "start": start, "end": start + 20 * 3600})
     )

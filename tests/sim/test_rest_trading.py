@@ -235,6 +235,41 @@ def test_quote_sized_market_buy_has_null_base_halves(spot: Spot) -> None:
     assert item["originalOrderQuoteSize"] == 50 and item["originalOrderBaseSize"] is None
 
 
+def test_quote_sized_market_buy_reports_fill_price_and_status_5_while_quote_is_left(
+    spot: Spot,
+) -> None:
+    (item,) = spot.place(
+        symbol="XRP-USDT", side="BUY", type="MARKET", price=50, clOrderID="qb"
+    ).json()
+    # as BTSE's "Quote Buy" reply: `price` is the average fill, not the 50 USDT budget
+    assert item["price"] == item["avgFilledPrice"] and item["avgFilledPrice"] > 0
+    left = Decimal(str(item["remainingOrderQuoteSize"]))
+    assert item["status"] == (5 if left > 0 else 4)
+    rows = spot.request(
+        "GET", "/api/v3.3/user/trade_history", params={"symbol": "XRP-USDT", "clOrderID": "qb"}
+    ).json()
+    assert rows
+    for row in rows:  # the fill price, and the quote amount as `size`
+        assert row["price"] == row["filledPrice"] and row["size"] == 50
+    assert (
+        spot.request("GET", "/api/v3.3/user/open_orders", params={"symbol": "XRP-USDT"}).json()
+        == []
+    )
+
+
+def test_trade_history_window_over_7_days_is_clamped_not_refused(spot: Spot) -> None:
+    spot.place(symbol="LTC-USDT", side="BUY", type="MARKET", size=0.1, clOrderID="wk")
+    now = int(time.time() * 1000)
+    month = {"symbol": "LTC-USDT", "clOrderID": "wk", "startTime": now - 30 * 86_400_000}
+    resp = spot.request(
+        "GET", "/api/v3.3/user/trade_history", params={**month, "endTime": now + 1000}
+    )
+    assert resp.status_code == 200 and resp.json()  # the last 7 days of the window
+    before = {**month, "endTime": now - 3_600_000}
+    resp = spot.request("GET", "/api/v3.3/user/trade_history", params=before)
+    assert resp.status_code == 200 and resp.json() == []
+
+
 def test_fees_wallet_and_cancel_all_after(spot: Spot) -> None:
     fee = spot.request("GET", "/api/v3.3/user/fees", params={"symbol": "BTC-USDT"}).json()
     assert fee == {"symbol": "BTC-USDT", "makerFee": 0.001, "takerFee": 0.002}

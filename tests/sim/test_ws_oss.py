@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 
 from btse_tui.sim.runner import SimServer
+from btse_tui.sim.wire import OSS_ERRORS
+from tests import btse_live
 from tests.sim.rawbtse import Spot, connect, recv_json, recv_until, ws_subscribe
 
 
@@ -26,6 +28,13 @@ async def test_snapshot_then_contiguous_deltas_and_zero_deletes(sim: SimServer, 
         assert 0 < len(data["bids"]) <= 50 and 0 < len(data["asks"]) <= 50
         for price, size in data["bids"] + data["asks"]:
             assert isinstance(price, str) and isinstance(size, str)
+            # the market's fixed decimals (ETH-USDT: tick 0.01, lot 0.0001), as BTSE writes them
+            assert len(price.partition(".")[2]) == 2 and len(size.partition(".")[2]) == 4
+        # bids best first; asks worst first, the best ask last (as BTSE sends them)
+        bid_prices = [Decimal(p) for p, _ in data["bids"]]
+        ask_prices = [Decimal(p) for p, _ in data["asks"]]
+        assert bid_prices == sorted(bid_prices, reverse=True)
+        assert ask_prices == sorted(ask_prices, reverse=True)
         last = data["seqNum"]
         best_ask = min(Decimal(p) for p, _ in data["asks"])
         # a new best bid appears, then disappears with size "0"
@@ -36,7 +45,7 @@ async def test_snapshot_then_contiguous_deltas_and_zero_deletes(sim: SimServer, 
         delta = (await recv_until(ws, is_book(topic)))["data"]
         assert delta["type"] == "delta" and delta["prevSeqNum"] == last
         assert delta["seqNum"] == last + 1
-        assert [str(price), "0.05"] in delta["bids"]
+        assert [str(price), "0.0500"] in delta["bids"]
         spot.cancel("ETH-USDT", placed["orderID"])
         delta2 = (await recv_until(ws, is_book(topic)))["data"]
         assert delta2["prevSeqNum"] == delta["seqNum"] and delta2["seqNum"] == delta["seqNum"] + 1
@@ -60,6 +69,8 @@ async def test_snapshot_l1(sim: SimServer, spot: Spot) -> None:
 
 
 async def test_error_frames(sim: SimServer) -> None:
+    btse_texts = btse_live.load("oss_errors_doc")  # BTSE's own table, verbatim
+    assert {str(code): text for code, text in OSS_ERRORS.items()} == btse_texts
     async with connect(sim.urls.ws_oss) as ws:
         await ws.send(json.dumps({"op": "subscribe", "args": ["update:NOPE-USDT_0"]}))
         err = await recv_json(ws)
@@ -84,9 +95,11 @@ async def test_error_frames(sim: SimServer) -> None:
         await ws.send(json.dumps({"op": "authKeyExpires", "args": []}))
         err = await recv_json(ws)
         assert err["errors"][0]["error"]["code"] == 1001 and "arg" not in err["errors"][0]
+        assert err["errors"][0]["error"]["message"] == btse_texts["1001"]
         await ws.send("{not json")
         err = await recv_json(ws)
         assert err["errors"][0]["error"]["code"] == 1002
+        assert err["errors"][0]["error"]["message"] == btse_texts["1002"]
 
 
 async def test_ping_and_unsubscribe_stops_the_stream(sim: SimServer, spot: Spot) -> None:
