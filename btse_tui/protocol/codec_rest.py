@@ -125,8 +125,14 @@ def _ticker_row(row: Mapping) -> Ticker:
         ask_size=dec_or_none(g("askQty"), "askQty"),
         volume_base=dec_or_none(g("amount"), "amount"),
         volume_quote=dec_or_none(g("volume"), "volume"),
-        time_ms=to_int(g("closeTime")),
+        time_ms=_epoch_ms(g("closeTime")),
     )
+
+
+def _epoch_ms(value: Any) -> int:
+    """ticker/24hr times are epoch seconds (observed live); a value already in ms is kept."""
+    number = to_int(value)
+    return number if number >= 10**11 else number * 1000
 
 
 def tickers(obj: Any) -> list[Ticker]:

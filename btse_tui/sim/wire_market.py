@@ -40,7 +40,7 @@ def _opt(value: Decimal | None) -> str:
 
 
 def ticker_row(t: TickerState) -> dict[str, Any]:
-    """One `ticker/24hr` row: strings except the two times (§3.1)."""
+    """One `ticker/24hr` row: strings except the two times, which are epoch seconds (§3.1)."""
     return {
         "symbol": t.symbol,
         "lastPrice": plain(t.last),
@@ -49,8 +49,8 @@ def ticker_row(t: TickerState) -> dict[str, Any]:
         "lowPrice": plain(t.low),
         "amount": plain(volume(t.volume_base)),
         "volume": plain(volume(t.volume_quote)),
-        "openTime": t.open_time_ms,
-        "closeTime": t.close_time_ms,
+        "openTime": t.open_time_ms // 1000,  # seconds, as observed live
+        "closeTime": t.close_time_ms // 1000,
         "priceChange": plain(t.change),
         "priceChangePercent": plain(t.change_pct),
         "prevClosePrice": plain(t.open),

@@ -1,0 +1,17 @@
+"""Third-party clients against the embedded exchange: one still-market simulator per module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from btse_tui.sim.context import SimConfig
+from btse_tui.sim.runner import SimServer
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimServer]:
+    """A simulator with seeded books that do not move (flow off), so prices stay put."""
+    with SimServer(SimConfig(flow_rate=0)) as server:
+        yield server
