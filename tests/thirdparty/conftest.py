@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterator
 
 import pytest
@@ -15,3 +16,12 @@ def sim() -> Iterator[SimServer]:
     """A simulator with seeded books that do not move (flow off), so prices stay put."""
     with SimServer(SimConfig(flow_rate=0)) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _decimal_context_restored() -> Iterator[None]:
+    """ccxt's `decimal_to_precision` rewrites the thread's decimal context (ROUND_HALF_UP,
+    Underflow trapped); later tests in this process must get the context they had before."""
+    saved = decimal.getcontext().copy()
+    yield
+    decimal.setcontext(saved)
