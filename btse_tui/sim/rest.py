@@ -163,11 +163,13 @@ def _client_ip(request: Request) -> str:
 
 def routes() -> list[Route]:
     """Every REST route, at the paths BTSE serves them (host root and `/spot`)."""
-    from btse_tui.sim import rest_market, rest_trading
+    from btse_tui.sim import rest_market, rest_trading, rest_v4, rest_v32
 
     table: list[tuple[str, list[str], Handler, str, str | None]] = [
         *rest_market.ROUTES,
         *rest_trading.ROUTES,
+        *rest_v4.ROUTES,  # ccxt's spot v4 trade API and wallet v1 assets
+        *rest_v32.ROUTES,  # the v3.2 spot routes of BTSE's api-sample scripts
     ]
     by_path: dict[str, dict[str, Callable]] = {}
     for path, methods, handler, bucket, permission in table:

@@ -127,6 +127,13 @@ def test_ticker_24hr_strings_amount_is_base_volume_is_quote() -> None:
     assert t.time_ms == 1700000000000
 
 
+def test_ticker_close_time_in_seconds_reads_as_ms() -> None:
+    """BTSE sends ticker/24hr openTime/closeTime in epoch seconds (observed live)."""
+    row = {"symbol": "BTC-USDT", "lastPrice": "1", "openTime": 1699913600, "closeTime": 1700000000}
+    [t] = codec.tickers({"success": True, "code": 1, "msg": "Success", "time": 1, "data": [row]})
+    assert t.time_ms == 1_700_000_000_000
+
+
 def test_ticker_blank_fields_are_none() -> None:
     [t] = codec.tickers([{"symbol": "NEW-USDT", "lastPrice": "", "bidPrice": None}])
     assert t.last is None and t.bid is None
