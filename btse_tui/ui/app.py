@@ -52,7 +52,8 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("slash", "filter", "Filter", id="app.filter"),
+        # priority too: "/eth" typed in one burst filters by "eth" (see b / v below)
+        Binding("slash", "filter", "Filter", priority=True, id="app.filter"),
         # b / v and Tab are priority: a key typed ahead (fast typing, a lagging SSH link) is
         # acted on before the keys after it are delivered, so "b95000<Tab>0.001" fills the
         # ticket's price and size instead of feeding the digits to the widget left behind
@@ -257,9 +258,10 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         """Filter the markets table."""
         box = self.filter_box
         box.add_class("-shown")
+        box.display = True  # now, not after the class restyles: keys typed ahead land in it
         if self.screen.has_class("-narrow"):
             self.action_tab("markets")
-        box.focus()
+        focus_now(box)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, message: Input.Changed) -> None:
@@ -274,6 +276,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         if box.has_class("-shown"):
             box.value = ""
             box.remove_class("-shown")
+            box.display = False
             self.markets_table.focus()
         elif isinstance(self.focused, Input) and self.focused in self.form.query(Input):
             self.form.query_one("#side-switch").focus()  # leave typing: keys act again
@@ -285,7 +288,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         if isinstance(self.screen, QuitScreen):
             return action == "quit"  # any other key is the answer "stay"
         if action == "filter":
-            return not isinstance(self.focused, Input)
+            return not isinstance(self.focused, Input) and not isinstance(self.screen, ModalScreen)
         if action in ("buy", "sell"):
             focused = self.focused
             return not isinstance(focused, Input | SideSwitch) and not isinstance(

@@ -158,3 +158,27 @@ def test_scrolling_the_markets_keeps_each_row_its_own(tmp_path: Path) -> None:
         app.kill()
     problems = mismatches(probe) + market_rows(probe)
     assert not problems, "\n".join(problems) + "\n" + "\n".join(probe.terminal)
+
+
+def test_a_filter_typed_in_one_burst_filters_by_all_of_it(tmp_path: Path) -> None:
+    """'/eth' arriving in one read (a lagging SSH link) filters by 'eth', not by ''."""
+    app = TerminalApp(80, 24, args=("--seed", "5"), workdir=tmp_path)
+    app.start()
+    try:
+        app.wait_for("BTC-USDT")
+        app.pump(0.5)
+        app.press("/eth")  # one write: the app reads all four bytes at once
+        app.wait_for("ETH-USDT")
+        app.pump(0.5)
+        probe = app.probe()
+    finally:
+        app.kill()
+    table = probe.widget("MarketsTable")
+    assert table is not None
+    x0, y0, width, height = table["region"]
+    names = [
+        match["name"]
+        for line in probe.terminal[y0 : y0 + height]
+        if (match := ROW.match(line[x0 : x0 + width]))
+    ]
+    assert names and all("ETH" in name for name in names), names
