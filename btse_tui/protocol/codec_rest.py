@@ -56,10 +56,18 @@ def _epoch_ms(value: Any, field: str) -> int:
     return to_time_ms(stamp * 1000 if 0 < stamp < _SECONDS_BELOW else stamp, field)
 
 
+#: the largest 24h change believed (×1,000,000): past it the number is a wire fault
+_MAX_CHANGE_RATIO = Decimal(1_000_000)
+
+
 def _ratio_to_pct(value: Any, field: str) -> Decimal | None:
     """A change given as a ratio (`"0.005"` = +0.5 %) in percent units (`0.500`)."""
     ratio = dec_or_none(value, field)
-    return None if ratio is None else ratio * _HUNDRED
+    if ratio is None:
+        return None
+    if not -1 <= ratio <= _MAX_CHANGE_RATIO:  # below -100 %, or a millionfold in a day
+        raise BadValue(field, value, "is not a 24h change ratio")
+    return ratio * _HUNDRED
 
 
 # ---------------------------------------------------------------------------- market data

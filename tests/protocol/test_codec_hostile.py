@@ -58,7 +58,7 @@ JSON_VALUES = st.recursive(
 )
 
 TICKER = {"symbol": "BTC-USDT", "lastPrice": "95000.5", "openPrice": 94000, "highPrice": 96000.0,
-          "lowPrice": "93000", "priceChange": "-1000", "priceChangePercent": "-1.05",
+          "lowPrice": "93000", "priceChange": "-1000", "priceChangePercent": "-0.011",
           "bidPrice": "94999", "bidQty": "0.5", "askPrice": "95001", "askQty": "0.7",
           "amount": "1234.5", "volume": "117000000", "closeTime": TS}  # fmt: skip
 MARKET = {"symbol": "BTC-USDT", "baseCurrency": "BTC", "quoteCurrency": "USDT",
