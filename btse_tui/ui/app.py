@@ -85,6 +85,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         notional_cap: Decimal | None = None,
         dead_mans_switch_s: float = 0.0,
         frame_hz: float = 15.0,
+        book_hz: float = 10.0,
         freeze_startup_gc: bool = False,
         startup_notices: tuple[str, ...] = (),
         clock: Callable[[], float] = time.time,
@@ -103,6 +104,10 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self.dms_seconds = dead_mans_switch_s or 60.0
         self.dms_on = dead_mans_switch_s > 0
         self.frame_period = 1.0 / (5.0 if low_bandwidth else frame_hz)
+        # the book repaints at most 10 times a second: with the full-height ladder it is most
+        # of what a busy market sends down the link (45 of 62 KB/s at 15 Hz, 160×50)
+        self.book_period = max(self.frame_period, 1.0 / book_hz)
+        self._book_painted_at = float("-inf")
         self.clock = clock
         self.monotonic = monotonic
         self.selected: str | None = None

@@ -97,7 +97,12 @@ class SessionEventsMixin:
             self.status.touch("oss")
         books = self._books.drain()
         book = books.get(self.selected) if self.selected else None
+        if book is not None and self.monotonic() - self._book_painted_at < self.book_period:
+            self._books.put(book.symbol, book)  # the book's frame comes a little later
+            self._arm_paint()
+            book = None
         if book is not None:
+            self._book_painted_at = self.monotonic()
             own = {o.price for o in self.session.ledger.open_orders(book.symbol) if o.price}
             self.book_view.update(book.bids, book.asks, own)
             self.status.touch("oss")
