@@ -249,7 +249,7 @@ def run(quick: bool = False) -> list[Result]:
             higher_is_better=False,
             note=f"bare httpx on our transport {times['lean']:.3f} ms; median of {n}; "
             "ccxt n/a: its btse create/cancel use /spot/api/v4/trade/orders, "
-            "which the simulator does not serve (btse-api.md §4.10)",
+            "not timed yet against the v4 routes the simulator now serves (docs/protocol.md)",
             extra={"ccxt_ms": None},
         )
     )
