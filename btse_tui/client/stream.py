@@ -467,11 +467,14 @@ class Stream:
             return
         requested = self._pending_acks.popleft()
         accepted = set(ack.topics)
-        for topic in requested:
-            if topic not in accepted and topic in self._topics:
-                self._emit(
-                    StreamError(CLIENT_ERROR, "subscription not acknowledged by the server", topic)
-                )
+        missing = [t for t in requested if t not in accepted and t in self._topics]
+        if missing:  # one line for the lot: after a stall it can be every topic at once
+            shown = ", ".join(missing[:3])
+            if len(missing) > 3:
+                shown += f" and {len(missing) - 3} more"
+            self._emit(
+                StreamError(CLIENT_ERROR, "subscription not acknowledged by the server", shown)
+            )
 
 
 def _describe(exc: BaseException) -> str:

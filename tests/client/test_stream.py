@@ -315,3 +315,20 @@ async def test_unreachable_server_reports_down_with_reason() -> None:
         assert "connect failed" in down.reason and "retrying in" in down.reason
     finally:
         await stream.close()
+
+
+async def test_many_topics_missing_from_one_ack_are_told_in_one_line() -> None:
+    """After a stall every topic can go unacknowledged: one notice, not one per market."""
+    bad = [f"snapshotL1:M{i}-USDT" for i in range(6)]
+    async with FakeWsServer(ack_drop=frozenset(bad)) as server:
+        stream = Stream(
+            server.url, topics=["tradeHistoryApi:BTC-USDT", *bad], stale_after=5, ping_interval=2
+        )
+        events = Events(stream)
+        try:
+            error = await events.until(lambda e: isinstance(e, StreamError))
+            assert error.arg == f"{bad[0]}, {bad[1]}, {bad[2]} and 3 more"
+            await events.until(lambda e: isinstance(e, Pong))  # the socket carries on
+            assert sum(isinstance(e, StreamError) for e in events.seen) == 1
+        finally:
+            await stream.close()
