@@ -111,10 +111,10 @@ class _Probe:
             widget.id or type(widget).__name__: sorted(
                 y
                 for y in range(widget.outer_size.height)
-                if y in widget._styles_cache._dirty_lines or y not in widget._styles_cache._cache
+                if y in widget._styles_cache._dirty_lines
+                or (_draws_lines(widget) and y not in widget._styles_cache._cache)
             )
             for widget in compositor.visible_widgets
-            if _draws_lines(widget)
         }
         saved = {
             widget: set(widget._styles_cache._dirty_lines) for widget in compositor.visible_widgets
