@@ -131,7 +131,7 @@ class SessionEventsMixin:
                 self.log_line(event.text, "warning" if order is None else "info")
                 if order is not None:
                     self._order_changed(order)
-                self._order_checked(event)
+                self.form.order_checked(event.cl_order_id, order)
             case se.DataDropped():
                 self.log_line(event.text, "warning")
             case se.ClockSkew(ms=ms, warn=warn):

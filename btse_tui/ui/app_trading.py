@@ -17,7 +17,6 @@ from btse_tui.protocol.errors import (
 )
 from btse_tui.protocol.guards import needs_confirmation
 from btse_tui.protocol.models import Order, OrderRequest
-from btse_tui.protocol.session_events import OrderChecked
 from btse_tui.ui.bridge import describe_order
 from btse_tui.ui.order_review import order_warnings
 from btse_tui.ui.screens.amend import AmendScreen
@@ -97,16 +96,6 @@ class TradingMixin:
             self._show_results(orders)
         finally:
             form.submission_done()
-
-    def _order_checked(self, event: OrderChecked) -> None:
-        """The check of an unknown submission ended: the form says what it found."""
-        if event.cl_order_id is None or event.cl_order_id != self.form.result_for:
-            return  # the form has moved on to another order
-        if event.order is None:
-            self.form.order_not_placed(event.cl_order_id)
-        else:
-            label = event.order.status_label
-            self.form.show_result(f"{label} (status {event.order.status}, checked)", ok=True)
 
     def action_cancel_order(self) -> None:
         """Cancel the order under the cursor in the open-orders table."""

@@ -234,10 +234,15 @@ class OrderForm(OrderFormDisplay, Vertical):
         if order.cl_order_id is not None and order.cl_order_id == self.result_for:
             self.show_result(*order_result(order))
 
-    def order_not_placed(self, cl_order_id: str) -> None:
-        """The exchange has no trace of `cl_order_id`: say so if it is the order shown."""
-        if cl_order_id == self.result_for:
+    def order_checked(self, cl_order_id: str | None, order: Order | None) -> None:
+        """The check by client id of an unknown submission ended: if it is the order shown,
+        say what it found (its state, or that the exchange has no trace of it)."""
+        if cl_order_id is None or cl_order_id != self.result_for:
+            return  # the form has moved on to another order
+        if order is None:
             self.show_result("not placed (checked by client id)", ok=False)
+        else:
+            self.show_result(f"{order.status_label} (status {order.status}, checked)", ok=True)
 
     def clear_result(self) -> None:
         """The trader started the next order: the last one's result leaves the form."""
