@@ -119,7 +119,8 @@ def listing_rows(entry: Entry) -> list[Row]:
         return [_order_row(kind, payload.get("order") or {})]
     if kind == FILL:
         fill = payload.get("fill") or {}
-        role = {True: "maker", False: "taker"}.get(fill.get("maker"), "")
+        roles: dict[object, str] = {True: "maker", False: "taker"}
+        role = roles.get(fill.get("maker"), "")
         fee = f"fee {_text(fill.get('fee_amount'))} {_text(fill.get('fee_currency'))}".rstrip()
         status = ", ".join(part for part in (f"{role} fill".strip(), fee) if part)
         return [

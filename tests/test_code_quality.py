@@ -1,4 +1,4 @@
-"""The code stays clean: ruff lint and format, and the import-linter layering contracts."""
+"""The code stays clean: ruff lint and format, the import-linter layering contracts, mypy."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ BIN = Path(sys.executable).parent
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["lint-imports"],
+        ["mypy"],  # [tool.mypy] in pyproject.toml: strict on protocol/ and client/
     ],
-    ids=["ruff-check", "ruff-format", "import-layers"],
+    ids=["ruff-check", "ruff-format", "import-layers", "types"],
 )
 def test_tool_is_clean(command: list[str]) -> None:
     result = subprocess.run(
@@ -27,6 +28,6 @@ def test_tool_is_clean(command: list[str]) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,  # mypy on a cold cache is the slowest; a loaded CI box is slower still
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -78,7 +78,7 @@ def _parse_body(body: bytes) -> tuple[int | None, str]:
 
 
 def api_error(
-    status: int, body: bytes, retry_after: str | None = None, now_s: float = 0.0
+    status: int, body: bytes | str, retry_after: str | None = None, now_s: float = 0.0
 ) -> ApiError:
     """The ApiError subclass for an HTTP error reply.
 

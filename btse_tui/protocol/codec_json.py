@@ -53,7 +53,7 @@ _Decimal = Decimal
 _LENIENT_MAX_BYTES = 4 * 1024 * 1024
 
 
-def loads(raw: str | bytes) -> Any:
+def loads(raw: str | bytes | bytearray) -> Any:
     """Parse JSON with orjson; raise ProtocolError (with a short excerpt) when it is not JSON.
 
     A body orjson refuses only for a `NaN`, `Infinity` or out-of-range number (`1e400`) is
@@ -94,7 +94,7 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"cannot serialise {type(obj).__name__} in a request body")
 
 
-def dumps_body(body: dict) -> bytes:
+def dumps_body(body: dict[str, Any]) -> bytes:
     """Serialise a request body to the exact compact bytes that are signed and sent.
 
     Keys keep their insertion order; Decimals become plain JSON numbers (`0.00001`, never
@@ -182,6 +182,7 @@ def to_int(value: Any, default: int = 0, field: str = "integer") -> int:
     BadValue for anything else, non-finite numbers and values beyond a 64-bit integer.
     """
     kind = type(value)
+    result: int
     if kind is _int:
         result = value
     elif value is None or value == "":
@@ -321,7 +322,7 @@ def unwrap(obj: Any) -> Any:
     return obj
 
 
-def rows(obj: Any, what: str) -> list:
+def rows(obj: Any, what: str) -> list[Any]:
     """The reply (envelope stripped) as a list of rows; a single object becomes one row.
 
     ProtocolError when it is neither (a bad reply as a whole, not a bad row).
@@ -336,7 +337,7 @@ def rows(obj: Any, what: str) -> list:
     return data
 
 
-def need(row: Mapping, *keys: str) -> Any:
+def need(row: Mapping[str, Any], *keys: str) -> Any:
     """The first present, non-empty value of `keys`; BadValue naming the field if none."""
     for key in keys:
         value = row.get(key)
@@ -345,7 +346,7 @@ def need(row: Mapping, *keys: str) -> Any:
     raise BadValue(keys[0], None, "is missing")
 
 
-def need_text(row: Mapping, *keys: str) -> str:
+def need_text(row: Mapping[str, Any], *keys: str) -> str:
     """Like `need`, for a name (symbol, currency): it must be a short string."""
     value = need(row, *keys)
     if type(value) is not _str or len(value) > 64:
@@ -357,11 +358,12 @@ def text_or_empty(value: Any, field: str, limit: int = 200) -> str:
     """An optional free-text field: None → "", numbers → their digits, cut to `limit`."""
     if value is None:
         return ""
+    text: str = value
     if type(value) is not _str:
         if type(value) not in (_int, _float, bool):
             raise BadValue(field, value, "is not text")
-        value = _str(value)
-    return value[:limit]
+        text = _str(value)
+    return text[:limit]
 
 
 def decode_rows(
@@ -399,14 +401,14 @@ def _subject(item: Any) -> str:
     return ""
 
 
-def mapping(value: Any, what: str) -> Mapping:
+def mapping(value: Any, what: str) -> Mapping[str, Any]:
     """`value` when it is a JSON object; BadValue otherwise."""
     if not isinstance(value, Mapping):
         raise BadValue(what, value, "is not an object")
     return value
 
 
-def first(row: Mapping, *keys: str) -> Any:
+def first(row: Mapping[str, Any], *keys: str) -> Any:
     """The first non-None value of `keys`, else None."""
     for key in keys:
         value = row.get(key)

@@ -47,7 +47,7 @@ def _enum_value(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def order_body(req: OrderRequest) -> dict:
+def order_body(req: OrderRequest) -> dict[str, Any]:
     """Create-order body (§4.1) in the documented key order; absent (None) fields are omitted.
 
     MARKET orders carry either `size` (base amount) or, for a BUY by quote amount, `price` =
@@ -76,7 +76,7 @@ def order_body(req: OrderRequest) -> dict:
     return body
 
 
-def amend_body(req: AmendRequest) -> dict:
+def amend_body(req: AmendRequest) -> dict[str, Any]:
     """Amend body (§4.3): symbol, orderID or clOrderID, type, then `value` or the ALL fields."""
     body: dict[str, Any] = {"symbol": req.symbol}
     if req.order_id:
@@ -121,7 +121,7 @@ def cancel_params(
     return params
 
 
-def cancel_all_after_body(timeout_ms: int) -> dict:
+def cancel_all_after_body(timeout_ms: int) -> dict[str, Any]:
     """Dead man's switch body (§4.5): cancel everything if not re-armed within `timeout_ms`."""
     return {"timeout": int(timeout_ms)}
 
@@ -160,7 +160,7 @@ _TRIGGER_TYPES = {1001: "STOP", 1002: "TRIGGER"}
 _LIMIT = 76
 
 
-def order_from_row(row: Mapping, status: int | None = None) -> Order:
+def order_from_row(row: Mapping[str, Any], status: int | None = None) -> Order:
     """One order in any spelling: v3.3 ack item, GET order, open_orders row or notification.
 
     `status` is used when the row has none (open_orders). Unused base/quote halves (0 in
@@ -304,7 +304,7 @@ def _positive(value: Any, field: str) -> Decimal:
     return result
 
 
-def fill_from_row(row: Mapping) -> Fill:
+def fill_from_row(row: Mapping[str, Any]) -> Fill:
     """One own execution from the `fills` topic or trade_history (either id spelling).
 
     trade_history's `price`/`size` are the order's; its `filledPrice`/`filledSize` win.

@@ -73,7 +73,7 @@ def _ratio_to_pct(value: Any, field: str) -> Decimal | None:
 # ---------------------------------------------------------------------------- market data
 
 
-def _step(row: Mapping, key: str) -> Decimal:
+def _step(row: Mapping[str, Any], key: str) -> Decimal:
     """A price or size increment: a positive number."""
     raw = need(row, key)
     step = amount(raw, key)
@@ -90,7 +90,7 @@ def _name_or_none(value: Any, field: str) -> str | None:
     return value
 
 
-def market_from_row(row: Mapping) -> Market:
+def market_from_row(row: Mapping[str, Any]) -> Market:
     """One Markets API / exchangeInfo row, or a legacy market_summary row, as a Market."""
     row = mapping(row, "market")
     g = row.get
@@ -167,7 +167,7 @@ def exchange_info(obj: Any) -> ExchangeInfo:
     return ExchangeInfo(rate_limits=limits, markets=tuple(market_from_row(r) for r in rows))
 
 
-def _list(value: Any, field: str) -> list:
+def _list(value: Any, field: str) -> list[Any]:
     if not value:
         return []
     if not isinstance(value, list):
@@ -175,7 +175,7 @@ def _list(value: Any, field: str) -> list:
     return value
 
 
-def _ticker_row(row: Mapping) -> Ticker:
+def _ticker_row(row: Mapping[str, Any]) -> Ticker:
     row = mapping(row, "ticker row")
     g = row.get
     ticker = Ticker(
@@ -256,7 +256,7 @@ def legacy_orderbook(obj: Any) -> OrderBookSnapshot:
     )
 
 
-def trade_from_row(row: Mapping, symbol: str = "") -> Trade:
+def trade_from_row(row: Mapping[str, Any], symbol: str = "") -> Trade:
     """A public trade from the Markets API, legacy /trades or the tradeHistoryApi topic."""
     row = mapping(row, "trade")
     trade_id = first(row, "id", "tradeId", "serialId")

@@ -86,20 +86,19 @@ def _levels(entries: Any) -> tuple[tuple[Decimal, Decimal], ...]:
         raise BadValue("levels", entries, "is not a list")
     D = _Decimal
     s = _str
-    out = []
+    out: list[tuple[Decimal, Decimal]] = []
     for entry in entries:
         try:  # the hot path: strings of plain numbers, checked by comparisons only
             price, size = entry[0], entry[1]
-            p = D(price) if type(price) is s else None
-            q = D(size) if type(size) is s else None
-            good = (
-                p is not None
-                and q is not None
-                and _ZERO < p <= _MAX
-                and _ZERO <= q <= _MAX
-                and p.adjusted() >= _MIN_EXP
-                and (not q or q.adjusted() >= _MIN_EXP)
-            )
+            good = type(price) is s and type(size) is s
+            if good:
+                p, q = D(price), D(size)
+                good = (
+                    _ZERO < p <= _MAX
+                    and _ZERO <= q <= _MAX
+                    and p.adjusted() >= _MIN_EXP
+                    and (not q or q.adjusted() >= _MIN_EXP)
+                )
         except (InvalidOperation, TypeError, KeyError, IndexError):
             good = False
         if not good:
@@ -115,14 +114,14 @@ def _symbol_from_topic(topic: str) -> str:
     return head if sep and tail.isdigit() else rest
 
 
-def _symbol(data: dict, topic: str) -> str:
+def _symbol(data: dict[str, Any], topic: str) -> str:
     symbol = data.get("symbol") or _symbol_from_topic(topic)
     if type(symbol) is not str:
         raise BadValue("symbol", symbol, "is not a name")
     return symbol
 
 
-def _book(topic: str, frame: dict) -> list[StreamEvent]:
+def _book(topic: str, frame: dict[str, Any]) -> list[StreamEvent]:
     data = frame["data"]
     symbol = _symbol(data, topic)
     kind = data.get("type")
@@ -138,7 +137,7 @@ def _book(topic: str, frame: dict) -> list[StreamEvent]:
     return [UnknownFrame(orjson.dumps(frame).decode())]
 
 
-def _top(topic: str, frame: dict) -> list[StreamEvent]:
+def _top(topic: str, frame: dict[str, Any]) -> list[StreamEvent]:
     data = frame["data"]
     bids = _levels(data.get("bids"))
     asks = _levels(data.get("asks"))
@@ -158,20 +157,20 @@ def _top(topic: str, frame: dict) -> list[StreamEvent]:
     ]
 
 
-def _notification(topic: str, frame: dict) -> list[StreamEvent]:
+def _notification(topic: str, frame: dict[str, Any]) -> list[StreamEvent]:
     data = frame["data"]
     if isinstance(data, list):  # legacy (pre-2023-08) array form: all or nothing
         return [OrderUpdated(order) for order in [order_from_row(row) for row in data]]
     return [OrderUpdated(order_from_row(data))]
 
 
-def _fills(topic: str, frame: dict) -> list[StreamEvent]:
+def _fills(topic: str, frame: dict[str, Any]) -> list[StreamEvent]:
     data = frame["data"]
     rows = data if isinstance(data, list) else [data]
     return [FillsReceived(tuple(fill_from_row(row) for row in rows))]
 
 
-def _trades(topic: str, frame: dict) -> list[StreamEvent]:
+def _trades(topic: str, frame: dict[str, Any]) -> list[StreamEvent]:
     symbol = topic.partition(":")[2]
     if not symbol:
         raise BadValue("topic", topic, "names no market")
@@ -181,7 +180,7 @@ def _trades(topic: str, frame: dict) -> list[StreamEvent]:
     return [TradesPrinted(symbol, tuple(printed))]
 
 
-_TOPIC_HANDLERS: dict[str, Callable[[str, dict], list[StreamEvent]]] = {
+_TOPIC_HANDLERS: dict[str, Callable[[str, dict[str, Any]], list[StreamEvent]]] = {
     "update": _book,
     "snapshotL1": _top,
     "notificationApiV3": _notification,
@@ -190,7 +189,7 @@ _TOPIC_HANDLERS: dict[str, Callable[[str, dict], list[StreamEvent]]] = {
 }
 
 
-def _event(frame: dict) -> list[StreamEvent] | None:
+def _event(frame: dict[str, Any]) -> list[StreamEvent] | None:
     event = frame.get("event")
     if event in ("login", "authKeyExpires", "auth"):
         message = frame.get("message") or frame.get("msg") or ""
@@ -211,7 +210,7 @@ def _event(frame: dict) -> list[StreamEvent] | None:
     return None
 
 
-def _errors(frame: dict) -> list[StreamEvent]:
+def _errors(frame: dict[str, Any]) -> list[StreamEvent]:
     out: list[StreamEvent] = []
     for item in frame.get("errors") or ():
         err = item.get("error") or {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from btse_tui.protocol.models import Fill, Order, OrderRequest, OrderStatus, TxType
 
@@ -41,7 +42,7 @@ def _fill_key(fill: Fill) -> tuple[str, str]:
     return (fill.order_id, fill.trade_id)
 
 
-def _progress(order: Order) -> tuple[int, int, object]:
+def _progress(order: Order) -> tuple[int, Decimal, int]:
     """Ordering of two reports of one order: closed beats open, more filled beats less."""
     return (0 if order.is_open else 1, order.total_filled, order.timestamp_ms)
 
@@ -162,19 +163,29 @@ class OrderLedger:
 
 def _merge(old: Order, new: Order) -> Order:
     """Keep facts a thinner report leaves out (REST open_orders carry no maker flag, etc.)."""
-    updates = {}
-    if new.cl_order_id is None and old.cl_order_id is not None:
-        updates["cl_order_id"] = old.cl_order_id
-    if new.maker is None and old.maker is not None:
-        updates["maker"] = old.maker
     # An order's kind never changes, but acks (§4.1) carry no txType and decode as LIMIT.
-    if new.tx_type is TxType.LIMIT and old.tx_type is not TxType.LIMIT:
-        updates["tx_type"] = old.tx_type
-        updates["is_trigger"] = True
-    if not new.trigger_fired and (
+    kind_lost = new.tx_type is TxType.LIMIT and old.tx_type is not TxType.LIMIT
+    # A trigger fires once; later reports (an amend's 123) do not say so again.
+    fired_before = not new.trigger_fired and (
         old.trigger_fired or old.status == OrderStatus.TRIGGER_ACTIVATED
-    ):  # a trigger fires once; later reports (an amend's 123) do not say so again
-        updates["trigger_fired"] = True
-    if new.trigger_price is None and old.trigger_price is not None:
-        updates["trigger_price"] = old.trigger_price
-    return replace(new, **updates) if updates else new
+    )
+    cl_order_id = old.cl_order_id if new.cl_order_id is None else new.cl_order_id
+    maker = old.maker if new.maker is None else new.maker
+    trigger_price = old.trigger_price if new.trigger_price is None else new.trigger_price
+    if not (
+        kind_lost
+        or fired_before
+        or cl_order_id != new.cl_order_id
+        or maker != new.maker
+        or trigger_price != new.trigger_price
+    ):
+        return new
+    return replace(
+        new,
+        cl_order_id=cl_order_id,
+        maker=maker,
+        trigger_price=trigger_price,
+        tx_type=old.tx_type if kind_lost else new.tx_type,
+        is_trigger=True if kind_lost else new.is_trigger,
+        trigger_fired=True if fired_before else new.trigger_fired,
+    )

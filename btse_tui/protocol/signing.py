@@ -38,7 +38,9 @@ def signature_message(path: str, nonce: str, body: bytes | str = b"") -> str:
     return f"{path}{nonce}{body_text}"
 
 
-def rest_headers(api_key: str, secret: str, path: str, nonce: str, body: bytes | str = b"") -> dict:
+def rest_headers(
+    api_key: str, secret: str, path: str, nonce: str, body: bytes | str = b""
+) -> dict[str, str]:
     """Return the three BTSE auth headers for a request to `path` carrying exactly `body`."""
     return {
         "request-api": api_key,

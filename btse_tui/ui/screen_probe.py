@@ -121,8 +121,8 @@ class _Probe:
         }
         update = compositor.render_full_update()
         compositor._dirty_regions.update(pending)
-        for widget, lines in saved.items():
-            widget._styles_cache._dirty_lines.update(lines)
+        for widget, dirty in saved.items():
+            widget._styles_cache._dirty_lines.update(dirty)
         lines = ["".join(strip.text for strip in line) for line in update.strips]
         return {
             "number": number,

@@ -312,16 +312,16 @@ class NotificationLog(ScrollView, can_focus=True):
             self._rows_upto = 0
         # only what changed: lines the cap pushed out leave the front, new lines join the end
         first = self._log[0].serial if self._log else self._rows_upto + 1
-        rows = self._rows
-        while rows and rows[0][0].serial < first:
-            self._wrapped.pop(rows.popleft()[0].serial, None)
+        shown = self._rows
+        while shown and shown[0][0].serial < first:
+            self._wrapped.pop(shown.popleft()[0].serial, None)
         added: list[LogLine] = []
         for line in reversed(self._log):
             if line.serial <= self._rows_upto:
                 break
             added.append(line)
         for line in reversed(added):
-            rows.extend((line, index) for index in range(len(self._wrap(line, width))))
+            shown.extend((line, index) for index in range(len(self._wrap(line, width))))
         if self._log:
             self._rows_upto = self._log[-1].serial
         # newest sticky lines that fit in half the pane (at least one), oldest of them on top
