@@ -1,32 +1,38 @@
-"""Partial screen updates that write only the dirty cells, not the rest of the widget line."""
+"""Partial screen updates that write only the dirty cells, not the rest of the widget line.
+
+Textual's `ChopsUpdate.render_segments` crops a refreshed region on the right but not on the
+left (Textualize/textual#5625, "`Widget.refresh` Method Not Cropping To `Region` Start
+Correctly", closed; Textual 8.2 still crops with `strip.crop(0, ...)`), so one changed cell at
+the right edge of a table resends its whole row, which an SSH link pays for on every tick.
+"""
 
 from __future__ import annotations
 
-import inspect
+import io
 
 from rich.console import Console
 from rich.control import Control
+from rich.segment import Segment
+from rich.style import Style
 from textual._compositor import ChopsUpdate
+from textual.strip import Strip
 
 _original = ChopsUpdate.render_segments
-#: the private shape this patch was written against (Textual 8.x); another shape → no patch
-EXPECTED_FIELDS = ("self", "chops", "spans", "chop_ends")
 
 
-def render_dirty_spans(update: ChopsUpdate, console: Console) -> str:
-    """Terminal data for `update`: for each dirty span, only the cells inside it.
+def render_dirty_spans(self: ChopsUpdate, console: Console) -> str:
+    """Terminal data for the update `self`: for each dirty span, only the cells inside it.
 
-    Textual's own `ChopsUpdate.render_segments` crops a widget's line on the right but not on
-    the left, so one changed cell at the right edge of a table resends the whole row. Here each
-    span (y, x1, x2) is cut to exactly [x1, x2) of every widget strip it overlaps.
+    Installed as `ChopsUpdate.render_segments`. Each span (y, x1, x2) is cut to exactly
+    [x1, x2) of every widget strip it overlaps.
     """
     sequences: list[str] = []
     append = sequences.append
     move_to = Control.move_to
-    chops = update.chops
-    chop_ends = update.chop_ends
-    last_y = update.spans[-1][0]
-    for y, x1, x2 in update.spans:
+    chops = self.chops
+    chop_ends = self.chop_ends
+    last_y = self.spans[-1][0]
+    for y, x1, x2 in self.spans:
         line = chops[y]
         ends = chop_ends[y]
         for end, (x, strip) in zip(ends, line.items(), strict=False):
@@ -43,13 +49,33 @@ def render_dirty_spans(update: ChopsUpdate, console: Console) -> str:
     return "".join(sequences)
 
 
+def _probe() -> ChopsUpdate:
+    """Two lines of two styled strips; spans that start where a strip starts, so Textual's own
+    rendering and ours must agree byte for byte (one whole line, one cropped on the right)."""
+    left = Strip([Segment("ab", Style(color="red")), Segment("cd", Style(bold=True))])
+    right = Strip([Segment("efgh", Style(color="blue"))])
+    return ChopsUpdate(
+        [{0: left, 4: right}, {0: left, 4: right}], [(0, 0, 8), (1, 4, 6)], [[4, 8], [4, 8]]
+    )
+
+
 def compatible() -> bool:
-    """True when Textual's ChopsUpdate still has the private shape this patch reads."""
+    """True when Textual's ChopsUpdate still holds and renders spans the way this patch reads.
+
+    Behavioural, not a signature check: a probe update is built with Textual's constructor and
+    rendered by Textual's method and by ours; any difference, or a changed shape, means no.
+    """
+    console = Console(color_system="truecolor", force_terminal=True, file=io.StringIO())
     try:
-        fields = tuple(inspect.signature(ChopsUpdate.__init__).parameters)
-    except (TypeError, ValueError):
+        textual_render = ChopsUpdate.render_segments
+        if textual_render is render_dirty_spans:  # installed already: ask Textual's own
+            textual_render = _original
+        probe = _probe()
+        theirs = textual_render(probe, console)
+        ours = render_dirty_spans(probe, console)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError):
         return False
-    return fields == EXPECTED_FIELDS and callable(getattr(ChopsUpdate, "render_segments", None))
+    return bool(theirs) and theirs == ours
 
 
 def install() -> bool:
@@ -60,10 +86,10 @@ def install() -> bool:
     """
     if not compatible():
         return False
-    ChopsUpdate.render_segments = render_dirty_spans  # type: ignore[method-assign,assignment]
+    ChopsUpdate.render_segments = render_dirty_spans
     return True
 
 
 def uninstall() -> None:
     """Restore Textual's own partial update (for tests)."""
-    ChopsUpdate.render_segments = _original  # type: ignore[method-assign]
+    ChopsUpdate.render_segments = _original
