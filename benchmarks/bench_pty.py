@@ -358,9 +358,8 @@ def _calibrate(sim: SimProcess, app: PtyApp, wanted: float, seconds: float = 2.0
 def cost(quick: bool = False) -> list[Result]:
     """Benchmark 6: CPU and terminal bytes, idle (connected, quiet market) and busy (1,000/s)."""
     seconds = 3.0 if quick else 10.0
-    # Idle over a whole minute: the 24 h statistics roll once a minute (every market's 24 h %,
-    # high, low and volume can change at once, ~2 KB); a 10 s window catches that roll one time
-    # in six and reports 280 B/s, or misses it and reports 60 B/s. A minute averages it in.
+    # Idle over a whole minute: the 24 h statistics roll once a minute, and a shorter window
+    # catches or misses that roll by chance (README, benchmark 6). A minute averages it in.
     idle_seconds = 3.0 if quick else 60.0
     idle_target = "≤ 1 % CPU, ≤ 200 B/s"
     busy_target = "≤ 30 % CPU, ≤ 60 KB/s"

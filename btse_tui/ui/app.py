@@ -105,7 +105,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self.dms_on = dead_mans_switch_s > 0
         self.frame_period = 1.0 / (5.0 if low_bandwidth else frame_hz)
         # the book repaints at most 10 times a second: with the full-height ladder it is most
-        # of what a busy market sends down the link (45 of 62 KB/s at 15 Hz, 160×50)
+        # of what a busy market sends down the link (figures: benchmarks/README.md)
         self.book_period = max(self.frame_period, 1.0 / book_hz)
         self._book_painted_at = float("-inf")
         self.clock = clock

@@ -12,11 +12,11 @@ def freeze_startup_objects() -> int:
     """Collect once, then move every surviving object out of the collector's reach.
 
     Textual's strips cache crops of themselves, so every frame leaves reference cycles behind
-    and a full collection runs every second or two under load. Each one scanned the ~100,000
-    objects that start-up built (modules, widgets, styles, markets) and held the event loop for
-    40-55 ms: the tick-to-screen p99. Frozen, they are never scanned again (a full collection
-    then takes ~12 ms); they are still freed by reference counting when dropped, and only a
-    cycle among them would be kept, which long-lived start-up objects do not form.
+    and a full collection runs every second or two under load. Each one scanned the objects
+    that start-up built (modules, widgets, styles, markets) and held the event loop long enough
+    to be the tick-to-screen p99 (figures: benchmarks/README.md). Frozen, they are never scanned
+    again; they are still freed by reference counting when dropped, and only a cycle among them
+    would be kept, which long-lived start-up objects do not form.
     Returns the number of objects frozen.
     """
     gc.collect()
