@@ -1,4 +1,4 @@
-"""Shared pieces of the benchmark suite: the Result row, timing helpers, the sim subprocess."""
+"""The benchmarks' result row, timing and percentile helpers, machine description, SimProcess."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""JSON ↔ models/events for BTSE spot: one import point for the REST, WebSocket and JSON codecs."""
+"""The BTSE spot codec: JSON ↔ typed models and events for REST replies, bodies and frames."""
 
 from __future__ import annotations
 
