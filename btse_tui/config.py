@@ -1,24 +1,25 @@
-"""Settings from the environment and .env (real environment wins); the API secret stays redacted."""
+"""Settings: each one declared once (key, kind, default, description, flag) on `Settings`; read
+from the environment, .env and the command line (in rising priority); the API secret redacted."""
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import io
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 from urllib.parse import urlsplit
-
-from dotenv import dotenv_values
 
 from btse_tui.protocol.endpoints import PUBLIC_URLS, BaseUrls, Environment
 from btse_tui.protocol.errors import ConfigError
 
 APP_NAME: Final = "btse-tui"
+T = TypeVar("T")
 
 
 class Secret:
@@ -53,97 +54,323 @@ class Secret:
     def __hash__(self) -> int:
         return hash((Secret, len(self._value)))
 
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[Any, ...]:
         raise TypeError("a Secret cannot be pickled")
+
+
+# --------------------------------------------------------------------------- kinds of value
+
+
+@dataclass(frozen=True, slots=True)
+class Kind(Generic[T]):
+    """What text a setting accepts and what it becomes.
+
+    `parse` gets the stripped text and returns the value, or raises ValueError; `rule` says in
+    words what is accepted (error messages, .env.example, --help); `choices` lists the only
+    values when there are few.
+    """
+
+    parse: Callable[[str], T]
+    rule: str
+    choices: tuple[str, ...] = ()
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+_BOOL_RULE = "true | false (also 1/0, yes/no, on/off)"
+
+
+def boolean(*, empty: bool | None = None) -> Kind[bool]:
+    """true/false in their usual spellings; `empty`, when given, is what an empty value means."""
+
+    def parse(text: str) -> bool:
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        if not text and empty is not None:
+            return empty
+        raise ValueError(text)
+
+    return Kind(parse, _BOOL_RULE if empty is None else f"{_BOOL_RULE}, or empty")
+
+
+def _plain(number: float) -> str:
+    """A bound as a trader reads it: 86,400 or 0.5, never 1e+15."""
+    return f"{int(number):,}" if number == int(number) else f"{number:g}"
+
+
+def _range_rule(what: str, low: float, high: float, unit: str, off: float | None) -> str:
+    text = f"{what} from {_plain(low)} to {_plain(high)}{f' {unit}' if unit else ''}"
+    return text if off is None else f"{_plain(off)} (off) or {text}"
+
+
+def _exact_in_range(
+    text: str, low: float, high: float, *, off: float | None = None, whole: bool = False
+) -> Decimal:
+    """`text` as an exact finite number in [low, high] (or equal to `off`), else ValueError."""
+    try:
+        exact = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(text) from None
+    if not exact.is_finite() or (whole and exact != exact.to_integral_value()):
+        raise ValueError(text)
+    if (off is not None and exact == off) or low <= exact <= high:
+        return exact
+    raise ValueError(text)
+
+
+def number(low: float, high: float, unit: str = "", *, off: float | None = None) -> Kind[float]:
+    """A finite number in [low, high] (`off`: one more value, meaning "off")."""
+
+    def parse(text: str) -> float:
+        return float(_exact_in_range(text, low, high, off=off))
+
+    return Kind(parse, _range_rule("a number", low, high, unit, off))
+
+
+def integer(low: int, high: int) -> Kind[int]:
+    """A whole number in [low, high]."""
+
+    def parse(text: str) -> int:
+        return int(_exact_in_range(text, low, high, whole=True))
+
+    return Kind(parse, _range_rule("an integer", low, high, "", None))
+
+
+def decimal(low: float, high: float, unit: str = "") -> Kind[Decimal]:
+    """An exact number in [low, high], kept as a Decimal (money, percentages)."""
+
+    def parse(text: str) -> Decimal:
+        return _exact_in_range(text, low, high)
+
+    return Kind(parse, _range_rule("a number", low, high, unit, None))
+
+
+def optional(kind: Kind[T], meaning: str) -> Kind[T | None]:
+    """`kind`, or empty for None (`meaning` says what None means, e.g. "no cap")."""
+
+    def parse(text: str) -> T | None:
+        return kind.parse(text) if text else None
+
+    return Kind(parse, f"{kind.rule}, or empty for {meaning}")
+
+
+def _text(text: str) -> str | None:
+    return text or None
+
+
+def _secret(text: str) -> Secret | None:
+    return Secret(text) if text else None
+
+
+def _path(text: str) -> Path | None:
+    return Path(text).expanduser() if text else None
+
+
+def url(*schemes: str) -> Kind[str | None]:
+    """An absolute URL with one of `schemes` (trailing slashes dropped), or empty for None."""
+
+    def parse(text: str) -> str | None:
+        if not text:
+            return None
+        parts = urlsplit(text)  # raises ValueError itself for e.g. an unclosed "[::1"
+        if parts.scheme not in schemes or not parts.netloc:
+            raise ValueError(text)
+        return text.rstrip("/")
+
+    return Kind(parse, f"a {' or '.join(s + '://' for s in schemes)} URL")
+
+
+def _symbols(text: str) -> tuple[str, ...]:
+    symbols = tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    if any("-" not in symbol or " " in symbol for symbol in symbols):
+        raise ValueError(text)
+    return symbols
+
+
+def _environment(text: str) -> Environment:
+    # empty reads as DEMO here; settings_from_mapping makes it TESTNET when a key is set
+    return Environment(text.lower()) if text else Environment.DEMO
+
+
+TEXT_KIND: Final = Kind(_text, "any text")
+SECRET_KIND: Final = Kind(_secret, "any text")
+PATH_KIND: Final = Kind(_path, "a directory path")
+SYMBOLS_KIND: Final = Kind(_symbols, "comma-separated BASE-QUOTE symbols, e.g. BTC-USDT")
+ENVIRONMENT_KIND: Final = Kind(
+    _environment,
+    " | ".join(e.value for e in Environment) + ", or empty (demo without a key, testnet with one)",
+    tuple(e.value for e in Environment),
+)
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """The command-line flag that sets a setting; its value is checked like the setting's."""
+
+    name: str
+    metavar: str | None = None
+    switch: bool = False  # `--bell` alone means true
+    negatable: bool = False  # `--low-bandwidth` / `--no-low-bandwidth`
+
+    @property
+    def dest(self) -> str:
+        """The attribute argparse stores the flag's value in."""
+        return self.name.removeprefix("--").replace("-", "_")
 
 
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
-    """One row of the settings table: environment key, default as written in .env, description."""
+    """One setting: environment key, kind of value, default as written in .env, one-line
+    description, command-line flag (if any), and the `Settings` attribute it fills."""
 
     key: str
+    kind: Kind[Any]
     default: str
     description: str
+    flag: Flag | None = None
+    name: str = ""
+
+    def parse(self, text: str, *, from_flag: bool = False) -> Any:
+        """The value of `text`, or ConfigError naming the key, the value and the rule."""
+        try:
+            return self.kind.parse(text)
+        except ValueError:
+            given_as = self.flag.name if from_flag and self.flag else None
+            raise _invalid(self.key, text, self.kind.rule, given_as) from None
 
 
-#: Every setting the app reads, in .env.example order. The one place keys are declared.
-SETTINGS_TABLE: Final[tuple[SettingSpec, ...]] = (
-    SettingSpec("BTSE_API_KEY", "", "API key; leave empty to run the DEMO exchange"),
-    SettingSpec("BTSE_API_SECRET", "", "API secret (passphrase) of that key; never logged"),
-    SettingSpec(
-        "BTSE_ENV",
-        "",
-        "demo | testnet | production (empty: demo without a key, testnet with one)",
-    ),
-    SettingSpec("BTSE_REST_URL", "", "override the REST host root, e.g. http://127.0.0.1:8080"),
-    SettingSpec("BTSE_WS_URL", "", "override the spot WebSocket URL (…/ws/spot)"),
-    SettingSpec("BTSE_OSS_URL", "", "override the order-book WebSocket URL (…/ws/oss/spot)"),
-    SettingSpec("BTSE_STATE_DIR", "", "where the journal lives (empty: the platform state dir)"),
-    SettingSpec(
-        "BTSE_CANCEL_ALL_AFTER",
-        "0",
-        "dead man's switch in seconds, re-armed while the app runs (0 = off)",
-    ),
-    SettingSpec(
-        "BTSE_LOW_BANDWIDTH",
-        "",
-        "true | false: fewer frames, no flashes (empty: on when SSH_CONNECTION is set)",
-    ),
-    SettingSpec("BTSE_CONFIRM_ALL", "false", "true: confirm every order (always on in production)"),
-    SettingSpec(
-        "BTSE_MAX_PRICE_DEVIATION",
-        "5",
-        "warn when a limit price is more than this % away from the last price (0 = off)",
-    ),
-    SettingSpec(
-        "BTSE_NOTIONAL_CAP",
-        "",
-        "warn when an order's notional (in its quote currency) is above this (empty = off)",
-    ),
-    SettingSpec("BTSE_BELL", "false", "true: ring the terminal bell on fills"),
-    SettingSpec("BTSE_HTTP_TIMEOUT", "10", "seconds to wait for a REST answer"),
-    SettingSpec("BTSE_PING_INTERVAL", "5", "seconds between WebSocket `ping` heartbeats"),
-    SettingSpec(
-        "BTSE_STALE_AFTER",
-        "12",
-        "seconds of WebSocket silence (no data, no pong) before reconnecting",
-    ),
-    SettingSpec("BTSE_FAVOURITES", "", "comma-separated symbols kept live, e.g. BTC-USDT,ETH-USDT"),
-    SettingSpec("BTSE_DEMO_SEED", "", "demo: market seed (empty: random)"),
-    SettingSpec("BTSE_DEMO_MARKETS", "30", "demo: number of simulated markets"),
-    SettingSpec("BTSE_DEMO_RATE", "20", "demo: simulated market messages per second"),
-)
+_SPEC: Final = "setting"
 
-SETTING_KEYS: Final[frozenset[str]] = frozenset(spec.key for spec in SETTINGS_TABLE)
-_DEFAULTS: Final[dict[str, str]] = {spec.key: spec.default for spec in SETTINGS_TABLE}
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
+
+def setting(
+    key: str, kind: Kind[T], description: str, *, default: str = "", flag: Flag | None = None
+) -> T:
+    """Declare a `Settings` field: the field's default is `kind` applied to `default`."""
+    spec = SettingSpec(key, kind, default, description, flag)
+    return field(default=kind.parse(default), metadata={_SPEC: spec})
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything the app is configured with; build it with `load_settings()`, once."""
+    """Everything the app is configured with, one declaration per setting, in .env.example
+    order. Build it with `load_settings()`, once; constructed directly it is not validated."""
 
-    environment: Environment
-    api_key: str | None = field(default=None, repr=False)
-    api_secret: Secret | None = None
-    rest_url: str | None = None
-    ws_url: str | None = None
-    oss_url: str | None = None
-    state_dir: Path | None = None
-    cancel_all_after_s: float = 0.0
-    low_bandwidth: bool = False
-    confirm_all: bool = False
-    max_price_deviation_pct: float = 5.0
-    notional_cap: Decimal | None = None
-    bell: bool = False
-    http_timeout_s: float = 10.0
-    ping_interval_s: float = 5.0
-    stale_after_s: float = 12.0
-    favourites: tuple[str, ...] = ()
-    demo_seed: int | None = None
-    demo_markets: int = 30
-    demo_rate: float = 20.0
+    api_key: str | None = setting(
+        "BTSE_API_KEY", TEXT_KIND, "API key; leave empty to run the DEMO exchange"
+    )
+    api_secret: Secret | None = setting(
+        "BTSE_API_SECRET", SECRET_KIND, "API secret (passphrase) of that key; never logged"
+    )
+    environment: Environment = setting(
+        "BTSE_ENV",
+        ENVIRONMENT_KIND,
+        "where to trade: demo (the embedded exchange), testnet, or production (real money; "
+        "needs --env production)",
+        flag=Flag("--env"),
+    )
+    rest_url: str | None = setting(
+        "BTSE_REST_URL",
+        url("http", "https"),
+        "override the REST host root, e.g. http://127.0.0.1:8080",
+    )
+    ws_url: str | None = setting(
+        "BTSE_WS_URL", url("ws", "wss"), "override the spot WebSocket URL (…/ws/spot)"
+    )
+    oss_url: str | None = setting(
+        "BTSE_OSS_URL", url("ws", "wss"), "override the order-book WebSocket URL (…/ws/oss/spot)"
+    )
+    state_dir: Path | None = setting(
+        "BTSE_STATE_DIR",
+        PATH_KIND,
+        "where the journal lives (default: the platform's user state directory)",
+        flag=Flag("--state-dir", metavar="DIR"),
+    )
+    cancel_all_after_s: float = setting(
+        "BTSE_CANCEL_ALL_AFTER",
+        number(5, 86_400, "seconds", off=0),
+        "dead man's switch: cancelAllAfter re-armed while the app runs",
+        default="0",
+        flag=Flag("--cancel-all-after", metavar="SECONDS"),
+    )
+    low_bandwidth: bool = setting(
+        "BTSE_LOW_BANDWIDTH",
+        boolean(empty=False),
+        "fewer frames, no flashes (default: on when SSH_CONNECTION is set)",
+        flag=Flag("--low-bandwidth", negatable=True),
+    )
+    confirm_all: bool = setting(
+        "BTSE_CONFIRM_ALL",
+        boolean(),
+        "confirm every order (always on in production and for market orders)",
+        default="false",
+        flag=Flag("--confirm-all", switch=True),
+    )
+    max_price_deviation_pct: Decimal = setting(
+        "BTSE_MAX_PRICE_DEVIATION",
+        decimal(0, 1_000, "%"),
+        "warn when a limit price is more than this % away from the last price (0 = off)",
+        default="5",
+    )
+    notional_cap: Decimal | None = setting(
+        "BTSE_NOTIONAL_CAP",
+        optional(decimal(0.01, 1e15), "no cap"),
+        "warn when an order's notional (in its quote currency) is above this",
+    )
+    bell: bool = setting(
+        "BTSE_BELL",
+        boolean(),
+        "ring the terminal bell on fills",
+        default="false",
+        flag=Flag("--bell", switch=True),
+    )
+    http_timeout_s: float = setting(
+        "BTSE_HTTP_TIMEOUT",
+        number(0.5, 300, "seconds"),
+        "seconds to wait for a REST answer",
+        default="10",
+    )
+    ping_interval_s: float = setting(
+        "BTSE_PING_INTERVAL",
+        number(1, 50, "seconds"),
+        "seconds between WebSocket `ping` heartbeats",
+        default="5",
+    )
+    stale_after_s: float = setting(
+        "BTSE_STALE_AFTER",
+        number(2, 600, "seconds"),
+        "seconds of WebSocket silence (no data, no pong) before reconnecting (more than "
+        "BTSE_PING_INTERVAL)",
+        default="12",
+    )
+    favourites: tuple[str, ...] = setting(
+        "BTSE_FAVOURITES", SYMBOLS_KIND, "markets pinned on top and kept live"
+    )
+    demo_seed: int | None = setting(
+        "BTSE_DEMO_SEED",
+        optional(integer(0, 2**32 - 1), "a random seed"),
+        "demo: market seed",
+        flag=Flag("--seed", metavar="SEED"),
+    )
+    demo_markets: int = setting(
+        "BTSE_DEMO_MARKETS",
+        integer(1, 5_000),
+        "demo: number of simulated markets",
+        default="30",
+        flag=Flag("--markets", metavar="N"),
+    )
+    demo_rate: float = setting(
+        "BTSE_DEMO_RATE",
+        number(0, 10_000, "messages per second"),
+        "demo: simulated market messages per second",
+        default="20",
+        flag=Flag("--rate", metavar="PER_SECOND"),
+    )
 
     @property
     def has_credentials(self) -> bool:
@@ -191,13 +418,26 @@ class Settings:
 
     def __repr__(self) -> str:
         shown = ", ".join(
-            f"{name}={getattr(self, name)!r}"
-            for name in self.__dataclass_fields__
-            if name != "api_key"
+            f"{spec.name}={getattr(self, spec.name)!r}"
+            for spec in SETTINGS_TABLE
+            if spec.name != "api_key"
         )
         return f"Settings(api_key={self.api_key_hint!r}, {shown})"
 
     __str__ = __repr__
+
+
+#: Every setting, in .env.example order, read off the fields of `Settings` that declare them.
+SETTINGS_TABLE: Final[tuple[SettingSpec, ...]] = tuple(
+    dataclasses.replace(f.metadata[_SPEC], name=f.name)
+    for f in dataclasses.fields(Settings)
+    if _SPEC in f.metadata
+)
+SETTING_KEYS: Final[frozenset[str]] = frozenset(spec.key for spec in SETTINGS_TABLE)
+_BY_KEY: Final[dict[str, SettingSpec]] = {spec.key: spec for spec in SETTINGS_TABLE}
+
+
+# --------------------------------------------------------------------------- reading
 
 
 def load_settings(
@@ -212,15 +452,18 @@ def load_settings(
     `overrides` are command-line values (highest priority; None means "not given").
     A missing `dotenv_path` is skipped unless `dotenv_required` (a file named on the command
     line); a directory, an unreadable file or one that is not UTF-8 text is always an error.
-    os.environ is never modified. Invalid values raise ConfigError naming key, value and rule.
+    os.environ is never modified. Invalid values raise ConfigError naming key, value and rule
+    (and the flag, for a value given by one).
     """
     merged: dict[str, str] = dict(read_env_file(dotenv_path, required=dotenv_required))
     real_env = os.environ if env is None else env
     merged.update(real_env)
+    flagged: set[str] = set()
     for key, value in (overrides or {}).items():
         if value is not None:
             merged[key] = value
-    return settings_from_mapping(merged)
+            flagged.add(key)
+    return settings_from_mapping(merged, from_flags=frozenset(flagged))
 
 
 def read_env_file(path: str | Path | None, *, required: bool = False) -> dict[str, str]:
@@ -247,72 +490,67 @@ def read_env_file(path: str | Path | None, *, required: bool = False) -> dict[st
         ) from None
     except OSError as exc:
         raise ConfigError(f"settings file {path} cannot be read: {exc.strerror}") from None
+    from dotenv import dotenv_values  # here, not at import: `btse-tui --help` stays light
+
     values = dotenv_values(stream=io.StringIO(text))
     return {key: value for key, value in values.items() if value is not None}
 
 
-def settings_from_mapping(values: Mapping[str, str]) -> Settings:
-    """Validate and convert already-merged raw values into Settings."""
+def settings_from_mapping(
+    values: Mapping[str, str], *, from_flags: frozenset[str] = frozenset()
+) -> Settings:
+    """Validate and convert already-merged raw values into Settings.
 
-    def raw(key: str) -> str:
-        value = values.get(key)
-        return (value if value is not None else _DEFAULTS[key]).strip()
+    Each value is read by its own setting's kind; then the rules that tie settings together:
+    an empty BTSE_ENV is TESTNET when a key is set, a key and a secret come together (unless
+    demo is asked for), demo never carries a real key, an empty BTSE_LOW_BANDWIDTH follows
+    SSH_CONNECTION, and a socket is stale only after more than one ping interval.
+    `from_flags`: the keys given on the command line (their errors name the flag).
+    """
+    raw: dict[str, str] = {}
+    parsed: dict[str, Any] = {}
+    for spec in SETTINGS_TABLE:
+        given = values.get(spec.key)
+        raw[spec.key] = text = (given if given is not None else spec.default).strip()
+        parsed[spec.name] = spec.parse(text, from_flag=spec.key in from_flags)
+    settings = Settings(**parsed)
 
-    api_key = raw("BTSE_API_KEY") or None
-    secret_text = raw("BTSE_API_SECRET") or None
-    env_raw = raw("BTSE_ENV")
-    environment = _environment(env_raw, has_key=api_key is not None)
-    explicit_demo = environment is Environment.DEMO and bool(env_raw)
-    if not explicit_demo and (api_key is None) != (secret_text is None):
+    api_key, secret = settings.api_key, settings.api_secret
+    environment = settings.environment
+    if not raw["BTSE_ENV"] and api_key is not None:
+        environment = Environment.TESTNET
+    explicit_demo = environment is Environment.DEMO and bool(raw["BTSE_ENV"])
+    if not explicit_demo and (api_key is None) != (secret is None):
         # a lone secret used to start DEMO silently: the trader meant to use a real key
-        missing = "BTSE_API_SECRET" if secret_text is None else "BTSE_API_KEY"
-        present = "BTSE_API_KEY" if secret_text is None else "BTSE_API_SECRET"
+        missing = "BTSE_API_SECRET" if secret is None else "BTSE_API_KEY"
+        present = "BTSE_API_KEY" if secret is None else "BTSE_API_SECRET"
         raise ConfigError(f"{missing} is empty but {present} is set: set both or neither")
     if environment is Environment.DEMO:
         # The embedded exchange issues its own demo key; real keys never reach it.
-        api_key, secret_text = None, None
-
-    low_bandwidth_raw = raw("BTSE_LOW_BANDWIDTH")
-    if low_bandwidth_raw:
-        low_bandwidth = _bool("BTSE_LOW_BANDWIDTH", low_bandwidth_raw)
-    else:
+        api_key, secret = None, None
+    low_bandwidth = settings.low_bandwidth
+    if not raw["BTSE_LOW_BANDWIDTH"]:
         low_bandwidth = bool(values.get("SSH_CONNECTION"))
-
-    ping_interval_s = _number("BTSE_PING_INTERVAL", raw("BTSE_PING_INTERVAL"))
-    stale_after_s = _number("BTSE_STALE_AFTER", raw("BTSE_STALE_AFTER"))
-    if stale_after_s <= ping_interval_s:
+    if settings.stale_after_s <= settings.ping_interval_s:
         raise _invalid(
             "BTSE_STALE_AFTER",
-            raw("BTSE_STALE_AFTER"),
-            f"more seconds than BTSE_PING_INTERVAL ({ping_interval_s:g}): a quiet socket "
-            "would be declared stale between two pings",
+            raw["BTSE_STALE_AFTER"],
+            f"more seconds than BTSE_PING_INTERVAL ({settings.ping_interval_s:g}): a quiet "
+            "socket would be declared stale between two pings",
         )
-    state_dir_raw = raw("BTSE_STATE_DIR")
-    seed_raw = raw("BTSE_DEMO_SEED")
-    return Settings(
+    return dataclasses.replace(
+        settings,
         environment=environment,
         api_key=api_key,
-        api_secret=Secret(secret_text) if secret_text else None,
-        rest_url=_url("BTSE_REST_URL", raw("BTSE_REST_URL"), ("http", "https")),
-        ws_url=_url("BTSE_WS_URL", raw("BTSE_WS_URL"), ("ws", "wss")),
-        oss_url=_url("BTSE_OSS_URL", raw("BTSE_OSS_URL"), ("ws", "wss")),
-        state_dir=Path(state_dir_raw).expanduser() if state_dir_raw else None,
-        cancel_all_after_s=_number("BTSE_CANCEL_ALL_AFTER", raw("BTSE_CANCEL_ALL_AFTER")),
+        api_secret=secret,
         low_bandwidth=low_bandwidth,
-        confirm_all=_bool("BTSE_CONFIRM_ALL", raw("BTSE_CONFIRM_ALL")),
-        max_price_deviation_pct=_number(
-            "BTSE_MAX_PRICE_DEVIATION", raw("BTSE_MAX_PRICE_DEVIATION")
-        ),
-        notional_cap=_decimal_or_none("BTSE_NOTIONAL_CAP", raw("BTSE_NOTIONAL_CAP")),
-        bell=_bool("BTSE_BELL", raw("BTSE_BELL")),
-        http_timeout_s=_number("BTSE_HTTP_TIMEOUT", raw("BTSE_HTTP_TIMEOUT")),
-        ping_interval_s=ping_interval_s,
-        stale_after_s=stale_after_s,
-        favourites=_symbols("BTSE_FAVOURITES", raw("BTSE_FAVOURITES")),
-        demo_seed=_number("BTSE_DEMO_SEED", seed_raw) if seed_raw else None,
-        demo_markets=_number("BTSE_DEMO_MARKETS", raw("BTSE_DEMO_MARKETS")),
-        demo_rate=_number("BTSE_DEMO_RATE", raw("BTSE_DEMO_RATE")),
     )
+
+
+def _invalid(key: str, value: str, rule: str, flag: str | None = None) -> ConfigError:
+    shown = "****" if key == "BTSE_API_SECRET" else repr(value)
+    given_as = f" (from {flag})" if flag else ""
+    return ConfigError(f"{key}={shown}{given_as} is invalid: expected {rule}")
 
 
 def env_file_warning(path: str | Path) -> str | None:
@@ -340,119 +578,21 @@ def env_file_warning(path: str | Path) -> str | None:
 
 
 def env_example_text() -> str:
-    """The text of `.env.example`, generated from SETTINGS_TABLE."""
+    """The text of `.env.example`, generated from the declarations in `Settings`."""
     lines = [
-        "# btse-tui settings. Copy to .env; real environment variables win over this file.",
-        "# Generated from btse_tui.config.SETTINGS_TABLE (python -m btse_tui.config).",
+        "# btse-tui settings. Copy to .env; real environment variables win over this file,",
+        "# command-line flags win over both.",
+        "# Generated from btse_tui.config.Settings (python -m btse_tui.config > .env.example).",
         "",
     ]
     for spec in SETTINGS_TABLE:
         lines.append(f"# {spec.description}")
+        notes = [] if spec.kind in (TEXT_KIND, SECRET_KIND) else [f"accepts {spec.kind.rule}"]
+        notes += [f"flag {spec.flag.name}"] if spec.flag else []
+        if notes:
+            lines.append(f"#   {'; '.join(notes)}")
         lines.append(f"{spec.key}={spec.default}")
     return "\n".join(lines) + "\n"
-
-
-def _invalid(key: str, value: str, allowed: str) -> ConfigError:
-    shown = "****" if key == "BTSE_API_SECRET" else repr(value)
-    return ConfigError(f"{key}={shown} is invalid: expected {allowed}")
-
-
-def _environment(value: str, *, has_key: bool) -> Environment:
-    if not value:
-        return Environment.TESTNET if has_key else Environment.DEMO
-    try:
-        return Environment(value.lower())
-    except ValueError:
-        allowed = " | ".join(e.value for e in Environment)
-        raise _invalid("BTSE_ENV", value, allowed) from None
-
-
-def _bool(key: str, value: str) -> bool:
-    lowered = value.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise _invalid(key, value, "true | false (also 1/0, yes/no, on/off)")
-
-
-@dataclass(frozen=True, slots=True)
-class NumberRange:
-    """The finite range a numeric setting accepts; `off` is an extra value meaning "off"."""
-
-    low: float
-    high: float
-    unit: str = ""
-    integer: bool = False
-    off: float | None = None
-
-    def describe(self) -> str:
-        kind = "an integer" if self.integer else "a number"
-        unit = f" {self.unit}" if self.unit else ""
-        text = f"{kind} from {_plain(self.low)} to {_plain(self.high)}{unit}"
-        return text if self.off is None else f"{_plain(self.off)} (off) or {text}"
-
-
-def _plain(number: float) -> str:
-    """A bound as a trader reads it: 86,400 or 0.5, never 1e+15."""
-    return f"{int(number):,}" if number == int(number) else f"{number:g}"
-
-
-#: The range of every numeric setting: none may be infinite, NaN or absurdly large.
-NUMBER_RANGES: Final[dict[str, NumberRange]] = {
-    "BTSE_CANCEL_ALL_AFTER": NumberRange(5, 86_400, "seconds", off=0),
-    "BTSE_MAX_PRICE_DEVIATION": NumberRange(0, 1_000, "%"),
-    "BTSE_NOTIONAL_CAP": NumberRange(0.01, 1e15),
-    "BTSE_HTTP_TIMEOUT": NumberRange(0.5, 300, "seconds"),
-    "BTSE_PING_INTERVAL": NumberRange(1, 50, "seconds"),
-    "BTSE_STALE_AFTER": NumberRange(2, 600, "seconds"),
-    "BTSE_DEMO_SEED": NumberRange(0, 2**32 - 1, integer=True),
-    "BTSE_DEMO_MARKETS": NumberRange(1, 5_000, integer=True),
-    "BTSE_DEMO_RATE": NumberRange(0, 10_000, "messages per second"),
-}
-
-
-def _number(key: str, value: str) -> Any:
-    """`value` as the int or float NUMBER_RANGES[key] allows, else ConfigError naming the range."""
-    rule = NUMBER_RANGES[key]
-    try:
-        exact = Decimal(value)
-    except ArithmeticError:
-        raise _invalid(key, value, rule.describe()) from None
-    whole = exact.is_finite() and (not rule.integer or exact == exact.to_integral_value())
-    if whole and (exact == rule.off or rule.low <= exact <= rule.high):
-        return int(exact) if rule.integer else float(exact)
-    raise _invalid(key, value, rule.describe())
-
-
-def _decimal_or_none(key: str, value: str) -> Decimal | None:
-    if not value:
-        return None
-    try:
-        number = Decimal(value)
-    except ArithmeticError:
-        number = None
-    rule = NUMBER_RANGES[key]
-    if number is None or not number.is_finite() or not rule.low <= number <= rule.high:
-        raise _invalid(key, value, f"{rule.describe()}, or empty for no cap")
-    return number
-
-
-def _url(key: str, value: str, schemes: tuple[str, ...]) -> str | None:
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in schemes or not parts.netloc:
-        raise _invalid(key, value, f"a {' or '.join(s + '://' for s in schemes)} URL")
-    return value.rstrip("/")
-
-
-def _symbols(key: str, value: str) -> tuple[str, ...]:
-    symbols = tuple(part.strip().upper() for part in value.split(",") if part.strip())
-    for symbol in symbols:
-        if "-" not in symbol or " " in symbol:
-            raise _invalid(key, value, "comma-separated BASE-QUOTE symbols, e.g. BTC-USDT")
-    return symbols
 
 
 if __name__ == "__main__":

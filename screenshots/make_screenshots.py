@@ -16,7 +16,7 @@ from textual.widgets import Input
 from btse_tui.client.session import TradingSession
 from btse_tui.config import load_settings
 from btse_tui.ui.app import BtseApp
-from btse_tui.ui.launch import start_demo_exchange
+from btse_tui.startup import start_demo_exchange
 
 OUT = Path(__file__).resolve().parent
 SEED = "42"
@@ -37,7 +37,7 @@ async def shoot(size: tuple[int, int], state_dir: str) -> None:
         dotenv_path=None,
     )
     server, urls, settings = start_demo_exchange(settings)
-    app = BtseApp(TradingSession(settings, urls), environment="demo")
+    app = BtseApp(TradingSession(settings, urls), settings=settings)
     tag = f"{size[0]}x{size[1]}"
     try:
         async with app.run_test(size=size) as pilot:

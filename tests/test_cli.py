@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from btse_tui.cli import build_parser
+import pytest
+
+from btse_tui.cli import build_parser, setting_overrides
+from btse_tui.config import SETTINGS_TABLE
 
 
 def test_help_lists_every_option_and_the_subcommands() -> None:
@@ -33,3 +36,34 @@ def test_help_imports_no_ui_or_network_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
     )
     assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+
+
+def test_help_lists_every_setting_with_its_key() -> None:
+    text = build_parser().format_help()
+    for spec in SETTINGS_TABLE:
+        assert spec.key in text, spec.key
+        if spec.flag is not None:
+            assert spec.flag.name in text
+
+
+def test_every_flag_but_env_file_sets_a_declared_setting() -> None:
+    flags = {flag for action in build_parser()._actions for flag in action.option_strings}
+    declared = {spec.flag.name for spec in SETTINGS_TABLE if spec.flag is not None}
+    assert flags - {"-h", "--help", "--env-file", "--no-low-bandwidth"} == declared
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], {}),
+        (["--bell", "--seed", "7"], {"BTSE_BELL": "true", "BTSE_DEMO_SEED": "7"}),
+        (["--no-low-bandwidth"], {"BTSE_LOW_BANDWIDTH": "false"}),
+        (
+            ["--env", "testnet", "--state-dir", "/x"],
+            {"BTSE_ENV": "testnet", "BTSE_STATE_DIR": "/x"},
+        ),
+    ],
+)
+def test_flags_become_setting_overrides(argv: list[str], expected: dict[str, str]) -> None:
+    given = setting_overrides(build_parser().parse_args(argv))
+    assert {key: value for key, value in given.items() if value is not None} == expected

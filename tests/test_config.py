@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import os
 import pickle
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from btse_tui.config import (
+    PATH_KIND,
+    SECRET_KIND,
     SETTING_KEYS,
     SETTINGS_TABLE,
+    TEXT_KIND,
     Secret,
+    Settings,
+    SettingSpec,
     env_example_text,
     load_settings,
 )
@@ -206,3 +212,59 @@ def test_env_example_agrees_with_the_settings_table() -> None:
 def test_env_example_loads_as_demo() -> None:
     settings = load_settings({}, REPO / ".env.example")
     assert settings.environment is Environment.DEMO
+
+
+def test_the_defaults_are_the_declared_ones() -> None:
+    # one declaration: what an empty environment loads is what Settings() holds
+    assert load_settings({}, None) == Settings()
+    for spec in SETTINGS_TABLE:
+        assert getattr(Settings(), spec.name) == spec.kind.parse(spec.default), spec.key
+
+
+CHECKED = [spec for spec in SETTINGS_TABLE if spec.kind not in (TEXT_KIND, SECRET_KIND, PATH_KIND)]
+
+
+@pytest.mark.parametrize("spec", CHECKED, ids=lambda spec: spec.key)
+def test_every_rejected_value_names_the_key_the_value_and_the_declared_rule(
+    spec: SettingSpec,
+) -> None:
+    values = {spec.key: "not valid!"}
+    if spec.key == "BTSE_API_SECRET":
+        values["BTSE_API_KEY"] = KEY
+    with pytest.raises(ConfigError) as info:
+        load_settings(values, None)
+    assert str(info.value) == f"{spec.key}='not valid!' is invalid: expected {spec.kind.rule}"
+
+
+def test_a_value_given_by_a_flag_names_the_flag() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings({}, None, overrides={"BTSE_DEMO_MARKETS": "0"})
+    assert str(info.value) == (
+        "BTSE_DEMO_MARKETS='0' (from --markets) is invalid: expected an integer from 1 to 5,000"
+    )
+
+
+def test_a_url_the_parser_itself_refuses_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"BTSE_REST_URL='http://\[::1' is invalid"):
+        load_settings({"BTSE_REST_URL": "http://[::1"}, None)
+
+
+def test_the_price_deviation_is_held_in_percent() -> None:
+    settings = load_settings({"BTSE_MAX_PRICE_DEVIATION": "2.5"}, None)
+    assert settings.max_price_deviation_pct == Decimal("2.5")
+    assert isinstance(settings.max_price_deviation_pct, Decimal)
+
+
+def test_env_example_states_what_each_setting_accepts_and_its_flag() -> None:
+    lines = env_example_text().splitlines()
+    for spec in SETTINGS_TABLE:
+        at = lines.index(f"{spec.key}={spec.default}")
+        start = at
+        while lines[start - 1].startswith("#"):
+            start -= 1
+        comment = "\n".join(lines[start:at])
+        assert comment.startswith(f"# {spec.description}"), spec.key
+        if spec.kind.rule != "any text":
+            assert f"accepts {spec.kind.rule}" in comment, spec.key
+        if spec.flag is not None:
+            assert f"flag {spec.flag.name}" in comment, spec.key

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from btse_tui.cli import build_parser
+from btse_tui.cli import build_parser, setting_overrides
 from btse_tui.config import load_settings
-from btse_tui.ui.launch import _overrides
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -143,5 +142,5 @@ def test_demo_markets_and_rate_from_the_environment_hold_unless_a_flag_is_given(
 ) -> None:
     options = build_parser().parse_args(argv)
     env = {"BTSE_DEMO_MARKETS": "100", "BTSE_DEMO_RATE": "5"}
-    settings = load_settings(env, None, overrides=_overrides(options))
+    settings = load_settings(env, None, overrides=setting_overrides(options))
     assert (settings.demo_markets, settings.demo_rate) == (markets, rate)

@@ -16,6 +16,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from btse_tui.config import Settings
 from btse_tui.protocol.events import StreamState
 from btse_tui.ui import screen_probe
 from btse_tui.ui.app_events import SessionEventsMixin
@@ -75,15 +76,8 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self,
         session: Any,
         *,
-        environment: str = "demo",
-        low_bandwidth: bool = False,
-        confirm_all: bool = False,
-        bell: bool = False,
-        favourites: tuple[str, ...] = (),
+        settings: Settings | None = None,
         save_favourites: Callable[[tuple[str, ...]], None] | None = None,
-        max_deviation_pct: Decimal = Decimal(5),
-        notional_cap: Decimal | None = None,
-        dead_mans_switch_s: float = 0.0,
         frame_hz: float = 15.0,
         book_hz: float = 10.0,
         freeze_startup_gc: bool = False,
@@ -93,17 +87,12 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
     ) -> None:
         super().__init__()
         self.session = session
-        self.environment = environment
-        self.low_bandwidth = low_bandwidth
-        self.confirm_all = confirm_all or environment == "production"
-        self.bell_on_fill = bell
-        self.favourites = favourites
+        self.settings = settings = settings or Settings()
+        self.favourites = settings.favourites
         self.save_favourites = save_favourites
-        self.max_deviation = Decimal(max_deviation_pct) / 100
-        self.notional_cap = notional_cap
-        self.dms_seconds = dead_mans_switch_s or 60.0
-        self.dms_on = dead_mans_switch_s > 0
-        self.frame_period = 1.0 / (5.0 if low_bandwidth else frame_hz)
+        self.dms_seconds = settings.cancel_all_after_s or 60.0
+        self.dms_on = settings.cancel_all_after_s > 0
+        self.frame_period = 1.0 / (5.0 if settings.low_bandwidth else frame_hz)
         # the book repaints at most 10 times a second: with the full-height ladder it is most
         # of what a busy market sends down the link (figures: benchmarks/README.md)
         self.book_period = max(self.frame_period, 1.0 / book_hz)
@@ -165,14 +154,14 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self.last_line = self.query_one("#last-line", Static)
         self.filter_box = self.query_one("#filter", Input)
         status = self.status
-        status.set_environment(self.environment)
+        status.set_environment(self.settings.environment)
         status.set_dms(self.dms_seconds if self.dms_on else None)
         markets = self.markets_table
         markets.set_favourites(self.favourites)
-        markets.low_bandwidth = self.low_bandwidth
+        markets.low_bandwidth = self.settings.low_bandwidth
         self._apply_size(self.size.width, self.size.height)
         self.markets_table.focus()
-        self.log_line(f"{self.environment.upper()}: connecting…", "connection")
+        self.log_line(f"{self.settings.environment.upper()}: connecting…", "connection")
         for notice in self.startup_notices:
             self.log_line(f"warning: {notice}", "warning", sticky=True)
             self.notify(notice, title="warning", severity="warning", timeout=20)

@@ -160,7 +160,7 @@ class SessionEventsMixin:
                     text = describe_fill(fill, self._market(fill.symbol))
                     self.log_view.add(text, "filled", happened=traded)
                     self.last_line.update(text)
-                if self.bell_on_fill:
+                if self.settings.bell:
                     self.bell()
                 status.touch("spot")
             case ev.StreamStateChanged(stream=name, state=state, reason=reason):

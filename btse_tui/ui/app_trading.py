@@ -39,14 +39,14 @@ class TradingMixin:
             request,
             market,
             ticker,
-            max_deviation=self.max_deviation,
-            notional_cap=self.notional_cap,
+            max_deviation_pct=self.settings.max_price_deviation_pct,
+            notional_cap=self.settings.notional_cap,
         )
         must_confirm = needs_confirmation(
             request,
             warnings,
-            production=self.environment == "production",
-            confirm_all=self.confirm_all,
+            production=self.settings.is_production,
+            confirm_all=self.settings.confirm_all,
         )
         if not must_confirm:
             self._place(request)
@@ -63,7 +63,7 @@ class TradingMixin:
             ConfirmOrderScreen(
                 request,
                 market,
-                environment=self.environment,
+                environment=self.settings.environment,
                 warnings=warnings,
                 costs=self.form.costs_of(request),
             ),
@@ -136,7 +136,9 @@ class TradingMixin:
                 )
 
         self.push_screen(
-            CancelAllScreen(symbol, len(orders), preview=preview, environment=self.environment),
+            CancelAllScreen(
+                symbol, len(orders), preview=preview, environment=self.settings.environment
+            ),
             decided,
         )
 

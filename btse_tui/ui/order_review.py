@@ -170,15 +170,15 @@ def order_warnings(
     market: Market,
     ticker: Ticker | None,
     *,
-    max_deviation: Decimal = Decimal("0.05"),
+    max_deviation_pct: Decimal = Decimal(5),
     notional_cap: Decimal | None = None,
 ) -> list[str]:
     """Judgment calls the confirm screen shows in yellow (never blocking): `protocol.guards`
-    fed with the market's ticker; `max_deviation` is a fraction (0.05 = 5 %)."""
+    fed with the market's ticker; `max_deviation_pct` is in percent (BTSE_MAX_PRICE_DEVIATION)."""
     return guards.order_warnings(
         request,
         ticker.last if ticker else None,
-        max_deviation * 100,
+        max_deviation_pct,
         notional_cap,
         bid=ticker.bid if ticker else None,
         ask=ticker.ask if ticker else None,

@@ -85,7 +85,7 @@ async def app_via(sim: SimServer, proxy: HostileProxy) -> BtseApp:
     # repaint: OrderForm.fields() while the form is being rebuilt, NoMatches '#kind')
     session.tickers_every_s = type(session).tickers_every_s
     session.balances_every_s = type(session).balances_every_s
-    return BtseApp(session, environment="demo")
+    return BtseApp(session)
 
 
 def _hold_the_truth(proxy: HostileProxy, answer: RestRule) -> None:

@@ -49,3 +49,18 @@ def test_env_file_readable_by_others_is_warned_about(tmp_path: Path) -> None:
 
 def test_missing_env_file_gives_no_warning(tmp_path: Path) -> None:
     assert env_file_warning(tmp_path / "absent.env") is None
+
+
+def test_the_deviation_limit_reaches_the_warning_in_percent() -> None:
+    from btse_tui.protocol.models import OrderRequest, OrderType, Side
+    from btse_tui.ui.order_review import order_warnings
+    from tests.ui.order_fixtures import BTC, BTC_TICKER
+
+    settings = load_settings({"BTSE_MAX_PRICE_DEVIATION": "2.5"}, None)
+    request = OrderRequest(
+        BTC.symbol, Side.SELL, OrderType.LIMIT, size=Decimal("0.01"), price=Decimal("20600")
+    )
+    warnings = order_warnings(
+        request, BTC, BTC_TICKER, max_deviation_pct=settings.max_price_deviation_pct
+    )
+    assert "limit price 20,600 is 3.0% above the last price 20,000 (limit 2.5%)" in warnings

@@ -14,8 +14,8 @@ from btse_tui.client.session import TradingSession
 from btse_tui.config import load_settings
 from btse_tui.protocol.events import StreamState
 from btse_tui.sim.runner import SimServer
+from btse_tui.startup import start_demo_exchange
 from btse_tui.ui.app import BtseApp
-from btse_tui.ui.launch import start_demo_exchange
 from btse_tui.ui.widgets.markets import MarketsTable
 from btse_tui.ui.widgets.notifications import NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
@@ -40,7 +40,7 @@ def demo(tmp_path: Path) -> AsyncIterator[tuple[SimServer, BtseApp]]:
     )
     server, urls, settings = start_demo_exchange(settings)
     session = TradingSession(settings, urls)
-    app = BtseApp(session, environment="demo")
+    app = BtseApp(session, settings=settings)
     yield server, app
     server.stop()
 

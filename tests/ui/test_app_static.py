@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from textual.widgets import Static
 
+from btse_tui.config import Settings
 from btse_tui.ui.app import BtseApp
 from btse_tui.ui.screens.quit import QuitScreen
 from tests.ui.static_session import StaticSession
@@ -42,7 +43,9 @@ async def test_a_small_terminal_shows_one_pane_group_per_function_key() -> None:
 
 async def test_q_quits_promptly_and_closes_the_session() -> None:
     session = StaticSession()
-    app = BtseApp(session, dead_mans_switch_s=60)  # open orders are cancelled if we go
+    app = BtseApp(
+        session, settings=Settings(cancel_all_after_s=60)
+    )  # open orders are cancelled if we go
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.2)
         await pilot.press("q")

@@ -10,9 +10,9 @@ import pytest
 
 from btse_tui.client.session import TradingSession
 from btse_tui.config import load_settings
+from btse_tui.startup import start_demo_exchange
 from btse_tui.ui import gc_tuning
 from btse_tui.ui.app import BtseApp
-from btse_tui.ui.launch import start_demo_exchange
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
 from tests.ui.test_app_live import place_limit, until
 
@@ -34,7 +34,7 @@ async def test_start_up_objects_are_frozen_once_and_orders_still_show(
         dotenv_path=None,
     )
     server, urls, settings = start_demo_exchange(settings)
-    app = BtseApp(TradingSession(settings, urls), environment="demo", freeze_startup_gc=True)
+    app = BtseApp(TradingSession(settings, urls), settings=settings, freeze_startup_gc=True)
     try:
         async with app.run_test(size=(160, 48)) as pilot:
             await until(pilot, lambda: bool(frozen))

@@ -18,7 +18,7 @@ MIN_LEVELS = 4  # price levels each side of the spread, at the least
 
 def make_app() -> tuple[BtseApp, StaticSession]:
     session = StaticSession()
-    app = BtseApp(session, environment="demo", clock=lambda: NOW_MS / 1000)
+    app = BtseApp(session, clock=lambda: NOW_MS / 1000)
     return app, session
 
 

@@ -17,8 +17,8 @@ from btse_tui.client.session import TradingSession
 from btse_tui.config import load_settings
 from btse_tui.protocol.models import OrderRequest, OrderType, Side
 from btse_tui.sim.runner import SimServer
+from btse_tui.startup import start_demo_exchange
 from btse_tui.ui.app import BtseApp
-from btse_tui.ui.launch import start_demo_exchange
 from btse_tui.ui.widgets.order_form import OrderForm
 from btse_tui.ui.widgets.side_switch import SideSwitch
 from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, ETH, resting_buy
@@ -409,7 +409,7 @@ def slow_demo(tmp_path: Path) -> Iterator[tuple[SimServer, BtseApp]]:
         dotenv_path=None,
     )
     server, urls, settings = start_demo_exchange(settings)
-    app = BtseApp(TradingSession(settings, urls), environment="demo")
+    app = BtseApp(TradingSession(settings, urls), settings=settings)
     yield server, app
     server.stop()
 

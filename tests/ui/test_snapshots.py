@@ -13,7 +13,6 @@ from tests.ui.static_session import NOW_MS, StaticSession
 def make_app() -> BtseApp:
     return BtseApp(
         StaticSession(),
-        environment="demo",
         clock=lambda: NOW_MS / 1000,
         monotonic=lambda: 1000.0,
     )

@@ -15,8 +15,8 @@ from textual.pilot import Pilot
 from btse_tui.client.session import TradingSession
 from btse_tui.config import load_settings
 from btse_tui.sim.runner import SimServer
+from btse_tui.startup import start_demo_exchange
 from btse_tui.ui.app import BtseApp
-from btse_tui.ui.launch import start_demo_exchange
 from btse_tui.ui.widgets.notifications import NotificationLog
 
 PING_S, STALE_AFTER_S = 1.0, 6.0
@@ -48,7 +48,7 @@ def demo(tmp_path: Path) -> AsyncIterator[tuple[SimServer, BtseApp]]:
     )
     server, urls, settings = start_demo_exchange(settings)
     session = TradingSession(settings, urls, backoff_base_s=0.05, backoff_cap_s=0.5)
-    app = BtseApp(session, environment="demo")
+    app = BtseApp(session, settings=settings)
     yield server, app
     server.faults.reset()
     server.stop()

@@ -1,8 +1,10 @@
-"""Start-up: settings → (embedded exchange in demo) → journal → session → the dashboard."""
+"""Start-up of the desk: settings → (embedded exchange in demo) → journal → session → the app.
+
+The one place that wires client, simulator and UI together (the UI never imports the other two).
+"""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import io
@@ -13,8 +15,9 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 from btse_tui.config import Secret, Settings, load_settings
 from btse_tui.protocol.endpoints import BaseUrls, Environment
@@ -22,33 +25,19 @@ from btse_tui.protocol.errors import ConfigError
 
 if TYPE_CHECKING:
     from btse_tui.journal import Journal
+    from btse_tui.sim.context import SimConfig
+    from btse_tui.sim.runner import SimServer
     from btse_tui.ui.app import BtseApp
 
 
-def _overrides(options: argparse.Namespace) -> dict[str, str | None]:
-    """Command-line flags as setting overrides (None = not given)."""
+class RunningExchange(Protocol):
+    """The embedded exchange while it serves: in this process or in a forked child."""
 
-    def text(value: object) -> str | None:
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
-
-    return {
-        "BTSE_ENV": options.env,
-        "BTSE_STATE_DIR": options.state_dir,
-        "BTSE_CANCEL_ALL_AFTER": text(options.cancel_all_after),
-        "BTSE_LOW_BANDWIDTH": text(options.low_bandwidth),
-        "BTSE_CONFIRM_ALL": "true" if options.confirm_all else None,
-        "BTSE_BELL": "true" if options.bell else None,
-        "BTSE_DEMO_SEED": text(options.seed),
-        "BTSE_DEMO_MARKETS": text(options.markets),
-        "BTSE_DEMO_RATE": text(options.rate),
-    }
+    def stop(self, timeout: float = ...) -> None:
+        """Stop serving and release its sockets (and its process)."""
 
 
-def start_demo_exchange(settings: Settings) -> tuple[object, BaseUrls, Settings]:
+def start_demo_exchange(settings: Settings) -> tuple[SimServer, BaseUrls, Settings]:
     """Start the embedded exchange on a free loopback port; returns it, its URLs and settings
     carrying its funded demo account."""
     from btse_tui.sim.context import SimConfig
@@ -89,7 +78,7 @@ class ForkedExchange:
         os.waitpid(self.pid, 0)
 
 
-def _serve_forked(config: object, sock: socket.socket, lifeline: int) -> NoReturn:
+def _serve_forked(config: SimConfig, sock: socket.socket, lifeline: int) -> NoReturn:
     """In the child: serve the exchange on `sock` until `lifeline` closes, then exit."""
     try:
         quiet = os.open(os.devnull, os.O_RDWR)
@@ -97,7 +86,7 @@ def _serve_forked(config: object, sock: socket.socket, lifeline: int) -> NoRetur
             os.dup2(quiet, fd)  # never write to the trader's terminal
         from btse_tui.sim.runner import SimServer
 
-        server = SimServer(config)  # type: ignore[arg-type]
+        server = SimServer(config)
         server.start(sock=sock)
         with contextlib.suppress(OSError, KeyboardInterrupt):
             os.read(lifeline, 1)  # EOF: the app quit or died
@@ -193,21 +182,22 @@ def _crash_line(error: BaseException | None, report: Path, journal: Path) -> str
     return f"btse-tui: crashed ({what}); traceback written to {report}; journal: {journal}"
 
 
-def run_dashboard(options: argparse.Namespace) -> int:
+def run_dashboard(overrides: Mapping[str, str | None], env_file: str | None = None) -> int:
     """Run the dashboard until the trader quits; returns the process exit code.
 
+    `overrides`: the settings given as flags (None: not given); `env_file`: the settings file
+    named on the command line (it must exist), else `.env` if there is one.
     0 after a normal quit, 2 for a bad setting or file (one line on stderr), 1 after a crash
     (one line naming the traceback file and the journal; the terminal is restored).
     """
-    env_file = options.env_file
     try:
         settings = load_settings(
             dotenv_path=env_file or ".env",
-            overrides=_overrides(options),
+            overrides=overrides,
             dotenv_required=env_file is not None,
         )
-    except ConfigError as error:
-        print(f"btse-tui: {error}", file=sys.stderr)
+    except ConfigError as problem:
+        print(f"btse-tui: {problem}", file=sys.stderr)
         return 2
     from btse_tui.config import env_file_warning
 
@@ -216,12 +206,13 @@ def run_dashboard(options: argparse.Namespace) -> int:
     if warning:
         print(f"btse-tui: warning: {warning}", file=sys.stderr)
         notices.append(warning)  # the full screen hides stderr: shown in the app too
-    if settings.environment is Environment.PRODUCTION and options.env != "production":
+    if settings.is_production and overrides.get("BTSE_ENV") != "production":
         print("btse-tui: production needs an explicit --env production", file=sys.stderr)
         return 2
     state_dir = settings.resolved_state_dir()
     secret = settings.api_secret.reveal() if settings.api_secret else ""
-    server = journal = None
+    server: RunningExchange | None = None
+    journal: Journal | None = None
     try:
         if settings.environment is Environment.DEMO:
             if hasattr(os, "fork"):
@@ -232,27 +223,27 @@ def run_dashboard(options: argparse.Namespace) -> int:
             urls = settings.base_urls()
         try:  # opened after the fork: an SQLite connection must not cross one
             journal = open_journal(state_dir, settings.environment.value)
-        except ConfigError as error:
-            print(f"btse-tui: {error}", file=sys.stderr)
+        except ConfigError as problem:
+            print(f"btse-tui: {problem}", file=sys.stderr)
             return 2
-        app = _build_app(settings, urls, journal, state_dir, tuple(notices))
+        app = build_app(settings, urls, journal, state_dir, tuple(notices))
         textual_traceback = _capture_exit_traceback(app)
         app.run()
         if not app.return_code:
             return 0
-        error: BaseException | None = getattr(app, "_exception", None)
+        crash: BaseException | None = getattr(app, "_exception", None)
         text = textual_traceback.getvalue()
     except Exception as exc:
-        error, text = exc, ""
+        crash, text = exc, ""
     finally:
         if journal is not None:
             journal.close()
         if server is not None:
-            server.stop()  # type: ignore[attr-defined]
-    report = write_crash_report(error, text, state_dir, secret)
+            server.stop()
+    report = write_crash_report(crash, text, state_dir, secret)
     from btse_tui.journal import default_path
 
-    print(_crash_line(error, report, default_path(state_dir)), file=sys.stderr)
+    print(_crash_line(crash, report, default_path(state_dir)), file=sys.stderr)
     return 1
 
 
@@ -265,14 +256,18 @@ def _capture_exit_traceback(app: BtseApp) -> io.StringIO:
     return buffer
 
 
-def _build_app(
+def build_app(
     settings: Settings,
     urls: BaseUrls,
-    journal: Journal,
+    journal: Journal | None,
     state_dir: Path,
-    notices: tuple[str, ...],
+    notices: tuple[str, ...] = (),
 ) -> BtseApp:
-    """The session and the dashboard for `settings`, ready to run."""
+    """The session and the dashboard for `settings`, ready to run.
+
+    The session gets `settings` itself (its sockets' heartbeat is BTSE_PING_INTERVAL and
+    BTSE_STALE_AFTER); the app gets them with the saved favourites added.
+    """
     if settings.low_bandwidth:
         os.environ.setdefault("TEXTUAL_FPS", "10")
 
@@ -286,15 +281,8 @@ def _build_app(
     session = TradingSession(settings, urls, journal=journal)
     return BtseApp(
         session,
-        environment=settings.environment.value,
-        low_bandwidth=settings.low_bandwidth,
-        confirm_all=settings.confirm_all,
-        bell=settings.bell,
-        favourites=favourites,
+        settings=dataclasses.replace(settings, favourites=favourites),
         save_favourites=lambda symbols: save_favourites(state_dir, symbols),
-        max_deviation_pct=settings.max_price_deviation_pct,
-        notional_cap=settings.notional_cap,
-        dead_mans_switch_s=settings.cancel_all_after_s,
         freeze_startup_gc=True,
         startup_notices=notices,
     )
