@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from btse_tui.protocol import guards, rules
+from btse_tui.protocol.decimal_text import plain_decimal
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import (
     AmendRequest,
@@ -145,7 +146,7 @@ def order_summary(
 
 def fee_pct(rate: Decimal) -> str:
     """A fee rate as a percentage: 0.0012 → `0.12%`."""
-    return f"{(rate * 100).normalize():f}%"
+    return f"{plain_decimal(rate * 100, grouped=False)}%"
 
 
 def format_quote(value: Decimal, market: Market) -> str:
@@ -183,10 +184,6 @@ def order_warnings(
         bid=ticker.bid if ticker else None,
         ask=ticker.ask if ticker else None,
     )
-
-
-def _plain(value: Decimal) -> str:
-    return f"{value.normalize():,f}"
 
 
 # --------------------------------------------------------------------------- amend

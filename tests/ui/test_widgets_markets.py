@@ -190,7 +190,7 @@ async def test_open_orders_upsert_remove_and_select() -> None:
         await pilot.pause()
         assert [o.order_id for o in app.selected] == ["a"]
         assert table.selected_order() is not None
-        table.remove("a")
+        table.remove_order("a")
         assert table.selected_order() is None
         assert "No open orders" in table.render_line(1).text
 

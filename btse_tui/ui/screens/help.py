@@ -157,8 +157,8 @@ def _pane(node: DOMNode, app: App[object]) -> str | None:
 def _action_text(pane: str, binding: Binding) -> str | None:
     """The words for a binding in a pane, or None to leave it out."""
     for key in ((pane, binding.id or ""), binding.id, binding.action):
-        if key in ACTIONS:
-            return ACTIONS[key]  # type: ignore[index]
+        if key is not None and key in ACTIONS:
+            return ACTIONS[key]
     if binding.id is None:
         return None  # Textual's own (scrolling, copy, focus): not what a trader looks up
     return binding.description or None
