@@ -15,7 +15,7 @@ from typing import Generic, Literal, TypeVar
 from btse_tui.protocol.decimal_text import plain_decimal
 from btse_tui.protocol.events import AuthResult, StreamError
 from btse_tui.protocol.models import FAILURE_STATUSES, Fill, Market, Order, OrderStatus
-from btse_tui.ui.order_review import format_quote
+from btse_tui.ui.ticket.review import format_quote
 from btse_tui.ui.widgets.format import fmt_price, fmt_size
 
 __all__ = [

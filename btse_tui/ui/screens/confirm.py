@@ -27,7 +27,7 @@ from textual.widgets import Button, Static
 
 from btse_tui.protocol import codec
 from btse_tui.protocol.models import Market, OrderRequest, TimeInForce
-from btse_tui.ui.order_review import Costs
+from btse_tui.ui.ticket.review import Costs
 from btse_tui.ui.widgets.format import fmt_decimal, fmt_price, fmt_size
 
 __all__ = ["ConfirmOrderScreen", "body_rows", "environment_badge"]

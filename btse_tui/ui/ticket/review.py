@@ -22,7 +22,7 @@ from btse_tui.protocol.models import (
     Ticker,
     TxType,
 )
-from btse_tui.ui.form_logic import parse_positive, quote_places
+from btse_tui.ui.ticket.form_logic import parse_positive, quote_places
 
 __all__ = [
     "DEFAULT_TAKER_RATE",
@@ -34,7 +34,6 @@ __all__ = [
     "format_quote",
     "liquidity",
     "order_costs",
-    "order_summary",
     "order_warnings",
 ]
 
@@ -129,19 +128,6 @@ def order_costs(
         f"{approx}{_money(notional, places)} {market.quote}",
         f"{_money(fee, places + 2)} {market.quote} ({note})",
     )
-
-
-def order_summary(
-    request: OrderRequest,
-    market: Market,
-    *,
-    fees: FeeRates = FeeRates(),
-    reference: Decimal | None = None,
-    bid: Decimal | None = None,
-    ask: Decimal | None = None,
-) -> str:
-    """`Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)`; `≈ ` when valued off the book."""
-    return order_costs(request, market, fees=fees, reference=reference, bid=bid, ask=ask).line()
 
 
 def fee_pct(rate: Decimal) -> str:
