@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from btse_tui.protocol.decimal_text import plain_decimal
 from btse_tui.protocol.models import OrderRequest, OrderType, Side, TxType
 
 HUNDRED = Decimal(100)
-
-
-def _plain(value: Decimal) -> str:
-    """A Decimal with thousands separators and no exponent or trailing zeros: `12,500.5`."""
-    text = f"{value.normalize():,f}"
-    return text
 
 
 def _quote_of(symbol: str) -> str:
@@ -35,8 +30,8 @@ def _deviation_warning(
         return None
     where = "above" if deviation > 0 else "below"
     return (
-        f"{what} {_plain(price)} is {_pct(abs(deviation))} {where} the {ref_name} "
-        f"{_plain(reference)} (limit {_plain(max_pct)}%)"
+        f"{what} {plain_decimal(price)} is {_pct(abs(deviation))} {where} the {ref_name} "
+        f"{plain_decimal(reference)} (limit {plain_decimal(max_pct)}%)"
     )
 
 
@@ -102,8 +97,8 @@ def order_warnings(
         approx = "≈ " if is_market and request.size is not None else ""
         unit = f" {quote}" if quote else ""
         warnings.append(
-            f"notional {approx}{_plain(notional)}{unit} is above the cap "
-            f"{_plain(notional_cap)}{unit}"
+            f"notional {approx}{plain_decimal(notional)}{unit} is above the cap "
+            f"{plain_decimal(notional_cap)}{unit}"
         )
     return warnings
 
@@ -126,7 +121,8 @@ def _trigger_warning(request: OrderRequest, trigger: Decimal, last: Decimal) -> 
     rising = (request.tx_type is TxType.STOP) == (request.side is Side.BUY)
     if (rising and trigger <= last) or (not rising and trigger >= last):
         where = "at or below" if rising else "at or above"
-        return [f"trigger {_plain(trigger)} is already {where} last {_plain(last)}: fires at once"]
+        trigger_text, last_text = plain_decimal(trigger), plain_decimal(last)
+        return [f"trigger {trigger_text} is already {where} last {last_text}: fires at once"]
     return []
 
 

@@ -19,8 +19,10 @@ import dataclasses
 import re
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from enum import Enum
+from functools import partial
 from typing import Any, TypeVar
 
+from btse_tui.protocol.decimal_text import plain_decimal
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import (
     ZERO,
@@ -43,11 +45,8 @@ MAX_DECIMAL_PLACES = 18
 _PREC = 60
 
 
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
+#: Numbers in a rule's message read as a trader types them: no thousands separators.
+_plain = partial(plain_decimal, grouped=False)
 
 
 def parse_decimal(field: str, text: str) -> Decimal:

@@ -25,14 +25,14 @@ from btse_tui.ui.bridge import Coalescer
 from btse_tui.ui.focus import focus_now
 from btse_tui.ui.screens.help import HelpScreen
 from btse_tui.ui.screens.quit import QuitScreen
+from btse_tui.ui.ticket.form import OrderForm
+from btse_tui.ui.ticket.side_switch import SideSwitch
 from btse_tui.ui.widgets.balances import BalancesTable
 from btse_tui.ui.widgets.footer import KeyFooter
 from btse_tui.ui.widgets.markets import MarketsTable
 from btse_tui.ui.widgets.notifications import LastLine, NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
 from btse_tui.ui.widgets.order_book import OrderBookView
-from btse_tui.ui.widgets.order_form import OrderForm
-from btse_tui.ui.widgets.side_switch import SideSwitch
 from btse_tui.ui.widgets.status_bar import StatusBar
 
 #: Below this size the panes become numbered tabs.

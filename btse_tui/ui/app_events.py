@@ -9,8 +9,7 @@ from btse_tui.protocol import session_events as se
 from btse_tui.protocol.errors import BtseError
 from btse_tui.protocol.models import Market, Order
 from btse_tui.ui import gc_tuning
-from btse_tui.ui import messages as m
-from btse_tui.ui.bridge import describe_fill, describe_order, to_message
+from btse_tui.ui.bridge import connection_notice, describe_fill, describe_order
 
 #: What the book pane says while its socket is not live (and when live but not yet fresh).
 _BOOK_STALE_WHY = {
@@ -183,9 +182,9 @@ class SessionEventsMixin:
                     self._book_fresh = False
                     self._show_book_freshness()
             case _:
-                message = to_message(event)  # type: ignore[arg-type]
-                if isinstance(message, m.ConnectionNotice):  # e.g. each reconnect's login
-                    self._notify_once(message.text, message.text, message.severity)
+                notice = connection_notice(event)
+                if notice is not None:  # e.g. each reconnect's login
+                    self._notify_once(notice.text, notice.text, notice.severity)
 
     # ------------------------------------------------------------------ connection truth
 

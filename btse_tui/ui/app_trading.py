@@ -18,11 +18,11 @@ from btse_tui.protocol.errors import (
 from btse_tui.protocol.guards import needs_confirmation
 from btse_tui.protocol.models import Order, OrderRequest
 from btse_tui.ui.bridge import describe_order
-from btse_tui.ui.order_review import order_warnings
 from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
-from btse_tui.ui.widgets.order_form_text import order_result
+from btse_tui.ui.ticket.form_text import order_result
+from btse_tui.ui.ticket.review import order_warnings
 
 
 class TradingMixin:

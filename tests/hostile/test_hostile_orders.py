@@ -12,7 +12,7 @@ from btse_tui.protocol.models import OrderRequest, OrderType, Side
 from btse_tui.protocol.session_events import OrderChecked, OrderUnknown
 from btse_tui.sim.runner import SimServer
 from btse_tui.ui.app import BtseApp
-from btse_tui.ui.widgets.order_form import OrderForm
+from btse_tui.ui.ticket.form import OrderForm
 from tests.hostile.conftest import hostile_session
 from tests.hostile.proxy import HostileProxy, RestRule, reset, status, when
 from tests.session.conftest import running

@@ -53,7 +53,7 @@ def test_missing_env_file_gives_no_warning(tmp_path: Path) -> None:
 
 def test_the_deviation_limit_reaches_the_warning_in_percent() -> None:
     from btse_tui.protocol.models import OrderRequest, OrderType, Side
-    from btse_tui.ui.order_review import order_warnings
+    from btse_tui.ui.ticket.review import order_warnings
     from tests.ui.order_fixtures import BTC, BTC_TICKER
 
     settings = load_settings({"BTSE_MAX_PRICE_DEVIATION": "2.5"}, None)

@@ -10,8 +10,8 @@ from textual.widgets import Input, Static
 from btse_tui.protocol import rules
 from btse_tui.protocol.models import AmendRequest, Order, Side, TxType
 from btse_tui.ui.screens.amend import AmendScreen
+from btse_tui.ui.ticket.form import OrderForm
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
-from btse_tui.ui.widgets.order_form import OrderForm
 from tests.ui.order_fixtures import BTC, resting_buy
 from tests.ui.test_app_live import demo, engine_orders, place_limit, until
 from tests.ui.test_screens import Host, plain

@@ -16,10 +16,10 @@ from btse_tui.protocol.events import StreamState
 from btse_tui.sim.runner import SimServer
 from btse_tui.startup import start_demo_exchange
 from btse_tui.ui.app import BtseApp
+from btse_tui.ui.ticket.form import OrderForm
 from btse_tui.ui.widgets.markets import MarketsTable
 from btse_tui.ui.widgets.notifications import NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
-from btse_tui.ui.widgets.order_form import OrderForm
 from btse_tui.ui.widgets.status_bar import StatusBar
 
 

@@ -1,88 +1,58 @@
-"""The pure bridge: events become messages, coalescing keeps the last value, lines read well."""
+"""The pure bridge: coalescing keeps the last value, notices and order lines read well."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal as D
 
 from btse_tui.protocol.events import (
     AuthResult,
     BookDelta,
-    BookSnapshot,
     BookTop,
     FillsReceived,
     OrderUpdated,
-    Pong,
     StreamError,
-    StreamState,
-    StreamStateChanged,
     SubscribeAck,
     TradesPrinted,
     UnknownFrame,
 )
-from btse_tui.protocol.models import BookLevel, Fill, Side, Ticker, Trade
-from btse_tui.protocol.orderbook import OrderBook
-from btse_tui.ui import messages as m
-from btse_tui.ui.bridge import (
-    Coalescer,
-    book_message,
-    coalesce_key,
-    describe_fill,
-    describe_order,
-    severity_for,
-    to_message,
-)
+from btse_tui.protocol.models import Fill, Side, Trade
+from btse_tui.ui.bridge import Coalescer, connection_notice, describe_fill, describe_order
 from tests.ui.order_fixtures import BTC, TS_MS, resting_buy
 
-
-def hms(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000).strftime("%H:%M:%S")
-
-
-# ---------------------------------------------------------------- to_message
-
-
-def test_order_and_fill_events_become_order_and_fill_messages() -> None:
-    order = resting_buy()
-    fill = Fill("BTC-USDT", "0d1c2b3a", "t1", Side.BUY, D("20000"), D("0.001"))
-    assert to_message(OrderUpdated(order)) == m.OrderEvent(order)
-    assert to_message(FillsReceived((fill,))) == m.FillsEvent((fill,))
-
-
-def test_stream_state_and_pong_become_status_messages() -> None:
-    state = StreamStateChanged("spot", StreamState.STALE, "no frame for 20 s")
-    assert to_message(state) == m.StreamStatus(state)
-    assert to_message(Pong(12.5)) == m.PongReceived(12.5)
+# ---------------------------------------------------------------- connection notices
 
 
 def test_failed_sign_in_is_an_error_notice_in_plain_words() -> None:
-    message = to_message(AuthResult(False, "Authenticate failed"))
-    assert isinstance(message, m.ConnectionNotice)
+    message = connection_notice(AuthResult(False, "Authenticate failed"))
+    assert message is not None
     assert message.severity == "error"
     assert "Authenticate failed" in message.text
-    ok = to_message(AuthResult(True))
-    assert isinstance(ok, m.ConnectionNotice) and ok.severity == "information"
+    ok = connection_notice(AuthResult(True))
+    assert ok is not None and ok.severity == "information"
 
 
 def test_stream_error_names_the_topic_and_code() -> None:
-    message = to_message(StreamError(1000, "Market pair not supported", "update:NOPE-USDT_0"))
-    assert isinstance(message, m.ConnectionNotice)
+    message = connection_notice(
+        StreamError(1000, "Market pair not supported", "update:NOPE-USDT_0")
+    )
+    assert message is not None
     assert message.severity == "warning"
     assert "update:NOPE-USDT_0" in message.text and "code 1000" in message.text
 
 
-def test_trades_and_top_of_book_messages() -> None:
+def test_other_events_are_no_connection_notice() -> None:
+    fill = Fill("BTC-USDT", "0d1c2b3a", "t1", Side.BUY, D("20000"), D("0.001"))
     trade = Trade("BTC-USDT", "1", D("20000"), D("0.1"), Side.SELL, TS_MS)
-    assert to_message(TradesPrinted("BTC-USDT", (trade,))) == m.TradesPrinted("BTC-USDT", (trade,))
-    top = to_message(BookTop("BTC-USDT", D("1"), D("2"), None, None))
-    assert top == m.BookTopChanged("BTC-USDT", BookLevel(D("1"), D("2")), None)
-
-
-def test_book_frames_acks_and_unknown_frames_have_no_message() -> None:
-    delta = BookDelta("BTC-USDT", "update:BTC-USDT_0", (), (), 2, 1)
-    assert to_message(delta) is None
-    assert to_message(SubscribeAck("subscribe", ("fills",))) is None
-    assert to_message(UnknownFrame("{}")) is None
+    for event in (
+        OrderUpdated(resting_buy()),
+        FillsReceived((fill,)),
+        TradesPrinted("BTC-USDT", (trade,)),
+        BookTop("BTC-USDT", D("1"), D("2"), None, None),
+        BookDelta("BTC-USDT", "update:BTC-USDT_0", (), (), 2, 1),
+        SubscribeAck("subscribe", ("fills",)),
+        UnknownFrame("{}"),
+    ):
+        assert connection_notice(event) is None
 
 
 # ---------------------------------------------------------------- coalescing
@@ -97,34 +67,6 @@ def test_coalescer_keeps_the_last_value_per_key_and_drains_empty() -> None:
     assert coalescer.dropped == 99
     assert coalescer.drain() == {}
     assert not coalescer
-
-
-def test_coalesce_keys_separate_symbols_and_never_merge_orders() -> None:
-    a = m.TickerUpdated(Ticker("BTC-USDT", D("1")))
-    b = m.TickerUpdated(Ticker("ETH-USDT", D("1")))
-    assert coalesce_key(a) != coalesce_key(b)
-    assert coalesce_key(m.OrderEvent(resting_buy())) is None
-    assert coalesce_key(m.FillsEvent(())) is None
-
-
-def test_can_replace_only_for_the_same_key() -> None:
-    btc1 = m.TickerUpdated(Ticker("BTC-USDT", D("1")))
-    btc2 = m.TickerUpdated(Ticker("BTC-USDT", D("2")))
-    eth = m.TickerUpdated(Ticker("ETH-USDT", D("1")))
-    assert btc1.can_replace(btc2)
-    assert not btc1.can_replace(eth)
-    book = m.BookChanged("BTC-USDT", (), (), 1)
-    assert book.can_replace(m.BookChanged("BTC-USDT", (), (), 2))
-    assert not book.can_replace(m.BookChanged("ETH-USDT", (), (), 2))
-    assert not m.OrderEvent(resting_buy()).can_replace(m.OrderEvent(resting_buy()))
-
-
-def test_a_ticker_batch_is_replaced_only_by_a_batch_covering_all_its_symbols() -> None:
-    t = Ticker("BTC-USDT", D("1"))
-    u = Ticker("ETH-USDT", D("1"))
-    older = m.TickersUpdated({"BTC-USDT": t, "ETH-USDT": u})
-    assert older.can_replace(m.TickersUpdated({"BTC-USDT": t, "ETH-USDT": u}))
-    assert not older.can_replace(m.TickersUpdated({"BTC-USDT": t}))
 
 
 # ---------------------------------------------------------------- plain words
@@ -177,32 +119,3 @@ def test_describe_fill() -> None:
     )
     line = describe_fill(fill, BTC)
     assert line == "FILL SELL 0.0020 BTC-USDT @ 21,000.0  maker, fee 0.05 USDT"
-
-
-def test_severity_for_each_outcome() -> None:
-    assert severity_for(resting_buy(status=4)) == "filled"
-    assert severity_for(resting_buy(status=5)) == "partial"
-    assert severity_for(resting_buy(status=6)) == "cancelled"
-    assert severity_for(resting_buy(status=15)) == "rejected"
-    assert severity_for(resting_buy(status=8)) == "rejected"
-    assert severity_for(resting_buy(status=-1)) == "rejected"
-    assert severity_for(resting_buy(status=2)) == "info"
-    assert severity_for(resting_buy(status=9)) == "info"
-
-
-def test_book_message_carries_the_best_levels_best_first() -> None:
-    book = OrderBook("BTC-USDT")
-    book.apply(
-        BookSnapshot(
-            "BTC-USDT",
-            "update:BTC-USDT_0",
-            bids=((D("99"), D("1")), (D("100"), D("2"))),
-            asks=((D("102"), D("1")), (D("101"), D("3"))),
-            seq=7,
-        )
-    )
-    message = book_message(book, depth=1)
-    assert message == m.BookChanged(
-        "BTC-USDT", (BookLevel(D("100"), D("2")),), (BookLevel(D("101"), D("3")),), 7
-    )
-    assert coalesce_key(message) == ("book", "BTC-USDT")

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from btse_tui.protocol import rules
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import AmendRequest, Order, OrderType, Side, TimeInForce, TxType
-from btse_tui.ui import form_logic as fl
-from btse_tui.ui import order_review as review
+from btse_tui.ui.ticket import form_logic as fl
+from btse_tui.ui.ticket import review
 from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, resting_buy
 
 
@@ -158,7 +158,7 @@ def test_available_for_each_side() -> None:
 def test_costs_line_and_market_sell_valued_at_the_bid() -> None:
     req = fl.build_request(fields(price="20000", size="0.0012"), BTC)
     assert not isinstance(req, ValidationError)
-    assert review.order_summary(req, BTC, ask=D("20000.0")) == (
+    assert review.order_costs(req, BTC, ask=D("20000.0")).line() == (
         "Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)"
     )
     sell = fl.build_request(fields(kind=fl.OrderKind.MARKET, side=Side.SELL, size="0.01"), BTC)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from btse_tui.protocol.models import Market
-from btse_tui.ui.order_review import _money, format_quote
+from btse_tui.ui.ticket.review import _money, format_quote
 from btse_tui.ui.widgets.format import fmt_bps, fmt_compact, fmt_decimal, fmt_pct, fmt_price
 
 #: Anything the codec accepts (|x| ≤ 1e18, no finer than 1e-30) and products of two such.

@@ -19,8 +19,8 @@ from btse_tui.protocol.models import OrderRequest, OrderType, Side
 from btse_tui.sim.runner import SimServer
 from btse_tui.startup import start_demo_exchange
 from btse_tui.ui.app import BtseApp
-from btse_tui.ui.widgets.order_form import OrderForm
-from btse_tui.ui.widgets.side_switch import SideSwitch
+from btse_tui.ui.ticket.form import OrderForm
+from btse_tui.ui.ticket.side_switch import SideSwitch
 from tests.ui.order_fixtures import BALANCES, BTC, BTC_TICKER, ETH, resting_buy
 from tests.ui.static_session import StaticSession
 from tests.ui.test_app_live import log_text, place_limit, until

@@ -12,12 +12,12 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from btse_tui.protocol.models import AmendRequest, OrderRequest, OrderType, Side, TxType
-from btse_tui.ui.order_review import order_costs
 from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
 from btse_tui.ui.screens.help import HelpScreen
-from btse_tui.ui.widgets.order_form import OrderForm
+from btse_tui.ui.ticket.form import OrderForm
+from btse_tui.ui.ticket.review import order_costs
 from tests.ui.order_fixtures import BTC, resting_buy
 
 REQUEST = OrderRequest(

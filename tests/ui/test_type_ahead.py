@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from btse_tui.ui.app import BtseApp
-from btse_tui.ui.widgets.order_form import OrderForm
+from btse_tui.ui.ticket.form import OrderForm
 from tests.ui.test_app_live import demo, until
 
 __all__ = ["demo"]  # the live exchange fixture, shared with test_app_live

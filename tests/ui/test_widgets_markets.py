@@ -133,7 +133,7 @@ async def test_age_column_ticks_without_repainting_other_cells() -> None:
         assert calls == [] and table.cell_text("BTC-USDT", "age") == ""  # still fresh
         table.refresh_ages(app.clock.now + 75)
         assert table.cell_text("BTC-USDT", "age") == "1m"
-        age_x = table._column_x["age"]
+        age_x = table._layout.x["age"]
         assert calls and all(len(r) == 1 and r[0].x == age_x and r[0].width == 4 for r in calls)
         calls.clear()
         table.refresh_ages(app.clock.now + 100)  # same step (1m): nothing repainted
@@ -190,7 +190,7 @@ async def test_open_orders_upsert_remove_and_select() -> None:
         await pilot.pause()
         assert [o.order_id for o in app.selected] == ["a"]
         assert table.selected_order() is not None
-        table.remove("a")
+        table.remove_order("a")
         assert table.selected_order() is None
         assert "No open orders" in table.render_line(1).text
 

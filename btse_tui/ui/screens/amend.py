@@ -16,7 +16,7 @@ from btse_tui.protocol import rules
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import AmendRequest, Market, Order
 from btse_tui.ui.bridge import describe_order
-from btse_tui.ui.order_review import build_amend
+from btse_tui.ui.ticket.review import build_amend
 
 __all__ = ["AmendScreen"]
 

@@ -2,7 +2,7 @@
 
 The fields are listed in the order of the JSON body (`codec.order_body`), each in human form
 next to its wire name, under an environment badge (red and loud in production) and the
-warnings the app computed (`order_review.order_warnings`). The compact JSON that will be signed is
+warnings the app computed (`ticket.review.order_warnings`). The compact JSON that will be signed is
 shown last, verbatim.
 
 Safety: the screen answers once (a second key press cannot confirm twice), and it ignores
@@ -27,7 +27,7 @@ from textual.widgets import Button, Static
 
 from btse_tui.protocol import codec
 from btse_tui.protocol.models import Market, OrderRequest, TimeInForce
-from btse_tui.ui.order_review import Costs
+from btse_tui.ui.ticket.review import Costs
 from btse_tui.ui.widgets.format import fmt_decimal, fmt_price, fmt_size
 
 __all__ = ["ConfirmOrderScreen", "body_rows", "environment_badge"]

@@ -22,12 +22,12 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from btse_tui.ui.ticket.form import OrderForm
 from btse_tui.ui.widgets.balances import BalancesTable
 from btse_tui.ui.widgets.markets import MarketsTable
 from btse_tui.ui.widgets.notifications import NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
 from btse_tui.ui.widgets.order_book import OrderBookView
-from btse_tui.ui.widgets.order_form import OrderForm
 
 __all__ = [
     "ACTIONS",
@@ -157,7 +157,7 @@ def _pane(node: DOMNode, app: App[object]) -> str | None:
 def _action_text(pane: str, binding: Binding) -> str | None:
     """The words for a binding in a pane, or None to leave it out."""
     for key in ((pane, binding.id or ""), binding.id, binding.action):
-        if key in ACTIONS:
+        if key is not None and key in ACTIONS:
             return ACTIONS[key]
     if binding.id is None:
         return None  # Textual's own (scrolling, copy, focus): not what a trader looks up

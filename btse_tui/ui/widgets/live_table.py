@@ -3,36 +3,42 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
 from btse_tui.ui.widgets.format import fit
-from btse_tui.ui.widgets.live_table_cells import TONES, CellStyling
+from btse_tui.ui.widgets.live_table_cells import TONES, Flashes, part_styles
 from btse_tui.ui.widgets.live_table_model import (
     Align,
     Column,
+    ColumnLayout,
     Formatter,
+    Row,
     RowKey,
     RowModel,
     Toner,
-    _Row,
 )
-from btse_tui.ui.widgets.live_table_viewport import Viewport
 
 __all__ = ["TONES", "Align", "Column", "Formatter", "LiveTable", "RowKey", "Toner"]
 
 
-class LiveTable(RowModel, CellStyling, Viewport, ScrollView, can_focus=True):
+class LiveTable(ScrollView, can_focus=True):
     """A fast table for values that change many times a second (markets, orders, balances).
+
+    The rows live in a `RowModel` (plain data: values, shown texts, display order), the tints
+    of changed numbers in `Flashes`; the widget owns both and draws from them, caching each
+    row's strip under the row's update count.
 
     Rows are addressed by key. `update_row` compares the new values with the old ones and
     refreshes only the screen regions of the cells whose *text or tone* changed; rows off
@@ -167,43 +173,27 @@ class LiveTable(RowModel, CellStyling, Viewport, ScrollView, can_focus=True):
             clock: Monotonic seconds; inject a fake one in tests.
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self._all_columns: tuple[Column, ...] = tuple(columns)
-        self._columns_by_key = {column.key: column for column in self._all_columns}
-        self._visible: tuple[Column, ...] = self._all_columns
-        self._column_x: dict[str, int] = {}
-        self._table_width = 0
+        self._model = RowModel(columns, search_keys)
+        self._flashes = Flashes(flash_duration, clock)
+        self._layout = ColumnLayout.fit(self._model.columns, 0)
+        self._layout_width = -1
         self._show_header = show_header
         self._show_cursor = show_cursor
         self._pin_marker = pin_marker[:1] or " "
         self._empty_text = empty_text
-        self._flash_duration = flash_duration
         self._resort_interval = resort_interval
-        self._search_keys: tuple[str, ...] = tuple(
-            search_keys or ((self._all_columns[0].key,) if self._all_columns else ())
-        )
         self._clock = clock
-        self._held_height: int | None = None  # viewport height held through a `batch`
-
-        self._rows: dict[RowKey, _Row] = {}
-        self._seq = 0
-        self._order: list[RowKey] = []
-        self._index: dict[RowKey, int] = {}
-        self._pinned: frozenset[RowKey] = frozenset()
-        self._sort_column: str | None = None
-        self._sort_reverse = False
-        self._filter_text = ""
-        self._filter_terms: tuple[str, ...] = ()
-        self._predicate: Callable[[Mapping[str, Any]], bool] | None = None
+        self._held_height: int | None = None  # viewport height held by `hold_viewport`
         self._cursor_key: RowKey | None = None
         self._cursor_index = 0
-
-        self._flashes: dict[tuple[RowKey, str], tuple[str, float, str]] = {}
         self._flash_timer: Timer | None = None
         self._resort_timer: Timer | None = None
-        self._low_bandwidth = False
         self._styles: dict[str, Style] | None = None
-        self._header_strip: Strip | None = None
-        self._layout_width = -1
+        # Render caches, keyed by what the drawing depends on: a row's update count, its
+        # cursor/pin/flash state and `_generation` (bumped by a new layout or theme).
+        self._generation = 0
+        self._row_strips: dict[RowKey, tuple[Hashable, Strip]] = {}
+        self._header_strip: tuple[Hashable, Strip] | None = None
         self._layout_columns()
 
     # ------------------------------------------------------------------ hooks for subclasses
@@ -216,69 +206,441 @@ class LiveTable(RowModel, CellStyling, Viewport, ScrollView, can_focus=True):
         """The message posted when the cursor moves to `key` (subclasses return their own)."""
         return self.Highlighted(self, key)
 
+    # ------------------------------------------------------------------ public API: data
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """All columns, including those hidden because the table is narrow."""
+        return self._model.columns
+
+    @property
+    def visible_columns(self) -> tuple[Column, ...]:
+        """The columns currently shown (narrow tables hide low-priority ones)."""
+        return self._layout.visible
+
+    def set_columns(self, columns: Iterable[Column]) -> None:
+        """Replace the columns (e.g. wider ones for a wider pane): keys the rows use, the sort
+        column among them; every row is re-formatted for the new widths."""
+        if not self._model.set_columns(columns):
+            return
+        self._layout_columns()
+        self._update_virtual_size()
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        """Number of rows held, whether or not the filter shows them."""
+        return len(self._model)
+
+    @property
+    def displayed_keys(self) -> tuple[RowKey, ...]:
+        """Keys of the rows shown, top to bottom (pinned, filtered and sorted)."""
+        return tuple(self._model.order)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._model
+
+    def get_row(self, key: RowKey) -> Mapping[str, Any] | None:
+        """The values of row `key` (read-only view), or None."""
+        row = self._model.row(key)
+        return None if row is None else dict(row.values)
+
+    def cell_text(self, key: RowKey, column: str) -> str:
+        """The text a cell shows (formatted), `""` if the row or column does not exist."""
+        row = self._model.row(key)
+        return "" if row is None else row.texts.get(column, "")
+
+    def add_row(self, key: RowKey, values: Mapping[str, Any]) -> None:
+        """Add a row (or update it if `key` exists). New rows never flash."""
+        if key in self._model:
+            self.update_row(key, values)
+            return
+        self._model.add(key, values)
+        self._reordered()
+
+    def update_row(self, key: RowKey, values: Mapping[str, Any]) -> bool:
+        """Merge `values` into row `key`, repainting only the cells whose text or tone changed.
+
+        Missing rows are added. Keys that are not columns are kept as row data for the
+        formatters (e.g. decimals); changing one re-formats the whole row.
+
+        Returns:
+            True if any cell's text or tone changed.
+        """
+        if key not in self._model:
+            self.add_row(key, values)
+            return True
+        change = self._model.update(key, values)
+        flashed = False
+        for column, old, new in change.moved:
+            flashed = self._flashes.start(key, column, old, new) or flashed
+        if flashed and self._flash_timer is not None:
+            self._flash_timer.resume()
+        if change.sort_touched:
+            self._schedule_resort()
+        if change.reordered:
+            self._reordered()
+            return bool(change.dirty)
+        for column in change.dirty:
+            self._refresh_cell(key, column)
+        return bool(change.dirty)
+
+    def update_cell(self, key: RowKey, column: str, value: Any) -> bool:
+        """Set one value of row `key`; see `update_row`."""
+        return self.update_row(key, {column: value})
+
+    def remove_row(self, key: RowKey) -> None:
+        """Remove row `key` if present."""
+        if not self._model.remove(key):
+            return
+        self._flashes.forget(key)
+        self._row_strips.pop(key, None)
+        self._reordered()
+
+    def set_rows(self, rows: Iterable[tuple[RowKey, Mapping[str, Any]]]) -> None:
+        """Replace all rows with `rows` (in this insertion order), keeping the cursor by key.
+
+        Rows that already exist are updated in place (changed cells repaint and flash);
+        rows not in `rows` are removed.
+        """
+        incoming = list(rows)
+        if self._model.same_keys([key for key, _ in incoming]):
+            for key, values in incoming:
+                self.update_row(key, values)
+            return
+        self._model.replace(incoming)
+        kept = {key for key, _ in incoming}
+        self._flashes.keep_only(kept)
+        self._row_strips = {k: v for k, v in self._row_strips.items() if k in kept}
+        self._reordered()
+
+    def clear(self) -> None:
+        """Remove every row."""
+        self._model.clear()
+        self._flashes.clear()
+        self._row_strips.clear()
+        self._reordered()
+
+    # ------------------------------------------------------------------ public API: view
+
+    @property
+    def sort_column(self) -> str | None:
+        """Key of the sort column, or None for insertion order."""
+        return self._model.sort_column
+
+    @property
+    def sort_reverse(self) -> bool:
+        """True when sorted descending."""
+        return self._model.sort_reverse
+
+    def sort_by(self, column: str | None, reverse: bool = False) -> None:
+        """Sort by `column` (None: insertion order), descending if `reverse`. Stable."""
+        self._model.set_sort(column, reverse)
+        self._cursor_index = 0
+        self._cursor_key = None
+        self._reordered()
+        if self.is_mounted:
+            self._scroll_to_row(0)
+
+    def resort(self) -> None:
+        """Re-apply sort and filter now (normally done at most every `resort_interval`)."""
+        self._model.rebuild_order()
+        self._reordered(keep_cursor_on_screen=True)
+
+    @property
+    def filter_text(self) -> str:
+        """The current text filter ("" = none)."""
+        return self._model.filter_text
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose search columns' shown text contains every word of `text`
+        (case-insensitive)."""
+        self._model.set_filter(text)
+        self._reordered()
+
+    def set_predicate(self, predicate: Callable[[Mapping[str, Any]], bool] | None) -> None:
+        """Show only rows for whose values `predicate` is true (None: all). Combines with text."""
+        self._model.set_predicate(predicate)
+        self._reordered()
+
+    @property
+    def pinned(self) -> frozenset[RowKey]:
+        """Keys of the pinned rows (kept on top, marked in the gutter)."""
+        return self._model.pinned
+
+    def set_pinned(self, keys: Iterable[RowKey]) -> None:
+        """Pin exactly `keys` (rows that do not exist yet are pinned when added)."""
+        if self._model.set_pinned(keys):
+            self._reordered()
+
+    @contextmanager
+    def hold_viewport(self) -> Iterator[None]:
+        """Hold the viewport height through a burst of updates: one layout lookup instead of
+        one per changed cell (nothing can re-lay the table out inside synchronous code)."""
+        held = self._held_height
+        if held is None and self.is_mounted:
+            self._held_height = self.scrollable_content_region.height
+        try:
+            yield
+        finally:
+            self._held_height = held
+
+    # ------------------------------------------------------------------ public API: flashes
+
+    @property
+    def low_bandwidth(self) -> bool:
+        """When True, changed cells do not flash (fewer repaints over slow SSH links)."""
+        return not self._flashes.enabled
+
+    @low_bandwidth.setter
+    def low_bandwidth(self, value: bool) -> None:
+        self._flashes.enabled = not value
+        if value:
+            for key, column in self._flashes.clear():
+                self._refresh_cell(key, column)
+
+    @property
+    def flashing_cells(self) -> dict[tuple[RowKey, str], str]:
+        """Cells currently tinted: (row key, column key) → "flash-up"/"fade-down"/…."""
+        return self._flashes.phases
+
+    def advance_flashes(self, now: float | None = None) -> None:
+        """Move flashes to their next phase and drop finished ones, repainting only those cells.
+
+        Called by the table's own timer; tests call it with a fake `now`.
+        """
+        for key, column in self._flashes.advance(now):
+            self._refresh_cell(key, column)
+        if not self._flashes and self._flash_timer is not None:
+            self._flash_timer.pause()
+
+    # ------------------------------------------------------------------ public API: cursor
+
+    @property
+    def cursor_key(self) -> RowKey | None:
+        """Key of the cursor row, or None if no row is shown."""
+        return self._cursor_key
+
+    def move_cursor(self, key: RowKey) -> None:
+        """Put the cursor on row `key` (if shown) and scroll it into view."""
+        index = self._model.index_of(key)
+        if index is not None:
+            self._set_cursor_index(index)
+
+    def action_cursor_up(self) -> None:
+        """Move the cursor one row up."""
+        self._set_cursor_index(self._cursor_index - 1)
+
+    def action_cursor_down(self) -> None:
+        """Move the cursor one row down."""
+        self._set_cursor_index(self._cursor_index + 1)
+
+    def action_page_up(self) -> None:
+        """Move the cursor one page up."""
+        self._set_cursor_index(self._cursor_index - self._page_height)
+
+    def action_page_down(self) -> None:
+        """Move the cursor one page down."""
+        self._set_cursor_index(self._cursor_index + self._page_height)
+
+    def action_cursor_home(self) -> None:
+        """Move the cursor to the first row."""
+        self._set_cursor_index(0)
+
+    def action_cursor_end(self) -> None:
+        """Move the cursor to the last row."""
+        self._set_cursor_index(len(self._model.order) - 1)
+
+    # ------------------------------------------------------------------ order and cursor
+
+    def _reordered(self, keep_cursor_on_screen: bool = False) -> None:
+        """The model rebuilt its display order: follow the cursor row, repaint everything."""
+        if self._resort_timer is not None:
+            self._resort_timer.stop()
+            self._resort_timer = None
+        order = self._model.order
+        old_cursor_key = self._cursor_key
+        old_screen_offset = self._cursor_index - int(self.scroll_y)
+        index = self._model.index_of(old_cursor_key)
+        if index is not None:
+            self._cursor_index = index
+        else:
+            self._cursor_index = min(self._cursor_index, max(0, len(order) - 1))
+        new_key = order[self._cursor_index] if order else None
+        self._cursor_key = new_key
+        self._update_virtual_size()
+        if keep_cursor_on_screen and new_key is not None and new_key == old_cursor_key:
+            self._scroll_to_row(self._cursor_index - old_screen_offset)
+        self._ensure_cursor_visible()
+        self.refresh()
+        if new_key != old_cursor_key and self.is_mounted:
+            message = self._highlighted_message(new_key)
+            if message is not None:
+                self.post_message(message)
+
+    def _schedule_resort(self) -> None:
+        if self._resort_interval <= 0 or not self.is_mounted:
+            self.resort()
+            return
+        if self._resort_timer is None:
+            self._resort_timer = self.set_timer(self._resort_interval, self.resort)
+
+    def _set_cursor_index(self, index: int) -> None:
+        order = self._model.order
+        if not order:
+            return
+        index = max(0, min(index, len(order) - 1))
+        old_index = self._cursor_index
+        old_key = self._cursor_key
+        self._cursor_index = index
+        self._cursor_key = order[index]
+        for i in (old_index, index):
+            if 0 <= i < len(order):
+                self._refresh_row(i)
+        self._ensure_cursor_visible()
+        if self._cursor_key != old_key:
+            message = self._highlighted_message(self._cursor_key)
+            if message is not None:
+                self.post_message(message)
+
+    # ------------------------------------------------------------------ geometry
+
+    @property
+    def _header_height(self) -> int:
+        return 1 if self._show_header else 0
+
+    @property
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - self._header_height)
+
+    def _layout_columns(self) -> None:
+        """Choose visible columns for the current width and compute their x positions."""
+        # Reserve the vertical scrollbar so columns never hide/show as rows come and go.
+        width = (
+            max(0, self.size.width - self.styles.scrollbar_size_vertical) if self.is_mounted else 0
+        )
+        self._layout = ColumnLayout.fit(self._model.columns, width)
+        self._layout_width = width
+        self._generation += 1
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self._layout.width, len(self._model.order) + self._header_height)
+
+    def _row_y(self, index: int) -> int | None:
+        """Viewport line of display index `index`, or None if off screen."""
+        y = index - int(self.scroll_y) + self._header_height
+        if y < self._header_height:
+            return None
+        height = self._held_height
+        if y >= (self.scrollable_content_region.height if height is None else height):
+            return None
+        return y
+
+    def _refresh_cell(self, key: RowKey, column: str) -> None:
+        """Repaint one cell's screen region, if it is on screen."""
+        index = self._model.index_of(key)
+        if index is None or not self.is_mounted:
+            return
+        y = self._row_y(index)
+        x = self._layout.x.get(column)
+        if y is None or x is None:
+            return
+        width = self._model.column(column).width
+        self.refresh(Region(x - int(self.scroll_x), y, width, 1))
+
+    def _refresh_row(self, index: int) -> None:
+        if not self.is_mounted:
+            return
+        y = self._row_y(index)
+        if y is not None:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _scroll_to_row(self, top: int) -> None:
+        top = max(0, min(top, len(self._model.order) - self._page_height))
+        if top != int(self.scroll_y):
+            # set_scroll skips ScrollView's watcher: without a full refresh Textual would
+            # serve lines cached at the old offset beside freshly rendered ones
+            self.set_scroll(None, top)
+            self.refresh()
+
+    def _ensure_cursor_visible(self) -> None:
+        if not self._model.order or not self.is_mounted:
+            return
+        top = int(self.scroll_y)
+        page = self._page_height
+        if self._cursor_index < top:
+            self._scroll_to_row(self._cursor_index)
+        elif self._cursor_index >= top + page:
+            self._scroll_to_row(self._cursor_index - page + 1)
+
     # ------------------------------------------------------------------ rendering
 
     def notify_style_update(self) -> None:
-        """Theme or focus changed: drop every cached strip."""
+        """Theme or focus changed: every cached strip is stale."""
         super().notify_style_update()
         self._styles = None
-        self._header_strip = None
-        for row in self._rows.values():
-            row.cells.clear()
-            row.strip = None
+        self._generation += 1
         self.refresh()
 
-    def _render_header(self) -> Strip:
-        if self._header_strip is None:
-            styles = self._style_map()
-            header = styles["header"]
-            sorted_style = styles["header-sorted"]
-            segments = [Segment(" ", header)]
-            for i, column in enumerate(self._visible):
-                if i:
-                    segments.append(Segment(" ", header))
-                label = column.label
-                style = header
-                if column.key == self._sort_column:
-                    arrow = "▼" if self._sort_reverse else "▲"
-                    label = f"{label}{arrow}" if column.align != "right" else f"{arrow}{label}"
-                    style = sorted_style
-                segments.append(Segment(fit(label, column.width, column.align), style))
-            width = max(self._table_width, self.size.width)
-            self._header_strip = Strip(segments).extend_cell_length(width, header)
-        return self._header_strip
+    def _style_map(self) -> dict[str, Style]:
+        if self._styles is None:
+            self._styles = part_styles(
+                self.rich_style, self.COMPONENT_CLASSES, self.get_component_rich_style
+            )
+        return self._styles
 
-    def _render_row(self, row: _Row, is_cursor: bool) -> Strip:
-        state = (is_cursor, row.key in self._pinned)
-        if row.strip is not None and row.strip_state == state:
-            return row.strip
-        if row.strip_state != state:
-            row.cells.clear()
+    def _render_header(self) -> Strip:
+        model = self._model
+        width = max(self._layout.width, self.size.width)
+        state = (self._generation, model.sort_column, model.sort_reverse, width)
+        if self._header_strip is not None and self._header_strip[0] == state:
+            return self._header_strip[1]
+        styles = self._style_map()
+        header = styles["header"]
+        sorted_style = styles["header-sorted"]
+        segments = [Segment(" ", header)]
+        for i, column in enumerate(self._layout.visible):
+            if i:
+                segments.append(Segment(" ", header))
+            label = column.label
+            style = header
+            if column.key == model.sort_column:
+                arrow = "▼" if model.sort_reverse else "▲"
+                label = f"{label}{arrow}" if column.align != "right" else f"{arrow}{label}"
+                style = sorted_style
+            segments.append(Segment(fit(label, column.width, column.align), style))
+        strip = Strip(segments).extend_cell_length(width, header)
+        self._header_strip = (state, strip)
+        return strip
+
+    def _render_row(self, row: Row, is_cursor: bool) -> Strip:
+        key = row.key
+        pinned = key in self._model.pinned
+        width = max(self._layout.width, self.size.width)
+        flashes = self._flashes
+        state = (self._generation, row.version, is_cursor, pinned, flashes.row_state(key), width)
+        cached = self._row_strips.get(key)
+        if cached is not None and cached[0] == state:
+            return cached[1]
         styles = self._style_map()
         base = styles["cursor"] if is_cursor else styles["base"]
-        marker = Segment(self._pin_marker, base + styles["pin"]) if state[1] else Segment(" ", base)
+        marker = Segment(self._pin_marker, base + styles["pin"]) if pinned else Segment(" ", base)
         segments = [marker]
-        cells = row.cells
         gap = Segment(" ", base)
-        for i, column in enumerate(self._visible):
+        for i, column in enumerate(self._layout.visible):
             if i:
                 segments.append(gap)
-            cell = cells.get(column.key)
-            if cell is None:
-                style = base
-                tone = row.tones.get(column.key)
-                if tone is not None:
-                    style = style + styles.get(tone, Style())
-                flash = self._flashes.get((row.key, column.key))
-                if flash is not None:
-                    style = style + styles[flash[2]]
-                text = fit(row.texts.get(column.key, ""), column.width, column.align)
-                cell = cells[column.key] = Segment(text, style)
-            segments.append(cell)
-        width = max(self._table_width, self.size.width)
+            style = base
+            tone = row.tones.get(column.key)
+            if tone is not None:
+                style = style + styles.get(tone, Style())
+            phase = flashes.phase(key, column.key)
+            if phase is not None:
+                style = style + styles[phase]
+            text = fit(row.texts.get(column.key, ""), column.width, column.align)
+            segments.append(Segment(text, style))
         strip = Strip(segments).extend_cell_length(width, base)
-        row.strip = strip
-        row.strip_state = state
+        self._row_strips[key] = (state, strip)
         return strip
 
     def render_line(self, y: int) -> Strip:
@@ -286,15 +648,19 @@ class LiveTable(RowModel, CellStyling, Viewport, ScrollView, can_focus=True):
         width = self.size.width
         scroll_x = int(self.scroll_x)
         styles = self._style_map()
+        order = self._model.order
         if self._show_header and y == 0:
             strip = self._render_header()
         else:
             index = int(self.scroll_y) + y - self._header_height
-            if 0 <= index < len(self._order):
-                row = self._rows[self._order[index]]
+            if 0 <= index < len(order):
+                row = self._model.row(order[index])
+                assert row is not None  # the order holds only rows the model has
                 strip = self._render_row(row, self._show_cursor and index == self._cursor_index)
-            elif index == 0 and not self._order:
-                text = "  " + (self._empty_text if not self._rows else "No rows match the filter")
+            elif index == 0 and not order:
+                text = "  " + (
+                    self._empty_text if not len(self._model) else "No rows match the filter"
+                )
                 strip = Strip([Segment(text, styles["base"] + styles["empty"])])
             else:
                 return Strip.blank(width, styles["base"])
@@ -323,17 +689,17 @@ class LiveTable(RowModel, CellStyling, Viewport, ScrollView, can_focus=True):
             return
         if self._show_header and offset.y == 0:
             x = offset.x + int(self.scroll_x)
-            for column in self._visible:
-                start = self._column_x[column.key]
+            for column in self._layout.visible:
+                start = self._layout.x[column.key]
                 if start <= x < start + column.width:
-                    if column.key == self._sort_column:
-                        self.sort_by(column.key, not self._sort_reverse)
+                    if column.key == self.sort_column:
+                        self.sort_by(column.key, not self.sort_reverse)
                     else:
                         self.sort_by(column.key, column.align == "right")
                     return
             return
         index = int(self.scroll_y) + offset.y - self._header_height
-        if 0 <= index < len(self._order):
+        if 0 <= index < len(self._model.order):
             self._set_cursor_index(index)
             if event.chain >= 2:
                 self.action_select_cursor()
@@ -348,20 +714,20 @@ class LiveTable(RowModel, CellStyling, Viewport, ScrollView, can_focus=True):
 
     def action_cycle_sort(self) -> None:
         """Sort by the next visible column (numbers descending first, text ascending)."""
-        keys = [c.key for c in self._visible]
+        keys = [c.key for c in self._layout.visible]
         if not keys:
             return
-        if self._sort_column in keys:
-            position = keys.index(self._sort_column) + 1
+        if self.sort_column in keys:
+            position = keys.index(self.sort_column) + 1
             if position >= len(keys):
                 self.sort_by(None)
                 return
         else:
             position = 0
-        column = self._columns_by_key[keys[position]]
+        column = self._model.column(keys[position])
         self.sort_by(column.key, column.align == "right")
 
     def action_flip_sort(self) -> None:
         """Flip the sort direction."""
-        if self._sort_column is not None:
-            self.sort_by(self._sort_column, not self._sort_reverse)
+        if self.sort_column is not None:
+            self.sort_by(self.sort_column, not self.sort_reverse)

@@ -1,13 +1,17 @@
-"""LiveTable's row model: columns, per-row state, the data API, sort, filter and pinning."""
+"""The rows of a LiveTable as plain data: columns, values, shown texts, display order, layout.
+
+Nothing here knows Textual: `RowModel` holds the rows by key, formats their cells, keeps them
+sorted, filtered and pinned, and tells its caller which cells an update changed (`RowChange`);
+`ColumnLayout` says which columns fit a width and where each one starts.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from rich.segment import Segment
-from textual.strip import Strip
+from btse_tui.ui.widgets.format import MISSING
 
 Align = Literal["left", "right", "center"]
 RowKey = Hashable
@@ -44,10 +48,15 @@ class Column:
     priority: int = 50
 
 
-class _Row:
-    """Internal state of one row: values, formatted texts, tones and render caches."""
+class Row:
+    """One row: its values, the text and tone each cell shows, and its update count.
 
-    __slots__ = ("cells", "key", "seq", "strip", "strip_state", "texts", "tones", "values")
+    `version` is the model's update count when a cell's text or tone last changed (never
+    reused, not even by a row re-added under the same key), so a renderer may cache what it
+    drew for the row under that number.
+    """
+
+    __slots__ = ("key", "seq", "texts", "tones", "values", "version")
 
     def __init__(self, key: RowKey, values: dict[str, Any], seq: int) -> None:
         self.key = key
@@ -55,9 +64,27 @@ class _Row:
         self.seq = seq
         self.texts: dict[str, str] = {}
         self.tones: dict[str, str | None] = {}
-        self.cells: dict[str, Segment] = {}
-        self.strip: Strip | None = None
-        self.strip_state: tuple[bool, bool] = (False, False)
+        self.version = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    """What one `RowModel.update` changed in a row that exists.
+
+    Attributes:
+        dirty: Columns whose shown text or tone changed (the cells to repaint).
+        moved: `(column, old value, new value)` of flash columns whose text changed.
+        reordered: The row entered or left the filter: the display order was rebuilt.
+        sort_touched: A value of the sort column changed (the order may be stale now).
+    """
+
+    dirty: tuple[str, ...] = ()
+    moved: tuple[tuple[str, Any, Any], ...] = ()
+    reordered: bool = False
+    sort_touched: bool = False
+
+
+NO_CHANGE = RowChange()
 
 
 class _Absent:
@@ -69,90 +96,97 @@ class _Absent:
 _ABSENT = _Absent()
 
 
+def format_cell(column: Column, values: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The text and tone `column` shows for a row with `values`."""
+    value = values.get(column.key)
+    if column.format is not None:
+        text = column.format(value, values)
+    elif value is None:
+        text = MISSING
+    else:
+        text = str(value)
+    tone = column.tone(value, values) if column.tone is not None else None
+    return text, tone
+
+
 class RowModel:
     """Rows by key, their display order (sort, filter, pins) and which cells an update dirtied.
 
-    A mixin of `LiveTable`, whose `__init__` sets the state these methods share; changed cells
-    are repainted through `Viewport._invalidate_cell`, order changes by a full `refresh`.
+    Every call that can change the display order rebuilds it before returning; `order` and
+    `index_of` always describe the rows as shown, top to bottom.
     """
 
-    # ------------------------------------------------------------------ public API: data
+    def __init__(self, columns: Iterable[Column], search_keys: Sequence[str] | None = None) -> None:
+        """Hold no rows yet; the text filter matches the `search_keys` columns' shown text
+        (default: the first column)."""
+        self._columns: tuple[Column, ...] = tuple(columns)
+        self._by_key = {column.key: column for column in self._columns}
+        self._search_keys: tuple[str, ...] = tuple(
+            search_keys or ((self._columns[0].key,) if self._columns else ())
+        )
+        self._rows: dict[RowKey, Row] = {}
+        self._seq = 0
+        self._order: list[RowKey] = []
+        self._index: dict[RowKey, int] = {}
+        self._pinned: frozenset[RowKey] = frozenset()
+        self._sort_column: str | None = None
+        self._sort_reverse = False
+        self._filter_text = ""
+        self._filter_terms: tuple[str, ...] = ()
+        self._predicate: Callable[[Mapping[str, Any]], bool] | None = None
+        self._update_count = 0
+
+    # ------------------------------------------------------------------ columns
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        """All columns, including those hidden because the table is narrow."""
-        return self._all_columns
+        """Every column, left to right."""
+        return self._columns
 
-    @property
-    def visible_columns(self) -> tuple[Column, ...]:
-        """The columns currently shown (narrow tables hide low-priority ones)."""
-        return self._visible
+    def column(self, key: str) -> Column:
+        """The column `key` (KeyError if there is none)."""
+        return self._by_key[key]
 
-    def set_columns(self, columns: Iterable[Column]) -> None:
-        """Replace the columns (e.g. wider ones for a wider pane): keys the rows use, the sort
-        column among them; every row is re-formatted for the new widths."""
+    def set_columns(self, columns: Iterable[Column]) -> bool:
+        """Replace the columns and re-format every row; False when they are the same."""
         new = tuple(columns)
-        if new == self._all_columns:
-            return
-        self._all_columns = new
-        self._columns_by_key = {column.key: column for column in new}
+        if new == self._columns:
+            return False
+        self._columns = new
+        self._by_key = {column.key: column for column in new}
         for row in self._rows.values():
             self._format_row(row)
-        self._layout_columns()
-        self._update_virtual_size()
-        self.refresh()
+        return True
 
-    @property
-    def row_count(self) -> int:
-        """Number of rows held, whether or not the filter shows them."""
+    # ------------------------------------------------------------------ rows
+
+    def __len__(self) -> int:
         return len(self._rows)
-
-    @property
-    def displayed_keys(self) -> tuple[RowKey, ...]:
-        """Keys of the rows shown, top to bottom (pinned, filtered and sorted)."""
-        return tuple(self._order)
 
     def __contains__(self, key: object) -> bool:
         return key in self._rows
 
-    def get_row(self, key: RowKey) -> Mapping[str, Any] | None:
-        """The values of row `key` (read-only view), or None."""
-        row = self._rows.get(key)
-        return None if row is None else dict(row.values)
+    def row(self, key: RowKey) -> Row | None:
+        """Row `key`, or None."""
+        return self._rows.get(key)
 
-    def cell_text(self, key: RowKey, column: str) -> str:
-        """The text a cell shows (formatted), `""` if the row or column does not exist."""
-        row = self._rows.get(key)
-        if row is None:
-            return ""
-        return row.texts.get(column, "")
-
-    def add_row(self, key: RowKey, values: Mapping[str, Any]) -> None:
-        """Add a row (or update it if `key` exists). New rows never flash."""
-        if key in self._rows:
-            self.update_row(key, values)
-            return
+    def add(self, key: RowKey, values: Mapping[str, Any]) -> None:
+        """Add a new row (the caller checked `key` is not held) and rebuild the order."""
         self._seq += 1
-        row = _Row(key, dict(values), self._seq)
+        row = Row(key, dict(values), self._seq)
         self._format_row(row)
         self._rows[key] = row
-        self._rebuild_order()
+        self.rebuild_order()
 
-    def update_row(self, key: RowKey, values: Mapping[str, Any]) -> bool:
-        """Merge `values` into row `key`, repainting only the cells whose text or tone changed.
+    def update(self, key: RowKey, values: Mapping[str, Any]) -> RowChange:
+        """Merge `values` into the held row `key`; which cells changed and what follows.
 
-        Missing rows are added. Keys that are not columns are kept as row data for the
-        formatters (e.g. decimals); changing one re-formats the whole row.
-
-        Returns:
-            True if any cell's text or tone changed.
+        Keys that are not columns are kept as row data for the formatters (e.g. decimals);
+        changing one re-formats the whole row.
         """
-        row = self._rows.get(key)
-        if row is None:
-            self.add_row(key, values)
-            return True
+        row = self._rows[key]
         old_values = row.values
-        changed_keys: list[str] = []
+        changed: list[str] = []
         previous: dict[str, Any] = {}
         meta_changed = False
         for column_key, value in values.items():
@@ -160,88 +194,79 @@ class RowModel:
             if old is value or (old == value and type(old) is type(value)):
                 continue
             old_values[column_key] = value
-            if column_key in self._columns_by_key:
-                changed_keys.append(column_key)
+            if column_key in self._by_key:
+                changed.append(column_key)
                 previous[column_key] = old
             else:
                 meta_changed = True
-        if not changed_keys and not meta_changed:
-            return False
-        targets = (
-            self._all_columns if meta_changed else [self._columns_by_key[k] for k in changed_keys]
-        )
+        if not changed and not meta_changed:
+            return NO_CHANGE
+        targets = self._columns if meta_changed else [self._by_key[k] for k in changed]
         dirty: list[str] = []
+        moved: list[tuple[str, Any, Any]] = []
         for column in targets:
-            text, tone = self._format_cell(column, row.values)
-            if text != row.texts.get(column.key) or tone != row.tones.get(column.key):
-                old_text = row.texts.get(column.key)
+            text, tone = format_cell(column, row.values)
+            old_text = row.texts.get(column.key)
+            if text != old_text or tone != row.tones.get(column.key):
                 row.texts[column.key] = text
                 row.tones[column.key] = tone
                 dirty.append(column.key)
                 if column.flash and column.key in previous and text != old_text:
-                    self._maybe_flash(row, column.key, previous[column.key], row.values[column.key])
-        if self._sort_column in changed_keys:
-            self._schedule_resort()
-        if self._filter_terms or self._predicate is not None:
-            shown = key in self._index
-            if shown != self._matches(row):
-                self._rebuild_order()
-                return bool(dirty)
-        for column_key in dirty:
-            self._invalidate_cell(row, column_key)
-        return bool(dirty)
+                    moved.append((column.key, previous[column.key], row.values[column.key]))
+        if dirty:
+            self._touch(row)
+        reordered = False
+        if (self._filter_terms or self._predicate is not None) and (
+            (key in self._index) != self._matches(row)
+        ):
+            self.rebuild_order()
+            reordered = True
+        return RowChange(tuple(dirty), tuple(moved), reordered, self._sort_column in changed)
 
-    def update_cell(self, key: RowKey, column: str, value: Any) -> bool:
-        """Set one value of row `key`; see `update_row`."""
-        return self.update_row(key, {column: value})
-
-    def remove_row(self, key: RowKey) -> None:
-        """Remove row `key` if present."""
+    def remove(self, key: RowKey) -> bool:
+        """Drop row `key` and rebuild the order; False when it was not held."""
         if self._rows.pop(key, None) is None:
-            return
-        for flash_key in [k for k in self._flashes if k[0] == key]:
-            del self._flashes[flash_key]
-        self._rebuild_order()
+            return False
+        self.rebuild_order()
+        return True
 
-    def set_rows(self, rows: Iterable[tuple[RowKey, Mapping[str, Any]]]) -> None:
-        """Replace all rows with `rows` (in this insertion order), keeping the cursor by key.
+    def same_keys(self, keys: Sequence[RowKey]) -> bool:
+        """True when exactly these rows are held, in this insertion order."""
+        return list(keys) == list(self._rows)
 
-        Rows that already exist are updated in place (changed cells repaint and flash);
-        rows not in `rows` are removed.
-        """
-        incoming = list(rows)
-        keys = [key for key, _ in incoming]
-        same_keys = keys == list(self._rows)
-        if same_keys:
-            for key, values in incoming:
-                self.update_row(key, values)
-            return
-        new_rows: dict[RowKey, _Row] = {}
-        for key, values in incoming:
+    def replace(self, rows: Sequence[tuple[RowKey, Mapping[str, Any]]]) -> None:
+        """Hold exactly `rows` in this insertion order (rows kept take the new values) and
+        rebuild the order."""
+        new_rows: dict[RowKey, Row] = {}
+        for key, values in rows:
             row = self._rows.get(key)
             if row is None:
-                self._seq += 1
-                row = _Row(key, dict(values), self._seq)
-                self._format_row(row)
+                row = Row(key, dict(values), 0)
             else:
                 row.values.update(values)
-                self._format_row(row)
-                row.seq = len(new_rows)
+            self._format_row(row)
             new_rows[key] = row
-        for key, row in enumerate(new_rows.values()):
-            row.seq = key
+        for seq, row in enumerate(new_rows.values()):
+            row.seq = seq
         self._seq = len(new_rows)
         self._rows = new_rows
-        self._flashes = {k: v for k, v in self._flashes.items() if k[0] in new_rows}
-        self._rebuild_order()
+        self.rebuild_order()
 
     def clear(self) -> None:
-        """Remove every row."""
+        """Drop every row."""
         self._rows.clear()
-        self._flashes.clear()
-        self._rebuild_order()
+        self.rebuild_order()
 
-    # ------------------------------------------------------------------ public API: view
+    # ------------------------------------------------------------------ display order
+
+    @property
+    def order(self) -> Sequence[RowKey]:
+        """Keys of the rows shown, top to bottom (pinned, filtered and sorted)."""
+        return self._order
+
+    def index_of(self, key: RowKey) -> int | None:
+        """Display index of row `key`, or None when it is not shown."""
+        return self._index.get(key)
 
     @property
     def sort_column(self) -> str | None:
@@ -253,25 +278,14 @@ class RowModel:
         """True when sorted descending."""
         return self._sort_reverse
 
-    def sort_by(self, column: str | None, reverse: bool = False) -> None:
-        """Sort by `column` (None: insertion order), descending if `reverse`. Stable."""
-        if column is not None and column not in self._columns_by_key:
+    def set_sort(self, column: str | None, reverse: bool) -> None:
+        """Sort by `column` (None: insertion order), descending if `reverse`; KeyError for a
+        column that does not exist."""
+        if column is not None and column not in self._by_key:
             raise KeyError(column)
         self._sort_column = column
         self._sort_reverse = reverse
-        self._header_strip = None
-        self._cursor_index = 0
-        self._cursor_key = None
-        self._rebuild_order()
-        if self.is_mounted:
-            self._scroll_to_row(0)
-
-    def resort(self) -> None:
-        """Re-apply sort and filter now (normally done at most every `resort_interval`)."""
-        if self._resort_timer is not None:
-            self._resort_timer.stop()
-            self._resort_timer = None
-        self._rebuild_order(keep_cursor_on_screen=True)
+        self.rebuild_order()
 
     @property
     def filter_text(self) -> str:
@@ -279,38 +293,54 @@ class RowModel:
         return self._filter_text
 
     def set_filter(self, text: str) -> None:
-        """Show only rows whose search columns' shown text contains every word of `text`
-        (case-insensitive)."""
+        """Show only rows whose search columns' text contains every word of `text`."""
         self._filter_text = text
         self._filter_terms = tuple(text.casefold().split())
-        self._rebuild_order()
+        self.rebuild_order()
 
     def set_predicate(self, predicate: Callable[[Mapping[str, Any]], bool] | None) -> None:
-        """Show only rows for whose values `predicate` is true (None: all). Combines with text."""
+        """Show only rows for whose values `predicate` is true (None: all)."""
         self._predicate = predicate
-        self._rebuild_order()
+        self.rebuild_order()
 
     @property
     def pinned(self) -> frozenset[RowKey]:
-        """Keys of the pinned rows (kept on top, marked in the gutter)."""
+        """Keys of the pinned rows (kept on top)."""
         return self._pinned
 
-    def set_pinned(self, keys: Iterable[RowKey]) -> None:
-        """Pin exactly `keys` (rows that do not exist yet are pinned when added)."""
+    def set_pinned(self, keys: Iterable[RowKey]) -> bool:
+        """Pin exactly `keys` and rebuild the order; False when nothing changed."""
         pinned = frozenset(keys)
         if pinned == self._pinned:
-            return
-        changed = pinned ^ self._pinned
+            return False
         self._pinned = pinned
-        for key in changed:
-            row = self._rows.get(key)
-            if row is not None:
-                row.strip = None
-        self._rebuild_order()
+        self.rebuild_order()
+        return True
 
-    # ------------------------------------------------------------------ ordering
+    def rebuild_order(self) -> None:
+        """Recompute which rows show, in which order."""
+        ordered = self._sorted([row for row in self._rows.values() if self._matches(row)])
+        if self._pinned:
+            ordered = [r for r in ordered if r.key in self._pinned] + [
+                r for r in ordered if r.key not in self._pinned
+            ]
+        self._order = [row.key for row in ordered]
+        self._index = {key: i for i, key in enumerate(self._order)}
 
-    def _matches(self, row: _Row) -> bool:
+    # ------------------------------------------------------------------ internals
+
+    def _format_row(self, row: Row) -> None:
+        for column in self._columns:
+            text, tone = format_cell(column, row.values)
+            row.texts[column.key] = text
+            row.tones[column.key] = tone
+        self._touch(row)
+
+    def _touch(self, row: Row) -> None:
+        self._update_count += 1
+        row.version = self._update_count
+
+    def _matches(self, row: Row) -> bool:
         if self._predicate is not None and not self._predicate(row.values):
             return False
         if self._filter_terms:
@@ -319,13 +349,13 @@ class RowModel:
             return all(term in haystack for term in self._filter_terms)
         return True
 
-    def _sorted(self, rows: list[_Row]) -> list[_Row]:
+    def _sorted(self, rows: list[Row]) -> list[Row]:
         column_key = self._sort_column
         if column_key is None:
             return sorted(rows, key=lambda r: r.seq)
-        column = self._columns_by_key[column_key]
-        keyed: list[tuple[Any, _Row]] = []
-        missing: list[_Row] = []
+        column = self._by_key[column_key]
+        keyed: list[tuple[Any, Row]] = []
+        missing: list[Row] = []
         for row in rows:
             value = row.values.get(column_key)
             if value is None:
@@ -346,42 +376,40 @@ class RowModel:
         missing.sort(key=lambda r: r.seq)
         return [row for _, row in keyed] + missing
 
-    def _rebuild_order(self, keep_cursor_on_screen: bool = False) -> None:
-        """Recompute which rows show in which order; full repaint."""
-        if self._resort_timer is not None:
-            self._resort_timer.stop()
-            self._resort_timer = None
-        old_cursor_key = self._cursor_key
-        old_screen_offset = self._cursor_index - int(self.scroll_y)
-        shown = [row for row in self._rows.values() if self._matches(row)]
-        ordered = self._sorted(shown)
-        if self._pinned:
-            ordered = [r for r in ordered if r.key in self._pinned] + [
-                r for r in ordered if r.key not in self._pinned
-            ]
-        self._order = [row.key for row in ordered]
-        self._index = {key: i for i, key in enumerate(self._order)}
-        for row in ordered:
-            row.strip = None
-        if old_cursor_key in self._index:
-            self._cursor_index = self._index[old_cursor_key]
-        else:
-            self._cursor_index = min(self._cursor_index, max(0, len(self._order) - 1))
-        new_key = self._order[self._cursor_index] if self._order else None
-        self._cursor_key = new_key
-        self._update_virtual_size()
-        if keep_cursor_on_screen and new_key is not None and new_key == old_cursor_key:
-            self._scroll_to_row(self._cursor_index - old_screen_offset)
-        self._ensure_cursor_visible()
-        self.refresh()
-        if new_key != old_cursor_key and self.is_mounted:
-            message = self._highlighted_message(new_key)
-            if message is not None:
-                self.post_message(message)
 
-    def _schedule_resort(self) -> None:
-        if self._resort_interval <= 0 or not self.is_mounted:
-            self._rebuild_order(keep_cursor_on_screen=True)
-            return
-        if self._resort_timer is None:
-            self._resort_timer = self.set_timer(self._resort_interval, self.resort)
+@dataclass(frozen=True, slots=True)
+class ColumnLayout:
+    """The columns that fit a width and where each starts (x 0 is the pin gutter).
+
+    Attributes:
+        visible: The columns shown, left to right.
+        x: Column key → first cell of that column.
+        width: Cells the shown columns take, gutters and gaps included.
+    """
+
+    visible: tuple[Column, ...]
+    x: Mapping[str, int]
+    width: int
+
+    @classmethod
+    def fit(cls, columns: Sequence[Column], width: int) -> ColumnLayout:
+        """Hide the lowest-priority columns (ties: the rightmost) until the rest fit `width`;
+        `width` 0 (not laid out yet) shows every column."""
+        visible = list(columns)
+
+        def total(shown: list[Column]) -> int:
+            return 1 + sum(c.width for c in shown) + max(0, len(shown) - 1) + 1
+
+        if width > 0:
+            candidates = sorted(
+                (c for c in visible if c.priority < 100),
+                key=lambda c: (c.priority, -columns.index(c)),
+            )
+            while total(visible) > width and candidates:
+                visible.remove(candidates.pop(0))
+        x: dict[str, int] = {}
+        start = 1
+        for column in visible:
+            x[column.key] = start
+            start += column.width + 1
+        return cls(tuple(visible), x, total(visible))

@@ -198,7 +198,7 @@ class MarketsTable(LiveTable):
             now: Receipt time on the table's clock (default: read the clock); drives "Age".
         """
         now = self._clock() if now is None else now
-        with self.batch():
+        with self.hold_viewport():
             self._apply_tickers(tickers, now)
 
     def _apply_tickers(self, tickers: Iterable[Ticker], now: float) -> None:
@@ -317,7 +317,7 @@ class MarketsTable(LiveTable):
         if event.chain > 1:
             return  # the first click of a double click already loaded the market
         index = int(self.scroll_y) + offset.y - self._header_height
-        if 0 <= index < len(self._order):
+        if 0 <= index < len(self._model.order):
             self._set_cursor_index(index)
             self.action_select_cursor()
 

@@ -197,13 +197,6 @@ class OpenOrdersTable(LiveTable):
         self._orders.pop(order_id, None)
         self.remove_row(order_id)
 
-    def remove(self, order_id: str | None = None) -> Any:  # type: ignore[override]
-        """Drop order `order_id`; with no argument, remove the widget (Textual's `remove`)."""
-        if order_id is None:
-            return super().remove()
-        self.remove_order(order_id)
-        return None
-
     def set_orders(self, orders: Iterable[Order]) -> None:
         """Replace everything with `orders` (closed ones are skipped), e.g. after a resync."""
         open_orders = [order for order in orders if order.is_open]

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import Balance, Market, Order, OrderRequest, Side
-from btse_tui.ui import form_logic as fl
-from btse_tui.ui import order_review as review
+from btse_tui.ui.ticket import form_logic as fl
+from btse_tui.ui.ticket import review
 from btse_tui.ui.widgets.format import fmt_price, fmt_size
 
 __all__ = [

@@ -31,6 +31,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from btse_tui.protocol import rules
+from btse_tui.protocol.decimal_text import plain_decimal
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import (
     Balance,
@@ -206,6 +207,7 @@ def _request(fields: FormFields, market: Market) -> OrderRequest:
     """
     layout = layout_for(fields.kind, fields.side, market)
     trigger = parse_positive("trigger_price", fields.trigger_price) if layout.trigger else None
+    price: Decimal | None
     if layout.quote_amount:
         price = parse_positive("price", fields.amount)  # BTSE takes the amount as `price`
     else:
@@ -290,12 +292,15 @@ def check_fields(
         errors.setdefault(input_for(result, layout), result)
         return FormCheck(None, errors, {})
     notes: dict[str, str] = {}
-    price_moved = result.price is not None and result.price != typed.get("price", result.price)
-    if layout.price and price_moved:
-        tick = _plain(market.tick)
+    if (
+        layout.price
+        and result.price is not None
+        and result.price != typed.get("price", result.price)
+    ):
+        tick = plain_decimal(market.tick)
         notes["price"] = f"sends {rules.format_price(result.price, market)} (tick {tick})"
     if result.size is not None and "size" in typed and result.size != typed["size"]:
-        lot = _plain(market.lot)
+        lot = plain_decimal(market.lot)
         notes["size"] = f"sends {rules.format_size(result.size, market)} (lot {lot})"
     return FormCheck(result, errors, notes)
 
@@ -422,7 +427,3 @@ def fraction_text(
         price = reference
     size = rules.size_for_fraction(available, fraction, price, market, fields.side)
     return "size", format(size, "f")
-
-
-def _plain(value: Decimal) -> str:
-    return f"{value.normalize():,f}"

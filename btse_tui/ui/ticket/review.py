@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from btse_tui.protocol import guards, rules
+from btse_tui.protocol.decimal_text import plain_decimal
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import (
     AmendRequest,
@@ -21,7 +22,7 @@ from btse_tui.protocol.models import (
     Ticker,
     TxType,
 )
-from btse_tui.ui.form_logic import parse_positive, quote_places
+from btse_tui.ui.ticket.form_logic import parse_positive, quote_places
 
 __all__ = [
     "DEFAULT_TAKER_RATE",
@@ -33,7 +34,6 @@ __all__ = [
     "format_quote",
     "liquidity",
     "order_costs",
-    "order_summary",
     "order_warnings",
 ]
 
@@ -130,22 +130,9 @@ def order_costs(
     )
 
 
-def order_summary(
-    request: OrderRequest,
-    market: Market,
-    *,
-    fees: FeeRates = FeeRates(),
-    reference: Decimal | None = None,
-    bid: Decimal | None = None,
-    ask: Decimal | None = None,
-) -> str:
-    """`Notional 24.00 USDT · fee ≈ 0.0288 USDT (0.12% taker)`; `≈ ` when valued off the book."""
-    return order_costs(request, market, fees=fees, reference=reference, bid=bid, ask=ask).line()
-
-
 def fee_pct(rate: Decimal) -> str:
     """A fee rate as a percentage: 0.0012 → `0.12%`."""
-    return f"{(rate * 100).normalize():f}%"
+    return f"{plain_decimal(rate * 100, grouped=False)}%"
 
 
 def format_quote(value: Decimal, market: Market) -> str:
@@ -183,10 +170,6 @@ def order_warnings(
         bid=ticker.bid if ticker else None,
         ask=ticker.ask if ticker else None,
     )
-
-
-def _plain(value: Decimal) -> str:
-    return f"{value.normalize():,f}"
 
 
 # --------------------------------------------------------------------------- amend
@@ -237,27 +220,45 @@ def build_amend(
     price_changed = order.price is None or checked.price != order.price
     size_changed = current_size is None or checked.size != current_size
     trigger_changed = trigger is not None and checked.trigger_price != order.trigger_price
-    ident = {"order_id": order.order_id or None, "cl_order_id": order.cl_order_id}
     if trigger_changed:
         if price_changed or size_changed:
-            return AmendRequest(
-                order.symbol,
+            return _amend(
+                order,
                 "ALL",
                 order_price=checked.price,
                 order_size=checked.size,
                 trigger_price=checked.trigger_price,
-                **ident,
             )
-        return AmendRequest(order.symbol, "TRIGGERPRICE", value=checked.trigger_price, **ident)
+        return _amend(order, "TRIGGERPRICE", value=checked.trigger_price)
     if price_changed and size_changed:
-        return AmendRequest(
-            order.symbol, "ALL", order_price=checked.price, order_size=checked.size, **ident
-        )
+        return _amend(order, "ALL", order_price=checked.price, order_size=checked.size)
     if price_changed:
-        return AmendRequest(order.symbol, "PRICE", value=checked.price, **ident)
+        return _amend(order, "PRICE", value=checked.price)
     if size_changed:
-        return AmendRequest(order.symbol, "SIZE", value=checked.size, **ident)
+        return _amend(order, "SIZE", value=checked.size)
     return None
+
+
+def _amend(
+    order: Order,
+    kind: str,
+    *,
+    value: Decimal | None = None,
+    order_price: Decimal | None = None,
+    order_size: Decimal | None = None,
+    trigger_price: Decimal | None = None,
+) -> AmendRequest:
+    """An amend of `order`, named by the exchange's id, else by the trader's clOrderID."""
+    return AmendRequest(
+        order.symbol,
+        kind,
+        order_id=order.order_id or None,
+        cl_order_id=order.cl_order_id,
+        value=value,
+        order_price=order_price,
+        order_size=order_size,
+        trigger_price=trigger_price,
+    )
 
 
 def _market_trigger_amend(
@@ -272,5 +273,4 @@ def _market_trigger_amend(
         return error
     if trigger == order.trigger_price:
         return None
-    ident = {"order_id": order.order_id or None, "cl_order_id": order.cl_order_id}
-    return AmendRequest(order.symbol, "TRIGGERPRICE", value=trigger, **ident)
+    return _amend(order, "TRIGGERPRICE", value=trigger)

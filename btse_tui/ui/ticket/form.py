@@ -1,17 +1,17 @@
 """OrderForm: keyboard-first order entry, live validation, balance shortcuts, one-shot submit.
 
 The form never talks to the network. It turns what the trader typed into a quantised
-`OrderRequest` (through the pure `ui.form_logic`) and posts `OrderForm.Submitted(request)` at most
-once per submission; the app answers with `submission_done()` when the ack, the error, or the
-trader's "no" on the confirm screen comes back, and with `show_result(text, ok)` for the outcome.
+`OrderRequest` (through the pure `ticket.form_logic`) and posts `OrderForm.Submitted(request)`
+at most once per submission; the app answers with `submission_done()` when the ack, the error,
+or the trader's "no" on the confirm screen comes back, and with `show_result(text, ok)` for the
+outcome.
 
 A result line belongs to the order last submitted: `order_changed(order)` keeps it up to date as
 that order's outcome becomes known (found after a timeout, filled later), and it leaves as soon
 as the trader starts the next order (edits a field, flips the side, changes the type).
 
-This module holds the widget's state, public API, input events and submit path; its widget tree
-and CSS are in `order_form_layout`, what it shows in `order_form_display` (the texts come from the
-pure `order_form_text`).
+What it shows (rows for the kind, reasons, costs, the submit label) comes from the pure
+`ticket.form_logic` and `ticket.form_text`; the widget only keeps the screen in step with them.
 
 | key        | action                                        |
 |------------|-----------------------------------------------|
@@ -31,9 +31,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import (
@@ -45,12 +45,19 @@ from btse_tui.protocol.models import (
     Ticker,
     TimeInForce,
 )
-from btse_tui.ui import form_logic as fl
-from btse_tui.ui import order_review as review
-from btse_tui.ui.widgets.order_form_display import OrderFormDisplay
-from btse_tui.ui.widgets.order_form_layout import ORDER_FORM_CSS, compose_order_form
-from btse_tui.ui.widgets.order_form_text import order_result, price_text
-from btse_tui.ui.widgets.side_switch import SideSwitch
+from btse_tui.ui.focus import focus_now
+from btse_tui.ui.ticket import form_logic as fl
+from btse_tui.ui.ticket import review
+from btse_tui.ui.ticket.form_text import (
+    available_text,
+    costs_summary,
+    order_result,
+    price_text,
+    reason_lines,
+    submit_label,
+)
+from btse_tui.ui.ticket.side_switch import SideSwitch
+from btse_tui.ui.widgets.format import fmt_price, fmt_size
 
 __all__ = ["FRACTION_KEYS", "OrderForm", "SideSwitch"]
 
@@ -58,11 +65,46 @@ __all__ = ["FRACTION_KEYS", "OrderForm", "SideSwitch"]
 #: screen, kitty and over SSH (alt+digit arrives as ESC digit, which Textual reads as ¡™£¢).
 FRACTION_KEYS = Binding.Group("25/50/75/100%")
 
+#: Inputs that can carry a reason line under them (ids match `form_logic.field_of`).
+_REASON_IDS = ("trigger", "price", "amount", "size", "clid", "form")
 
-class OrderForm(OrderFormDisplay, Vertical):
+
+class OrderForm(Vertical):
     """Order entry for one market: side, kind, prices, size, TIF, post-only, client id."""
 
-    DEFAULT_CSS = ORDER_FORM_CSS
+    DEFAULT_CSS = """
+    OrderForm {
+        height: auto;
+        border: round $border-blurred;
+        border-title-color: $text;
+        border-title-style: bold;
+        padding: 0 1;
+        &:focus-within { border: round $border; }
+        &.-sell:focus-within { border: round $error 70%; }
+        &.-buy:focus-within { border: round $success 70%; }
+        .row { height: 1; }
+        #head { height: 1; margin-bottom: 1; }
+        #avail { width: 1fr; content-align: right middle; color: $text-muted; }
+        .name { width: 10; color: $text-muted; }
+        .unit { width: auto; min-width: 4; padding-left: 1; color: $text-muted; }
+        Input { width: 1fr; }
+        Input.-error { background-tint: $error 25%; }
+        Select { width: 1fr; }
+        #tif { width: 1fr; }
+        #post-only { width: auto; margin-left: 1; }
+        .reason { color: $text-error; height: auto; padding-left: 8; }
+        .reason.-note { color: $text-warning; }
+        #fractions { height: 1; padding-left: 10; }
+        #fractions Button { width: 1fr; min-width: 5; margin-right: 1; }
+        #summary { height: auto; margin-top: 1; }
+        #submit { width: 100%; margin-top: 1; }
+        #result { height: auto; color: $text-muted; }
+        #result.-ok { color: $text-success; }
+        #result.-error { color: $text-error; }
+        #result.-unknown { color: $text-warning; }
+        .-hidden { display: none; }
+    }
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -117,7 +159,77 @@ class OrderForm(OrderFormDisplay, Vertical):
     # ------------------------------------------------------------------ composition
 
     def compose(self) -> ComposeResult:
-        yield from compose_order_form()
+        """The form's rows: side and balance, kind, trigger, price, size, fractions, TIF, …
+
+        Every input that can carry a reason has a hidden `reason-<id>` line under it.
+        """
+        with Horizontal(id="head"):
+            yield SideSwitch(id="side-switch")
+            yield Label("", id="avail")
+        with Horizontal(classes="row"):
+            yield Label("Type", classes="name")
+            yield Select(
+                [(kind.label, kind) for kind in fl.OrderKind],
+                value=fl.OrderKind.LIMIT,
+                allow_blank=False,
+                compact=True,
+                id="kind",
+            )
+        with Horizontal(classes="row", id="row-trigger"):
+            yield Label("Trigger", classes="name")
+            yield Input(placeholder="trigger price", compact=True, id="trigger")
+            yield Label("", classes="unit quote-unit")
+        yield Static("", classes="reason -hidden", id="reason-trigger")
+        with Horizontal(classes="row", id="row-price"):
+            yield Label("Price", classes="name")
+            yield Input(
+                placeholder="limit price", compact=True, id="price", tooltip="limit price per unit"
+            )
+            yield Label("", classes="unit quote-unit")
+        yield Static("", classes="reason -hidden", id="reason-price")
+        with Horizontal(classes="row -hidden", id="row-amount"):
+            yield Label("Amount", classes="name")
+            yield Input(
+                placeholder="to spend",
+                compact=True,
+                id="amount",
+                tooltip="quote amount to spend at market",
+            )
+            yield Label("", classes="unit quote-unit")
+        yield Static("", classes="reason -hidden", id="reason-amount")
+        with Horizontal(classes="row", id="row-size"):
+            yield Label("Size", classes="name")
+            yield Input(placeholder="size", compact=True, id="size")
+            yield Label("", classes="unit", id="base-unit")
+        yield Static("", classes="reason -hidden", id="reason-size")
+        with Horizontal(id="fractions"):
+            for index, fraction in enumerate(fl.FRACTIONS):
+                button = Button(
+                    f"{int(fraction * 100)}%",
+                    compact=True,
+                    id=f"fraction-{index}",
+                    tooltip=f"F{index + 5}: {int(fraction * 100)}% of the available balance",
+                )
+                button.can_focus = False
+                yield button
+        with Horizontal(classes="row", id="row-tif"):
+            yield Label("TIF", classes="name")
+            yield Select(
+                [(tif.value, tif) for tif in TimeInForce],
+                value=TimeInForce.GTC,
+                allow_blank=False,
+                compact=True,
+                id="tif",
+            )
+            yield Checkbox("Post-only", compact=True, id="post-only")
+        with Horizontal(classes="row"):
+            yield Label("Client ID", classes="name")
+            yield Input(fl.new_client_order_id(), compact=True, id="clid", max_length=32)
+        yield Static("", classes="reason -hidden", id="reason-clid")
+        yield Static("", id="summary")
+        yield Static("", classes="reason -hidden", id="reason-form")
+        yield Button("BUY", variant="success", compact=True, id="submit", disabled=True)
+        yield Static("", id="result")
 
     def on_mount(self) -> None:
         self.border_title = "Order"
@@ -288,6 +400,113 @@ class OrderForm(OrderFormDisplay, Vertical):
         self.post_message(self.Submitted(self, self.check.request))
         self._refresh_check()
         return True
+
+    # ------------------------------------------------------------------ what it shows
+
+    def _field_layout(self) -> fl.FieldLayout:
+        fields = self.fields()
+        return fl.layout_for(fields.kind, fields.side, self.market)
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the first field to type (trigger, price, amount or size)."""
+        layout = self._field_layout()
+        for name, shown in (
+            ("trigger", layout.trigger),
+            ("price", layout.price),
+            ("amount", layout.quote_amount),
+            ("size", layout.size),
+        ):
+            if shown:
+                focus_now(self.query_one(f"#{name}", Input))
+                return
+
+    def _apply_layout(self) -> None:
+        """Show the inputs the kind/side needs and label them with the market's currencies."""
+        if not self.is_mounted:
+            return
+        layout = self._field_layout()
+        self.query_one("#row-trigger").set_class(not layout.trigger, "-hidden")
+        self.query_one("#row-price").set_class(not layout.price, "-hidden")
+        self.query_one("#row-amount").set_class(not layout.quote_amount, "-hidden")
+        self.query_one("#row-size").set_class(not layout.size, "-hidden")
+        self.query_one("#row-tif").set_class(not layout.time_in_force, "-hidden")
+        self.query_one("#post-only").set_class(not layout.post_only, "-hidden")
+        if self.market is not None:
+            self.border_title = f"Order · {self.market.symbol}"
+            for unit in self.query(".quote-unit").results(Label):
+                unit.update(self.market.quote)
+            self.query_one("#base-unit", Label).update(self.market.base)
+        self._refresh_placeholders()
+
+    def _refresh_placeholders(self) -> None:
+        if not self.is_mounted:
+            return
+        last = self.ticker.last if self.ticker else None
+        hint = f"last {fmt_price(last, self.market)}" if last else ""
+        self.query_one("#price", Input).placeholder = hint or "limit price"
+        self.query_one("#trigger", Input).placeholder = hint or "trigger price"
+        if self.market is not None:
+            self.query_one(
+                "#size", Input
+            ).placeholder = f"min {fmt_size(self.market.min_size, self.market)}"
+        side = self.query_one(SideSwitch).side
+        if self.market is None:
+            self._update("#avail", "")
+            return
+        text = available_text(side, self.market, self.balances)
+        self._update("#avail", text)  # unchanged text: no repaint, no re-layout
+
+    def _refresh_check(self, extra: ValidationError | None = None) -> None:
+        """Re-validate and show reasons, the notional/fee line and the submit button state."""
+        if not self.is_mounted:
+            return
+        submit = self.query_one("#submit", Button)
+        if self.market is None:
+            self.check = None
+            self._update("#summary", "Pick a market first")
+            submit.disabled = True
+            return
+        fields = self.fields()
+        layout = fl.layout_for(fields.kind, fields.side, self.market)
+        available = fl.available_for(fields.side, self.market, self.balances)
+        check = fl.check_fields(fields, self.market, available=available)
+        self.check = check
+        lines = reason_lines(
+            check, layout, attempted=self._attempted, touched=self._touched, extra=extra
+        )
+        for input_id in _REASON_IDS:
+            text, is_error = lines.get(input_id, ("", False))
+            self._show(input_id, text, is_error)
+        costs = self.costs_of(check.request) if check.request is not None else None
+        self._update("#summary", costs_summary(costs, self.fees))
+        submit.disabled = check.request is None or self.pending
+        submit.variant = "success" if fields.side is Side.BUY else "error"
+        submit.label = submit_label(fields, check.request, self.market, pending=self.pending)
+
+    def _show(self, input_id: str, text: str, is_error: bool) -> None:
+        """Show an error (red) or a rounding note (muted) under an input; '' hides the line."""
+        key = f"reason-{input_id}"
+        if self._shown.get(key) == f"{is_error}{text}":
+            return
+        self._shown[key] = f"{is_error}{text}"
+        line = self.query_one(f"#{key}", Static)
+        line.update(Text(f"{'✗' if is_error else '↳'} {text}") if text else "")
+        line.set_class(not text, "-hidden")
+        line.set_class(not is_error, "-note")
+        if input_id != "form":
+            self.query_one(f"#{input_id}", Input).set_class(is_error and bool(text), "-error")
+
+    def _update(self, selector: str, text: str) -> None:
+        if self._shown.get(selector) == text:
+            return
+        self._shown[selector] = text
+        self.query_one(selector, Static).update(Text(text))
+
+    def _focus_first_error(self) -> None:
+        for input_id in ("trigger", "price", "amount", "size", "clid"):
+            if self._shown.get(f"reason-{input_id}", "").startswith("True"):
+                self.query_one(f"#{input_id}", Input).focus()
+                return
 
     # ------------------------------------------------------------------ events
 
