@@ -19,8 +19,8 @@ from btse_tui.protocol.errors import OrderRejected
 from btse_tui.protocol.events import OrderUpdated
 from btse_tui.protocol.models import Order, OrderRequest, OrderType, Side, TimeInForce
 from btse_tui.protocol.session_events import Resynced
-from btse_tui.sim import matching
 from btse_tui.sim.context import SimConfig
+from btse_tui.sim.engine import matching
 from btse_tui.sim.runner import SimServer
 from tests.session.conftest import EngineWatch, fast_session, open_journal, running
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from btse_tui.sim.book import BookSide, Level
-from btse_tui.sim.engine_state import Listener, MarketState
-from btse_tui.sim.order_entry import OrderEntry
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.book import BookSide, Level
+from btse_tui.sim.engine.order_entry import OrderEntry
+from btse_tui.sim.engine.records import (
     STATUS_CANCELLED,
     STATUS_FILLED,
     STATUS_INSERTED,
@@ -19,8 +18,9 @@ from btse_tui.sim.records import (
     TradePrinted,
     TradeRecord,
 )
-from btse_tui.sim.settlement import Settlement
-from btse_tui.sim.triggers import TriggerMechanics
+from btse_tui.sim.engine.settlement import Settlement
+from btse_tui.sim.engine.state import Listener, MarketState
+from btse_tui.sim.engine.triggers import TriggerMechanics
 
 __all__ = ["HISTORY_MAX", "HISTORY_MS", "Listener", "MatchingCore"]
 

@@ -9,10 +9,8 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from btse_tui.sim.book import Book, BookSide
-from btse_tui.sim.catalog import MarketSpec
-from btse_tui.sim.marketdata import MarketStats
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.book import Book, BookSide
+from btse_tui.sim.engine.records import (
     ZERO,
     Account,
     BalanceChanged,
@@ -20,6 +18,8 @@ from btse_tui.sim.records import (
     OrderChanged,
     OrderRecord,
 )
+from btse_tui.sim.market.catalog import MarketSpec
+from btse_tui.sim.market.marketdata import MarketStats
 
 Listener = Callable[[object], None]
 _log = logging.getLogger(__name__)

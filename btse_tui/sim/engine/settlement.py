@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from btse_tui.sim.engine_state import EngineState, MarketState
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.records import (
     STATUS_FILLED,
     STATUS_PARTIAL,
     Account,
@@ -13,6 +12,7 @@ from btse_tui.sim.records import (
     FillRecord,
     OrderRecord,
 )
+from btse_tui.sim.engine.state import EngineState, MarketState
 
 
 class Settlement(EngineState):

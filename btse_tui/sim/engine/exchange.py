@@ -6,11 +6,10 @@ import heapq
 from collections.abc import Callable
 from decimal import Decimal
 
-from btse_tui.sim.amend import AmendMechanics
-from btse_tui.sim.engine_queries import EngineQueries
-from btse_tui.sim.engine_state import Listener
-from btse_tui.sim.matching import MatchingCore
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.amend import AmendMechanics
+from btse_tui.sim.engine.matching import MatchingCore
+from btse_tui.sim.engine.queries import EngineQueries
+from btse_tui.sim.engine.records import (
     STATUS_CANCELLED,
     STATUS_NOT_FOUND,
     Account,
@@ -18,7 +17,8 @@ from btse_tui.sim.records import (
     OrderRecord,
     RequestRejected,
 )
-from btse_tui.sim.validation import (
+from btse_tui.sim.engine.state import Listener
+from btse_tui.sim.engine.validation import (
     CODE_INVALID_SIZE,
     OrderRequest,
     fmt,

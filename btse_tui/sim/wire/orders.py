@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from btse_tui.sim.records import FillRecord, OrderRecord
-from btse_tui.sim.wire_json import num_or_zero
+from btse_tui.sim.engine.records import FillRecord, OrderRecord
+from btse_tui.sim.wire.encode import num_or_zero
 
 ZERO = Decimal(0)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import heapq
 from decimal import Decimal
 
-from btse_tui.sim.engine_state import EngineState, MarketState
-from btse_tui.sim.records import STATUS_TRIGGER_ACTIVATED, OrderRecord
+from btse_tui.sim.engine.records import STATUS_TRIGGER_ACTIVATED, OrderRecord
+from btse_tui.sim.engine.state import EngineState, MarketState
 
 
 class TriggerMechanics(EngineState):

@@ -5,10 +5,8 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from btse_tui.sim.engine_state import EngineState, MarketState
-from btse_tui.sim.marketdata import Candle
-from btse_tui.sim.matching import HISTORY_MS
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.matching import HISTORY_MS
+from btse_tui.sim.engine.records import (
     Account,
     FillRecord,
     OrderRecord,
@@ -16,7 +14,9 @@ from btse_tui.sim.records import (
     TickerState,
     TradeRecord,
 )
-from btse_tui.sim.validation import CODE_UNSUPPORTED_SYMBOL, invalid
+from btse_tui.sim.engine.state import EngineState, MarketState
+from btse_tui.sim.engine.validation import CODE_UNSUPPORTED_SYMBOL, invalid
+from btse_tui.sim.market.marketdata import Candle
 
 
 class EngineQueries(EngineState):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from btse_tui.sim.engine_state import EngineState, MarketState
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.records import (
     STATUS_AMENDED,
     STATUS_FILLED,
     STATUS_INSUFFICIENT,
@@ -14,6 +13,7 @@ from btse_tui.sim.records import (
     Account,
     OrderRecord,
 )
+from btse_tui.sim.engine.state import EngineState, MarketState
 
 
 class AmendMechanics(EngineState):

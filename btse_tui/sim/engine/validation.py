@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from btse_tui.sim.catalog import MarketSpec
-from btse_tui.sim.records import ZERO, RequestRejected
+from btse_tui.sim.engine.records import ZERO, RequestRejected
+from btse_tui.sim.market.catalog import MarketSpec
 
 #: Time-in-force values and their lifetime in ms (None → no expiry).
 TIME_IN_FORCE: dict[str, int | None] = {

@@ -5,8 +5,7 @@ from __future__ import annotations
 import heapq
 from decimal import Decimal
 
-from btse_tui.sim.engine_state import EngineState, MarketState
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.records import (
     STATUS_INSUFFICIENT,
     STATUS_REJECTED,
     STATUS_TRIGGER_INSERTED,
@@ -14,7 +13,8 @@ from btse_tui.sim.records import (
     Account,
     OrderRecord,
 )
-from btse_tui.sim.validation import TIME_IN_FORCE, OrderRequest, fmt
+from btse_tui.sim.engine.state import EngineState, MarketState
+from btse_tui.sim.engine.validation import TIME_IN_FORCE, OrderRequest, fmt
 
 
 class OrderEntry(EngineState):
