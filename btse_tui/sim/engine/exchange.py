@@ -2,45 +2,46 @@
 
 from __future__ import annotations
 
-import heapq
+import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from btse_tui.sim.engine.amend import AmendMechanics
-from btse_tui.sim.engine.matching import MatchingCore
-from btse_tui.sim.engine.queries import EngineQueries
+from btse_tui.sim.engine.amend import Amender
+from btse_tui.sim.engine.ledger import OrderLedger
+from btse_tui.sim.engine.matching import Matching
+from btse_tui.sim.engine.order_entry import OrderEntry
+from btse_tui.sim.engine.queries import Queries
 from btse_tui.sim.engine.records import (
     STATUS_CANCELLED,
     STATUS_NOT_FOUND,
     Account,
     Balance,
+    FillRecord,
     OrderRecord,
     RequestRejected,
+    TickerState,
+    TradeRecord,
 )
-from btse_tui.sim.engine.state import Listener
-from btse_tui.sim.engine.validation import (
-    CODE_INVALID_SIZE,
-    OrderRequest,
-    fmt,
-    invalid,
-    parse_amend,
-    parse_order,
-    shown,
-)
+from btse_tui.sim.engine.settlement import Settlement
+from btse_tui.sim.engine.state import EngineState, Listener
+from btse_tui.sim.engine.triggers import Triggers
+from btse_tui.sim.engine.validation import OrderRequest, invalid, parse_amend, parse_order, shown
+from btse_tui.sim.market.catalog import MarketSpec
+from btse_tui.sim.market.marketdata import Candle
 
 __all__ = ["Engine", "RequestRejected"]
 
 DEFAULT_PERMISSIONS = frozenset({"Read", "Trading", "Wallet"})
 
 
-class Engine(EngineQueries, AmendMechanics, MatchingCore):
+class Engine:
     """A synchronous, deterministic spot exchange. Every mutation notifies the listeners.
 
     Listeners get, in causal order: OrderChanged / FillHappened / BalanceChanged (per account),
     TradePrinted, and BookChanged with the new aggregate size of every level that changed.
-    The constructor (markets, clock, default fees, id seed) is `EngineState`'s; the commands are
-    here; the queries come from `EngineQueries`, the mechanics from `AmendMechanics` and
-    `MatchingCore`.
+    The engine owns its `EngineState` and works through collaborators that share it: the order
+    ledger, settlement (fees and funds), matching, triggers, order entry, amends and queries.
+    Each command ends by flushing the coalesced book and balance events.
 
     `unique_open_cl_order_ids`: refuse a new order whose clOrderID an open order of the same key
     already carries (the simulator's rule; btse-api.md §4.1 says BTSE does not require unique
@@ -49,12 +50,53 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
 
     unique_open_cl_order_ids: bool = True
 
+    def __init__(
+        self,
+        markets: list[MarketSpec],
+        *,
+        clock: Callable[[], float] = time.time,
+        maker_fee: Decimal = Decimal("0.001"),
+        taker_fee: Decimal = Decimal("0.002"),
+        seed: int = 0,
+    ) -> None:
+        state = EngineState(
+            markets, clock=clock, maker_fee=maker_fee, taker_fee=taker_fee, seed=seed
+        )
+        self._state = state
+        self.markets: dict[str, MarketSpec] = state.markets
+        self._ledger = OrderLedger(state)
+        settlement = Settlement(state, self._ledger)
+        self._matching = Matching(state, self._ledger, settlement)
+        triggers = Triggers(state, settlement, self._matching)
+        self._entry = OrderEntry(state, self._ledger, settlement, self._matching, triggers)
+        self._amender = Amender(state, settlement, self._matching, triggers)
+        self._queries = Queries(state, settlement)
+        #: accounts whose cancelAllAfter switch is armed
+        self._armed: dict[str, Account] = {}
+
+    @property
+    def maker_fee(self) -> Decimal:
+        """The default maker fee rate (an account may carry its own)."""
+        return self._state.maker_fee
+
+    @property
+    def taker_fee(self) -> Decimal:
+        """The default taker fee rate (an account may carry its own)."""
+        return self._state.taker_fee
+
+    def now_ms(self) -> int:
+        """The engine's current time in ms (from its clock)."""
+        return self._state.now_ms()
+
+    # ------------------------------------------------------------------ commands
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call `listener(event)` synchronously for every event; returns an unsubscribe function."""
-        self._listeners = (*self._listeners, listener)
+        state = self._state
+        state.listeners = (*state.listeners, listener)
 
         def unsubscribe() -> None:
-            self._listeners = tuple(x for x in self._listeners if x is not listener)
+            state.listeners = tuple(x for x in state.listeners if x is not listener)
 
         return unsubscribe
 
@@ -81,28 +123,28 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
             taker_fee=taker_fee,
             private_events=private_events,
         )
-        self._accounts[api_key] = acct
+        self._state.accounts[api_key] = acct
         return acct
 
     def credit(self, api_key: str, currency: str, amount: Decimal) -> None:
         """Add (or with a negative amount, remove) available funds, e.g. a demo top-up."""
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         bal = acct.balance(currency)
         bal.total += amount
         bal.available += amount
-        self._touch(acct, currency)
-        self._flush()
+        self._state.touch(acct, currency)
+        self._state.flush()
 
     def place_order(self, api_key: str, body: dict) -> list[OrderRecord]:
         """Validate and execute a create-order body (btse-api.md §4.1); one record per order."""
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         req = parse_order(self.markets, body)
         if req.cl_order_id is not None and self.unique_open_cl_order_ids:
             self._refuse_open_cl_order_id(acct, req.cl_order_id)
         try:
-            rec = self._submit(acct, req)
+            rec = self._entry.submit(acct, req)
         finally:
-            self._flush()
+            self._state.flush()
         return [rec.snapshot()]
 
     @staticmethod
@@ -132,15 +174,15 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
 
         Returns the live record; callers must not mutate it.
         """
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         req = OrderRequest(
             symbol, side, order_type, "LIMIT", price, size, None, time_in_force, post_only,
             cl_order_id,
         )  # fmt: skip
         try:
-            return self._submit(acct, req)
+            return self._entry.submit(acct, req)
         finally:
-            self._flush()
+            self._state.flush()
 
     def cancel_orders(
         self,
@@ -150,8 +192,8 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
         cl_order_id: str | None = None,
     ) -> list[OrderRecord]:
         """Cancel by orderID, by clOrderID (all matches) or all of `symbol` (btse-api.md §4.4)."""
-        acct = self._account(api_key)
-        mk = self._market(symbol)
+        acct = self._state.account(api_key)
+        mk = self._state.market(symbol)
         per_symbol = acct.open_by_symbol.get(symbol, {})
         if order_id:
             rec = per_symbol.get(order_id)
@@ -167,20 +209,20 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
         out = []
         try:
             for rec in targets:
-                self._close(acct, mk, rec, STATUS_CANCELLED, "")
+                self._matching.close(acct, mk, rec, STATUS_CANCELLED, "")
                 out.append(rec.snapshot())
         finally:
-            self._flush()
+            self._state.flush()
         return out
 
     def cancel(self, api_key: str, order_id: str) -> bool:
         """Fast cancel for trusted callers; False when the order is not open."""
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         rec = acct.open_orders.get(order_id)
         if rec is None:
             return False
-        self._close(acct, self._m[rec.symbol], rec, STATUS_CANCELLED, "")
-        self._flush()
+        self._matching.close(acct, self._state.market_states[rec.symbol], rec, STATUS_CANCELLED, "")
+        self._state.flush()
         return True
 
     def _find_open(
@@ -199,58 +241,41 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
 
     def amend_order(self, api_key: str, body: dict) -> OrderRecord:
         """Amend price / size / trigger price of an open order (btse-api.md §4.3); status 123."""
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         req = parse_amend(self.markets, body)
-        mk = self._m[req.symbol]
         rec = self._find_open(acct, req.symbol, req.order_id, req.cl_order_id)
         if rec is None:
             return self._not_found(api_key, req.symbol, req.order_id, req.cl_order_id)
-        if req.price is not None and rec.order_type != "LIMIT":
-            raise invalid("The price of a MARKET order cannot be amended")
-        if req.size is not None:
-            if rec.order_currency != "base":
-                raise invalid("The size of a quote-sized order cannot be amended")
-            if req.size <= rec.filled_size:
-                raise invalid(
-                    f"Invalid order size: {fmt(req.size)} is not above the filled size "
-                    f"{fmt(rec.filled_size)}",
-                    CODE_INVALID_SIZE,
-                )
-        if req.trigger_price is not None and (not rec.is_trigger or rec.triggered):
-            raise invalid("The trigger price can only be amended before the order triggers")
         try:
-            return self._amend(acct, mk, rec, req.price, req.size, req.trigger_price)
+            return self._amender.amend(acct, self._state.market_states[req.symbol], rec, req)
         finally:
-            self._flush()
+            self._state.flush()
 
     def cancel_all_after(self, api_key: str, timeout_ms: int) -> None:
         """Arm (or re-arm) the dead man's switch; 0 disarms it."""
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         if timeout_ms <= 0:
             acct.cancel_deadline_ms = None
             self._armed.pop(api_key, None)
             return
-        acct.cancel_deadline_ms = self._now_ms() + int(timeout_ms)
+        acct.cancel_deadline_ms = self._state.now_ms() + int(timeout_ms)
         self._armed[api_key] = acct
 
     def advance(self, now_ms: int | None = None) -> None:
         """Run time-based work due by `now_ms`: TIF expiry and lapsed cancelAllAfter switches."""
-        now = self._now_ms() if now_ms is None else now_ms
-        self._now_override = now
+        state = self._state
+        now = state.now_ms() if now_ms is None else now_ms
+        state.pinned_now_ms = now
         try:
-            expiries = self._expiries
-            while expiries and expiries[0][0] <= now:
-                when, _, rec = heapq.heappop(expiries)
-                if rec.is_open and rec.expire_ms == when:
-                    acct = self._accounts[rec.api_key]
-                    self._close(
-                        acct,
-                        self._m[rec.symbol],
-                        rec,
-                        STATUS_CANCELLED,
-                        f"Order expired ({rec.time_in_force})",
-                        user_initiated=False,
-                    )
+            for rec in self._ledger.expired(now):
+                self._matching.close(
+                    state.accounts[rec.api_key],
+                    state.market_states[rec.symbol],
+                    rec,
+                    STATUS_CANCELLED,
+                    f"Order expired ({rec.time_in_force})",
+                    user_initiated=False,
+                )
             for api_key, acct in list(self._armed.items()):
                 deadline = acct.cancel_deadline_ms
                 if deadline is None or deadline > now:
@@ -258,22 +283,26 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
                 del self._armed[api_key]
                 acct.cancel_deadline_ms = None
                 for rec in list(acct.open_orders.values()):
-                    self._close(
+                    self._matching.close(
                         acct,
-                        self._m[rec.symbol],
+                        state.market_states[rec.symbol],
                         rec,
                         STATUS_CANCELLED,
                         "Cancelled by cancelAllAfter",
                         user_initiated=False,
                     )
         finally:
-            self._now_override = None
-            self._flush()
+            state.pinned_now_ms = None
+            state.flush()
+
+    def load_history(self, symbol: str, bars: list[Candle]) -> None:
+        """Pre-fill a market's one-minute candle history before it trades."""
+        self._state.market(symbol).stats.load_history(bars)
 
     def _not_found(
         self, api_key: str, symbol: str, order_id: str | None, cl_order_id: str | None
     ) -> OrderRecord:
-        now = self._now_ms()
+        now = self._state.now_ms()
         known = self.get_order(api_key, order_id=order_id, cl_order_id=cl_order_id)
         return OrderRecord(
             order_id=order_id or "",
@@ -294,3 +323,77 @@ class Engine(EngineQueries, AmendMechanics, MatchingCore):
             created_ms=now,
             timestamp_ms=now,
         )
+
+    # ------------------------------------------------------------------ queries (read-only)
+
+    def account_for_key(self, api_key: str) -> Account | None:
+        """The account of `api_key`, or None."""
+        return self._queries.account_for_key(api_key)
+
+    def fee_rates(self, api_key: str) -> tuple[Decimal, Decimal]:
+        """(maker, taker) fee rates of the account."""
+        return self._queries.fee_rates(api_key)
+
+    def wallet(self, api_key: str) -> list[tuple[str, Decimal, Decimal]]:
+        """(currency, total, available) for every currency the account has touched."""
+        return self._queries.wallet(api_key)
+
+    def get_order(
+        self, api_key: str, order_id: str | None = None, cl_order_id: str | None = None
+    ) -> OrderRecord | None:
+        """An open order or one closed within the last 30 minutes; orderID wins over clOrderID."""
+        return self._queries.get_order(api_key, order_id, cl_order_id)
+
+    def open_orders(
+        self,
+        api_key: str,
+        symbol: str | None = None,
+        order_id: str | None = None,
+        cl_order_id: str | None = None,
+    ) -> list[OrderRecord]:
+        """The account's open orders (resting and waiting triggers), oldest first."""
+        return self._queries.open_orders(api_key, symbol, order_id, cl_order_id)
+
+    def trade_history(
+        self,
+        api_key: str,
+        symbol: str,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        count: int | None = None,
+        order_id: str | None = None,
+        cl_order_id: str | None = None,
+    ) -> list[FillRecord]:
+        """The account's fills in `symbol`, newest first, filtered by time window and order."""
+        return self._queries.trade_history(
+            api_key, symbol, start_ms, end_ms, count, order_id, cl_order_id
+        )
+
+    def book_levels(
+        self, symbol: str, depth: int = 50
+    ) -> tuple[list[tuple[Decimal, Decimal]], list[tuple[Decimal, Decimal]]]:
+        """Aggregated (price, size) levels: bids best-first (descending), asks ascending."""
+        return self._queries.book_levels(symbol, depth)
+
+    def ticker(self, symbol: str) -> TickerState:
+        """Rolling 24-hour ticker with top of book."""
+        return self._queries.ticker(symbol)
+
+    def last_price(self, symbol: str) -> Decimal:
+        """The last trade price (the start price before any trade)."""
+        return self._queries.last_price(symbol)
+
+    def recent_trades(self, symbol: str, limit: int = 50) -> list[TradeRecord]:
+        """Public prints, newest first."""
+        return self._queries.recent_trades(symbol, limit)
+
+    def candles(
+        self,
+        symbol: str,
+        resolution_min: int,
+        start_s: int | None,
+        end_s: int | None,
+        limit: int,
+    ) -> list[Candle]:
+        """(open_time_s, open, high, low, close, quote volume) oldest first."""
+        return self._queries.candles(symbol, resolution_min, start_s, end_s, limit)

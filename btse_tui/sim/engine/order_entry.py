@@ -1,31 +1,47 @@
-"""Order entry: build the record of a new order, lock the funds it may spend, index it as open."""
+"""Order entry: build the record of a new order, lock its funds, then arm it or run it."""
 
 from __future__ import annotations
 
-import heapq
-from decimal import Decimal
-
+from btse_tui.sim.engine.ledger import OrderLedger
+from btse_tui.sim.engine.matching import Matching
 from btse_tui.sim.engine.records import (
     STATUS_INSUFFICIENT,
     STATUS_REJECTED,
     STATUS_TRIGGER_INSERTED,
-    ZERO,
     Account,
     OrderRecord,
 )
-from btse_tui.sim.engine.state import EngineState, MarketState
-from btse_tui.sim.engine.validation import TIME_IN_FORCE, OrderRequest, fmt
+from btse_tui.sim.engine.settlement import Settlement
+from btse_tui.sim.engine.state import EngineState
+from btse_tui.sim.engine.triggers import Triggers
+from btse_tui.sim.engine.validation import TIME_IN_FORCE, OrderRequest
 
 
-class OrderEntry(EngineState):
-    """Accepting orders; part of `MatchingCore`, which supplies the trigger/match/close steps."""
+class OrderEntry:
+    """Accepts a validated order request: the new record, its funds, its first steps."""
 
-    def _submit(self, acct: Account, req: OrderRequest) -> OrderRecord:
-        mk = self._m[req.symbol]
-        now = self._now_ms()
+    def __init__(
+        self,
+        state: EngineState,
+        ledger: OrderLedger,
+        settlement: Settlement,
+        matching: Matching,
+        triggers: Triggers,
+    ) -> None:
+        self._state = state
+        self._ledger = ledger
+        self._settlement = settlement
+        self._matching = matching
+        self._triggers = triggers
+
+    def submit(self, acct: Account, req: OrderRequest) -> OrderRecord:
+        """Enter the order: rejected, refused for funds, waiting as a trigger, or executed."""
+        state = self._state
+        mk = state.market_states[req.symbol]
+        now = state.now_ms()
         by_quote = req.by_quote
         rec = OrderRecord(
-            order_id=self._new_id(),
+            order_id=state.new_id(),
             cl_order_id=req.cl_order_id,
             api_key=acct.api_key,
             symbol=req.symbol,
@@ -46,77 +62,22 @@ class OrderEntry(EngineState):
             order_currency="quote" if by_quote else "base",
         )
         if req.post_only and req.order_type == "MARKET":
-            self._close(acct, mk, rec, STATUS_REJECTED, "Post-only is only valid for LIMIT orders")
+            message = "Post-only is only valid for LIMIT orders"
+            self._matching.close(acct, mk, rec, STATUS_REJECTED, message)
             return rec
-        if not self._lock(acct, mk, rec):
+        refusal = self._settlement.lock(acct, mk, rec)
+        if refusal is not None:
+            self._matching.close(acct, mk, rec, STATUS_INSUFFICIENT, refusal)
             return rec
         lifetime = TIME_IN_FORCE.get(rec.time_in_force)
         if lifetime is not None:
             rec.expire_ms = now + lifetime
         if rec.is_trigger:
             rec.status = STATUS_TRIGGER_INSERTED
-            self._open(acct, rec)
-            self._arm_trigger(mk, rec)
-            self._order_changed(acct, rec)
+            self._ledger.open(acct, rec)
+            self._triggers.arm(mk, rec)
+            state.order_changed(acct, rec)
         else:
-            self._execute(acct, mk, rec)
-        self._check_triggers(mk)
+            self._matching.execute(acct, mk, rec)
+        self._triggers.check(mk)
         return rec
-
-    def _lock(self, acct: Account, mk: MarketState, rec: OrderRecord) -> bool:
-        """Reserve what the order may spend; False (and status 8) when the account lacks it."""
-        spec = mk.spec
-        if rec.side == "BUY":
-            currency = spec.quote
-            if rec.order_type == "LIMIT":
-                assert rec.price is not None and rec.current_size is not None
-                need = rec.price * rec.current_size * (1 + self._taker_rate(acct))
-            elif rec.order_currency == "quote":
-                assert rec.current_quote_size is not None
-                need = rec.current_quote_size
-            elif rec.is_trigger and not rec.triggered:
-                need = ZERO  # base-sized market buy: priced when it fires
-            else:
-                assert rec.current_size is not None
-                need = self._market_buy_cost(mk, rec.current_size - rec.filled_size)
-        else:
-            currency = spec.base
-            assert rec.current_size is not None
-            need = rec.current_size - rec.filled_size
-        bal = acct.balance(currency)
-        if need > bal.available:
-            rec.lock_currency = currency
-            self._close(
-                acct,
-                mk,
-                rec,
-                STATUS_INSUFFICIENT,
-                f"Insufficient balance: needs {fmt(need)} {currency}, "
-                f"available {fmt(bal.available)} {currency}",
-            )
-            return False
-        bal.available -= need
-        rec.locked += need
-        rec.lock_currency = currency
-        if need:
-            self._touch(acct, currency)
-        return True
-
-    def _market_buy_cost(self, mk: MarketState, size: Decimal) -> Decimal:
-        cost = ZERO
-        for level in mk.book.asks.iter_levels():
-            take = min(size, level.size)
-            cost += take * level.price
-            size -= take
-            if size <= ZERO:
-                break
-        return cost
-
-    def _open(self, acct: Account, rec: OrderRecord) -> None:
-        acct.open_orders[rec.order_id] = rec
-        per_symbol = acct.open_by_symbol.get(rec.symbol)
-        if per_symbol is None:
-            per_symbol = acct.open_by_symbol[rec.symbol] = {}
-        per_symbol[rec.order_id] = rec
-        if rec.expire_ms is not None:
-            heapq.heappush(self._expiries, (rec.expire_ms, next(self._seq), rec))

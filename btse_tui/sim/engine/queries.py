@@ -1,61 +1,44 @@
-"""Read-only views of the engine: account and market lookups, wallets, orders, fills, books."""
+"""Read-only views of the engine: accounts, wallets, orders, fills, books, tickers, candles."""
 
 from __future__ import annotations
 
 import itertools
 from decimal import Decimal
 
-from btse_tui.sim.engine.matching import HISTORY_MS
-from btse_tui.sim.engine.records import (
-    Account,
-    FillRecord,
-    OrderRecord,
-    RequestRejected,
-    TickerState,
-    TradeRecord,
-)
-from btse_tui.sim.engine.state import EngineState, MarketState
-from btse_tui.sim.engine.validation import CODE_UNSUPPORTED_SYMBOL, invalid
+from btse_tui.sim.engine.ledger import HISTORY_MS
+from btse_tui.sim.engine.records import Account, FillRecord, OrderRecord, TickerState, TradeRecord
+from btse_tui.sim.engine.settlement import Settlement
+from btse_tui.sim.engine.state import EngineState
 from btse_tui.sim.market.marketdata import Candle
 
 
-class EngineQueries(EngineState):
-    """The query half of `Engine`: lookups that reject unknown keys/symbols, and views."""
+class Queries:
+    """Lookups that reject unknown keys/symbols, and read-only views of accounts and markets."""
 
-    def _market(self, symbol: object) -> MarketState:
-        if not isinstance(symbol, str) or not symbol:
-            raise invalid("symbol parameter is mandatory")
-        mk = self._m.get(symbol)
-        if mk is None:
-            raise invalid(f"Unsupported symbol: {symbol}", CODE_UNSUPPORTED_SYMBOL)
-        return mk
-
-    def _account(self, api_key: str) -> Account:
-        acct = self._accounts.get(api_key)
-        if acct is None:
-            raise RequestRejected(401, -7, "Authenticate failed")
-        return acct
+    def __init__(self, state: EngineState, settlement: Settlement) -> None:
+        self._state = state
+        self._settlement = settlement
 
     def account_for_key(self, api_key: str) -> Account | None:
         """The account of `api_key`, or None."""
-        return self._accounts.get(api_key)
+        return self._state.accounts.get(api_key)
 
     def fee_rates(self, api_key: str) -> tuple[Decimal, Decimal]:
         """(maker, taker) fee rates of the account."""
-        acct = self._account(api_key)
-        return self._maker_rate(acct), self._taker_rate(acct)
+        acct = self._state.account(api_key)
+        return self._settlement.maker_rate(acct), self._settlement.taker_rate(acct)
 
     def wallet(self, api_key: str) -> list[tuple[str, Decimal, Decimal]]:
         """(currency, total, available) for every currency the account has touched."""
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         return [(c, b.total, b.available) for c, b in sorted(acct.balances.items())]
 
     def get_order(
         self, api_key: str, order_id: str | None = None, cl_order_id: str | None = None
     ) -> OrderRecord | None:
         """An open order or one closed within the last 30 minutes; orderID wins over clOrderID."""
-        acct = self._account(api_key)
-        now = self._now_ms()
+        acct = self._state.account(api_key)
+        now = self._state.now_ms()
         if order_id:
             rec = acct.open_orders.get(order_id) or acct.history.get(order_id)
             if rec is None or (not rec.is_open and rec.timestamp_ms < now - HISTORY_MS):
@@ -80,7 +63,7 @@ class EngineQueries(EngineState):
         cl_order_id: str | None = None,
     ) -> list[OrderRecord]:
         """The account's open orders (resting and waiting triggers), oldest first."""
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         if symbol:
             records = list(acct.open_by_symbol.get(symbol, {}).values())
         else:
@@ -102,7 +85,7 @@ class EngineQueries(EngineState):
         cl_order_id: str | None = None,
     ) -> list[FillRecord]:
         """The account's fills in `symbol`, newest first, filtered by time window and order."""
-        acct = self._account(api_key)
+        acct = self._state.account(api_key)
         out: list[FillRecord] = []
         for fill in reversed(acct.fills):
             if fill.symbol != symbol:
@@ -124,21 +107,21 @@ class EngineQueries(EngineState):
         self, symbol: str, depth: int = 50
     ) -> tuple[list[tuple[Decimal, Decimal]], list[tuple[Decimal, Decimal]]]:
         """Aggregated (price, size) levels: bids best-first (descending), asks ascending."""
-        book = self._market(symbol).book
+        book = self._state.market(symbol).book
         return book.bids.depth(depth), book.asks.depth(depth)
 
     def ticker(self, symbol: str) -> TickerState:
         """Rolling 24-hour ticker with top of book."""
-        mk = self._market(symbol)
-        return mk.stats.ticker(self._now_ms(), mk.book)
+        mk = self._state.market(symbol)
+        return mk.stats.ticker(self._state.now_ms(), mk.book)
 
     def last_price(self, symbol: str) -> Decimal:
         """The last trade price (the start price before any trade)."""
-        return self._market(symbol).stats.last
+        return self._state.market(symbol).stats.last
 
     def recent_trades(self, symbol: str, limit: int = 50) -> list[TradeRecord]:
         """Public prints, newest first."""
-        trades = self._market(symbol).stats.trades
+        trades = self._state.market(symbol).stats.trades
         return list(itertools.islice(trades, max(0, limit)))
 
     def candles(
@@ -150,9 +133,5 @@ class EngineQueries(EngineState):
         limit: int,
     ) -> list[Candle]:
         """(open_time_s, open, high, low, close, quote volume) oldest first."""
-        stats = self._market(symbol).stats
-        return stats.candles(resolution_min, start_s, end_s, limit, self._now_ms())
-
-    def load_history(self, symbol: str, bars: list[Candle]) -> None:
-        """Pre-fill a market's one-minute candle history before it trades."""
-        self._market(symbol).stats.load_history(bars)
+        stats = self._state.market(symbol).stats
+        return stats.candles(resolution_min, start_s, end_s, limit, self._state.now_ms())

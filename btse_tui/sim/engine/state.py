@@ -1,4 +1,4 @@
-"""The engine's shared state: per-market books and stats, clock, seeded ids and coalesced events."""
+"""What the engine holds: markets, accounts, its clock and seeded ids, and the events it owes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ from btse_tui.sim.engine.records import (
     BookChanged,
     OrderChanged,
     OrderRecord,
+    RequestRejected,
 )
+from btse_tui.sim.engine.validation import CODE_UNSUPPORTED_SYMBOL, invalid
 from btse_tui.sim.market.catalog import MarketSpec
 from btse_tui.sim.market.marketdata import MarketStats
 
@@ -41,10 +43,10 @@ class MarketState:
 
 
 class EngineState:
-    """State every part of the engine works on, its clock and ids, and event delivery.
+    """The state every part of the engine works on, its clock and ids, and event delivery.
 
     Changes to book levels and balances are marked dirty during an operation and emitted once,
-    coalesced, by `_flush` when the operation ends.
+    coalesced, by `flush` when the operation ends.
     """
 
     def __init__(
@@ -57,32 +59,29 @@ class EngineState:
         seed: int = 0,
     ) -> None:
         self.markets: dict[str, MarketSpec] = {m.symbol: m for m in markets}
-        self._m: dict[str, MarketState] = {m.symbol: MarketState(m) for m in markets}
-        self._clock = clock
+        self.market_states: dict[str, MarketState] = {m.symbol: MarketState(m) for m in markets}
+        self.accounts: dict[str, Account] = {}
         self.maker_fee = maker_fee
         self.taker_fee = taker_fee
+        self.listeners: tuple[Listener, ...] = ()
+        self.trade_seq = 0
+        self.fill_serial = 0
+        #: tie-breaker of heap entries (trigger and expiry queues), in insertion order
+        self.seq = itertools.count()
+        #: while set, the time every part of the engine sees (`advance` runs at one instant)
+        self.pinned_now_ms: int | None = None
+        self._clock = clock
         self._rng = random.Random(seed)
-        self._listeners: tuple[Listener, ...] = ()
-        self._accounts: dict[str, Account] = {}
-        self._trade_seq = 0
-        self._serial = 0
-        self._seq = itertools.count()
-        self._expiries: list[tuple[int, int, OrderRecord]] = []
-        self._armed: dict[str, Account] = {}
         self._dirty_levels: dict[tuple[str, str, Decimal], BookSide] = {}
         self._dirty_balances: dict[tuple[str, str], None] = {}
-        self._now_override: int | None = None
-
-    def _now_ms(self) -> int:
-        if self._now_override is not None:
-            return self._now_override
-        return int(self._clock() * 1000)
 
     def now_ms(self) -> int:
-        """The engine's current time in ms (from its clock)."""
-        return self._now_ms()
+        """The engine's current time in ms (from its clock, or the pinned instant)."""
+        if self.pinned_now_ms is not None:
+            return self.pinned_now_ms
+        return int(self._clock() * 1000)
 
-    def _new_id(self) -> str:
+    def new_id(self) -> str:
         """A random (seeded) version-4 UUID string, formatted like str(uuid.UUID(...))."""
         n = self._rng.getrandbits(128)
         n = (n & ~(0xF000 << 64)) | (0x4000 << 64)  # version 4
@@ -90,35 +89,58 @@ class EngineState:
         h = f"{n:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
-    def _emit(self, event: object) -> None:
+    def market(self, symbol: object) -> MarketState:
+        """The market of `symbol`; rejects a missing or unknown symbol as BTSE does."""
+        if not isinstance(symbol, str) or not symbol:
+            raise invalid("symbol parameter is mandatory")
+        mk = self.market_states.get(symbol)
+        if mk is None:
+            raise invalid(f"Unsupported symbol: {symbol}", CODE_UNSUPPORTED_SYMBOL)
+        return mk
+
+    def account(self, api_key: str) -> Account:
+        """The account of `api_key`; an unknown key fails authentication."""
+        acct = self.accounts.get(api_key)
+        if acct is None:
+            raise RequestRejected(401, -7, "Authenticate failed")
+        return acct
+
+    def emit(self, event: object) -> None:
+        """Hand `event` to every listener now."""
         # a failing listener must not leave the book half-updated: log it and carry on
-        for listener in self._listeners:
+        for listener in self.listeners:
             try:
                 listener(event)
             except Exception:
                 _log.exception("engine listener %r failed on %r", listener, event)
 
-    def _order_changed(self, acct: Account, rec: OrderRecord) -> None:
-        if acct.private_events and self._listeners:
-            self._emit(OrderChanged(acct.api_key, rec.snapshot()))
+    def order_changed(self, acct: Account, rec: OrderRecord) -> None:
+        """Tell the listeners the order's new state (a snapshot), if its account is watched."""
+        if acct.private_events and self.listeners:
+            self.emit(OrderChanged(acct.api_key, rec.snapshot()))
 
-    def _touch(self, acct: Account, currency: str) -> None:
+    def touch(self, acct: Account, currency: str) -> None:
+        """Mark a balance changed; `flush` reports it."""
         if acct.private_events:
             self._dirty_balances[(acct.api_key, currency)] = None
 
-    def _flush(self) -> None:
+    def level_changed(self, symbol: str, side: BookSide, price: Decimal) -> None:
+        """Mark a book level changed; `flush` reports its new aggregate size."""
+        self._dirty_levels[(symbol, side.side, price)] = side
+
+    def flush(self) -> None:
         """Emit the coalesced book-level and balance changes of the operation that just ended."""
         if self._dirty_levels:
             dirty = self._dirty_levels
             self._dirty_levels = {}
-            if self._listeners:
+            if self.listeners:
                 for (symbol, side_name, price), side in dirty.items():
                     level = side.levels.get(price)
                     size = level.size if level is not None else ZERO
-                    self._emit(BookChanged(symbol, side_name, price, size))
+                    self.emit(BookChanged(symbol, side_name, price, size))
         if self._dirty_balances:
             dirty_b = self._dirty_balances
             self._dirty_balances = {}
-            if self._listeners:
+            if self.listeners:
                 for api_key, currency in dirty_b:
-                    self._emit(BalanceChanged(api_key, currency))
+                    self.emit(BalanceChanged(api_key, currency))
