@@ -1,16 +1,16 @@
-"""The simulator's public exchange API, `Engine`: accounts, orders, cancel/amend and timers."""
+"""The simulator's exchange, `Engine`: accounts, orders, cancel/amend, timers and views."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from decimal import Decimal
 
 from btse_tui.sim.engine.amend import Amender
-from btse_tui.sim.engine.ledger import OrderLedger
+from btse_tui.sim.engine.ledger import HISTORY_MS, OrderLedger
 from btse_tui.sim.engine.matching import Matching
 from btse_tui.sim.engine.order_entry import OrderEntry
-from btse_tui.sim.engine.queries import Queries
 from btse_tui.sim.engine.records import (
     STATUS_CANCELLED,
     STATUS_NOT_FOUND,
@@ -40,7 +40,7 @@ class Engine:
     Listeners get, in causal order: OrderChanged / FillHappened / BalanceChanged (per account),
     TradePrinted, and BookChanged with the new aggregate size of every level that changed.
     The engine owns its `EngineState` and works through collaborators that share it: the order
-    ledger, settlement (fees and funds), matching, triggers, order entry, amends and queries.
+    ledger, settlement (fees and funds), matching, triggers, order entry and amends.
     Each command ends by flushing the coalesced book and balance events.
 
     `unique_open_cl_order_ids`: refuse a new order whose clOrderID an open order of the same key
@@ -70,7 +70,7 @@ class Engine:
         triggers = Triggers(state, settlement, self._matching)
         self._entry = OrderEntry(state, self._ledger, settlement, self._matching, triggers)
         self._amender = Amender(state, settlement, self._matching, triggers)
-        self._queries = Queries(state, settlement)
+        self._settlement = settlement
         #: accounts whose cancelAllAfter switch is armed
         self._armed: dict[str, Account] = {}
 
@@ -328,21 +328,39 @@ class Engine:
 
     def account_for_key(self, api_key: str) -> Account | None:
         """The account of `api_key`, or None."""
-        return self._queries.account_for_key(api_key)
+        return self._state.accounts.get(api_key)
 
     def fee_rates(self, api_key: str) -> tuple[Decimal, Decimal]:
         """(maker, taker) fee rates of the account."""
-        return self._queries.fee_rates(api_key)
+        acct = self._state.account(api_key)
+        return self._settlement.maker_rate(acct), self._settlement.taker_rate(acct)
 
     def wallet(self, api_key: str) -> list[tuple[str, Decimal, Decimal]]:
         """(currency, total, available) for every currency the account has touched."""
-        return self._queries.wallet(api_key)
+        acct = self._state.account(api_key)
+        return [(c, b.total, b.available) for c, b in sorted(acct.balances.items())]
 
     def get_order(
         self, api_key: str, order_id: str | None = None, cl_order_id: str | None = None
     ) -> OrderRecord | None:
         """An open order or one closed within the last 30 minutes; orderID wins over clOrderID."""
-        return self._queries.get_order(api_key, order_id, cl_order_id)
+        acct = self._state.account(api_key)
+        now = self._state.now_ms()
+        if order_id:
+            rec = acct.open_orders.get(order_id) or acct.history.get(order_id)
+            if rec is None or (not rec.is_open and rec.timestamp_ms < now - HISTORY_MS):
+                return None
+            return rec.snapshot()
+        if cl_order_id:
+            for rec in reversed(list(acct.open_orders.values())):
+                if rec.cl_order_id == cl_order_id:
+                    return rec.snapshot()
+            for rec in reversed(acct.history.values()):
+                if rec.timestamp_ms < now - HISTORY_MS:
+                    break
+                if rec.cl_order_id == cl_order_id:
+                    return rec.snapshot()
+        return None
 
     def open_orders(
         self,
@@ -352,7 +370,16 @@ class Engine:
         cl_order_id: str | None = None,
     ) -> list[OrderRecord]:
         """The account's open orders (resting and waiting triggers), oldest first."""
-        return self._queries.open_orders(api_key, symbol, order_id, cl_order_id)
+        acct = self._state.account(api_key)
+        if symbol:
+            records = list(acct.open_by_symbol.get(symbol, {}).values())
+        else:
+            records = list(acct.open_orders.values())
+        if order_id:
+            records = [r for r in records if r.order_id == order_id]
+        if cl_order_id:
+            records = [r for r in records if r.cl_order_id == cl_order_id]
+        return [r.snapshot() for r in records]
 
     def trade_history(
         self,
@@ -365,27 +392,44 @@ class Engine:
         cl_order_id: str | None = None,
     ) -> list[FillRecord]:
         """The account's fills in `symbol`, newest first, filtered by time window and order."""
-        return self._queries.trade_history(
-            api_key, symbol, start_ms, end_ms, count, order_id, cl_order_id
-        )
+        acct = self._state.account(api_key)
+        out: list[FillRecord] = []
+        for fill in reversed(acct.fills):
+            if fill.symbol != symbol:
+                continue
+            if end_ms is not None and fill.timestamp_ms > end_ms:
+                continue
+            if start_ms is not None and fill.timestamp_ms < start_ms:
+                break
+            if order_id and fill.order_id != order_id:
+                continue
+            if cl_order_id and fill.cl_order_id != cl_order_id:
+                continue
+            out.append(fill)
+            if count is not None and len(out) >= count:
+                break
+        return out
 
     def book_levels(
         self, symbol: str, depth: int = 50
     ) -> tuple[list[tuple[Decimal, Decimal]], list[tuple[Decimal, Decimal]]]:
         """Aggregated (price, size) levels: bids best-first (descending), asks ascending."""
-        return self._queries.book_levels(symbol, depth)
+        book = self._state.market(symbol).book
+        return book.bids.depth(depth), book.asks.depth(depth)
 
     def ticker(self, symbol: str) -> TickerState:
         """Rolling 24-hour ticker with top of book."""
-        return self._queries.ticker(symbol)
+        mk = self._state.market(symbol)
+        return mk.stats.ticker(self._state.now_ms(), mk.book)
 
     def last_price(self, symbol: str) -> Decimal:
         """The last trade price (the start price before any trade)."""
-        return self._queries.last_price(symbol)
+        return self._state.market(symbol).stats.last
 
     def recent_trades(self, symbol: str, limit: int = 50) -> list[TradeRecord]:
         """Public prints, newest first."""
-        return self._queries.recent_trades(symbol, limit)
+        trades = self._state.market(symbol).stats.trades
+        return list(itertools.islice(trades, max(0, limit)))
 
     def candles(
         self,
@@ -396,4 +440,5 @@ class Engine:
         limit: int,
     ) -> list[Candle]:
         """(open_time_s, open, high, low, close, quote volume) oldest first."""
-        return self._queries.candles(symbol, resolution_min, start_s, end_s, limit)
+        stats = self._state.market(symbol).stats
+        return stats.candles(resolution_min, start_s, end_s, limit, self._state.now_ms())
