@@ -3,7 +3,8 @@
 v3.2 takes the same requests and signs `/api/v3.2/...`; its replies carry the pre-v3.3 size
 fields (`size`, `fillSize`/`filledSize`, `originalSize`, `remainingSize`, `averageFillPrice`,
 spot v3.2 doc) in place of the base/quote pairs. Each handler runs the v3.3 one on the same
-engine and renames those fields. `/spot/api/v3.2/user/wallet` is served by `rest_trading`.
+engine and renames those fields. `/spot/api/v3.2/user/wallet` is served by the v3.3 handler
+in `trading`.
 """
 
 from __future__ import annotations
