@@ -6,6 +6,7 @@ import itertools
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from btse_tui.sim.engine.amend import Amender
 from btse_tui.sim.engine.ledger import HISTORY_MS, OrderLedger
@@ -135,7 +136,7 @@ class Engine:
         self._state.touch(acct, currency)
         self._state.flush()
 
-    def place_order(self, api_key: str, body: dict) -> list[OrderRecord]:
+    def place_order(self, api_key: str, body: dict[str, Any]) -> list[OrderRecord]:
         """Validate and execute a create-order body (btse-api.md §4.1); one record per order."""
         acct = self._state.account(api_key)
         req = parse_order(self.markets, body)
@@ -239,7 +240,7 @@ class Engine:
             return found
         return None
 
-    def amend_order(self, api_key: str, body: dict) -> OrderRecord:
+    def amend_order(self, api_key: str, body: dict[str, Any]) -> OrderRecord:
         """Amend price / size / trigger price of an open order (btse-api.md §4.3); status 123."""
         acct = self._state.account(api_key)
         req = parse_amend(self.markets, body)

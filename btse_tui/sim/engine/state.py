@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import logging
 import random
-import time
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -53,10 +52,10 @@ class EngineState:
         self,
         markets: list[MarketSpec],
         *,
-        clock: Callable[[], float] = time.time,
-        maker_fee: Decimal = Decimal("0.001"),
-        taker_fee: Decimal = Decimal("0.002"),
-        seed: int = 0,
+        clock: Callable[[], float],
+        maker_fee: Decimal,
+        taker_fee: Decimal,
+        seed: int,
     ) -> None:
         self.markets: dict[str, MarketSpec] = {m.symbol: m for m in markets}
         self.market_states: dict[str, MarketState] = {m.symbol: MarketState(m) for m in markets}

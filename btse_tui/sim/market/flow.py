@@ -229,9 +229,9 @@ class MarketFlow:
                 continue
             for depth, ticks in enumerate(wanted):
                 if ticks not in book:
-                    rec = self._place(q, side, ticks, depth)
-                    if rec is not None:
-                        book[ticks] = rec
+                    placed = self._place(q, side, ticks, depth)
+                    if placed is not None:
+                        book[ticks] = placed
 
     def _take(self, q: _Quoter) -> None:
         """An IOC order sweeping part of the top of the book (now and then a couple of levels)."""
