@@ -10,7 +10,7 @@ from typing import TextIO
 
 from btse_tui.sim.context import SimConfig
 from btse_tui.sim.faults import Faults
-from btse_tui.sim.ratelimit import RateLimitConfig
+from btse_tui.sim.http.ratelimit import RateLimitConfig
 from btse_tui.sim.runner import SimServer
 from btse_tui.sim.wire import NOTIFICATION_STYLES
 

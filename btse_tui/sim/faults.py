@@ -55,6 +55,8 @@ class Faults:
     skip_seq: bool
     crossed_delta: bool
     reject_auth: bool
+    _listeners: list[Callable[[str, Any], None]]
+    _lock: threading.Lock
 
     def __init__(self) -> None:
         object.__setattr__(self, "_listeners", [])

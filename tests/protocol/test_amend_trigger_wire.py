@@ -8,8 +8,8 @@ import orjson
 
 from btse_tui.protocol import codec
 from btse_tui.protocol.models import AmendRequest, TxType
-from btse_tui.sim.catalog import default_markets
 from btse_tui.sim.engine import Engine
+from btse_tui.sim.market.catalog import default_markets
 
 SYM = "ETH-USDT"
 

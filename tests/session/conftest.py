@@ -181,7 +181,7 @@ class EngineWatch:
         self._unsubscribe = server.call(lambda: server.engine.subscribe(self._on_event))
 
     def _on_event(self, event: Any) -> None:  # runs on the server loop
-        from btse_tui.sim.records import FillHappened, OrderChanged
+        from btse_tui.sim.engine.records import FillHappened, OrderChanged
 
         if getattr(event, "api_key", None) != self.api_key:
             return

@@ -19,8 +19,8 @@ from btse_tui.protocol.errors import OrderRejected
 from btse_tui.protocol.events import OrderUpdated
 from btse_tui.protocol.models import Order, OrderRequest, OrderType, Side, TimeInForce
 from btse_tui.protocol.session_events import Resynced
-from btse_tui.sim import matching
 from btse_tui.sim.context import SimConfig
+from btse_tui.sim.engine import ledger as engine_ledger
 from btse_tui.sim.runner import SimServer
 from tests.session.conftest import EngineWatch, fast_session, open_journal, running
 
@@ -94,7 +94,7 @@ async def test_100_disconnects_during_10000_order_events_lose_and_duplicate_noth
 ) -> None:
     # The truth compared below is every order of the run: keep all of them in the exchange's
     # closed-order history (it keeps the newest 10,000, and fast REST places more than that).
-    monkeypatch.setattr(matching, "HISTORY_MAX", 1_000_000)
+    monkeypatch.setattr(engine_ledger, "HISTORY_MAX", 1_000_000)
     server = SimServer(SimConfig(flow_rate=120, flow_symbols=[SYMBOL]))
     server.start()
     key = server.demo_account.key

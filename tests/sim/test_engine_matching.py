@@ -7,15 +7,15 @@ from decimal import Decimal as D
 
 import pytest
 
-from btse_tui.sim.catalog import default_markets
 from btse_tui.sim.engine import Engine
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.records import (
     BalanceChanged,
     FillHappened,
     OrderChanged,
     RequestRejected,
     TradePrinted,
 )
+from btse_tui.sim.market.catalog import default_markets
 
 SYM = "ETH-USDT"
 T0 = 1_700_000_000.0

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from btse_tui.sim.catalog import default_markets, generated_markets
 from btse_tui.sim.engine import Engine
-from btse_tui.sim.flow import MarketFlow
-from btse_tui.sim.records import BookChanged, FillHappened, TradePrinted
+from btse_tui.sim.engine.records import BookChanged, FillHappened, TradePrinted
+from btse_tui.sim.market.catalog import default_markets, generated_markets
+from btse_tui.sim.market.flow import MarketFlow
 
 SYMBOLS = ["BTC-USDT", "ETH-USDT", "DOGE-USDT", "ETH-BTC", "XRP-USD"]
 T0 = 1_700_000_000.0

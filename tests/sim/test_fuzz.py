@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from websockets.sync.client import ClientConnection, connect
 
 from btse_tui.sim.context import SimConfig
-from btse_tui.sim.records import FillHappened
+from btse_tui.sim.engine.records import FillHappened
 from btse_tui.sim.runner import SimServer
 from tests.sim.rawbtse import hmac384
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from btse_tui.sim.context import SimConfig
-from btse_tui.sim.ratelimit import RateLimitConfig
+from btse_tui.sim.http.ratelimit import RateLimitConfig
 from btse_tui.sim.runner import SimServer
 from tests.sim.rawbtse import Spot, auth_headers, hmac384, no_exponent
 

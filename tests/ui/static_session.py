@@ -26,7 +26,7 @@ from btse_tui.protocol.models import (
     Side,
     Ticker,
 )
-from btse_tui.sim.catalog import default_markets
+from btse_tui.sim.market.catalog import default_markets
 
 D = Decimal
 NOW_MS = 1_764_072_000_000  # a fixed instant: every timestamp on screen derives from it

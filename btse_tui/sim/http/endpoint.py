@@ -1,4 +1,4 @@
-"""REST plumbing shared by every route: faults, rate limits, auth, error bodies, route table."""
+"""The REST endpoint wrapper every route shares: fault switches, auth, rate limit, error bodies."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from btse_tui.sim import wire
-from btse_tui.sim.auth import AuthError, require, verify_rest
 from btse_tui.sim.context import SimContext
-from btse_tui.sim.records import Account, RequestRejected
+from btse_tui.sim.engine.records import Account, RequestRejected
+from btse_tui.sim.http.auth import AuthError, require, verify_rest
 
 log = logging.getLogger(__name__)
 
@@ -159,35 +158,3 @@ def endpoint(handler: Handler, bucket: str, permission: str | None) -> Callable:
 
 def _client_ip(request: Request) -> str:
     return request.client.host if request.client else "?"
-
-
-def routes() -> list[Route]:
-    """Every REST route, at the paths BTSE serves them (host root and `/spot`)."""
-    from btse_tui.sim import rest_market, rest_trading, rest_v4, rest_v32
-
-    table: list[tuple[str, list[str], Handler, str, str | None]] = [
-        *rest_market.ROUTES,
-        *rest_trading.ROUTES,
-        *rest_v4.ROUTES,  # ccxt's spot v4 trade API and wallet v1 assets
-        *rest_v32.ROUTES,  # the v3.2 spot routes of BTSE's api-sample scripts
-    ]
-    by_path: dict[str, dict[str, Callable]] = {}
-    for path, methods, handler, bucket, permission in table:
-        wrapped = endpoint(handler, bucket, permission)
-        for method in methods:
-            by_path.setdefault(path, {})[method] = wrapped
-    out = []
-    for path, handlers in by_path.items():
-        out.append(Route(path, _dispatch(handlers), methods=list(handlers)))
-    return out
-
-
-def _dispatch(handlers: dict[str, Callable]) -> Callable:
-    if len(handlers) == 1:
-        return next(iter(handlers.values()))
-
-    async def by_method(request: Request) -> Response:
-        handler = handlers.get(request.method) or handlers["GET"]
-        return await handler(request)
-
-    return by_method

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from btse_tui.sim import wire
-from btse_tui.sim.records import RequestRejected
-from btse_tui.sim.rest import Call, NotFound, error_body, json_response
-from btse_tui.sim.validation import shown, to_decimal
+from btse_tui.sim.engine.records import RequestRejected
+from btse_tui.sim.engine.validation import shown, to_decimal
+from btse_tui.sim.http.endpoint import Call, NotFound, error_body, json_response
 
 WEEK_MS = 7 * 86_400_000
 #: The longest dead man's switch accepted (BTSE publishes no bound; a day is generous).

@@ -7,7 +7,7 @@ import hmac
 from collections.abc import Callable, Mapping
 
 from btse_tui.protocol.signing import WS_SPOT_PATH, sign, signature_message, signing_path
-from btse_tui.sim.records import Account
+from btse_tui.sim.engine.records import Account
 
 #: `code` carried in 401/403 bodies (BTSE's "UNAUTHORIZED" code of its newer APIs).
 AUTH_ERROR_CODE = 10002

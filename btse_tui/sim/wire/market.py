@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from btse_tui.sim.catalog import MarketSpec
-from btse_tui.sim.records import TickerState, TradeRecord
-from btse_tui.sim.wire_json import num_or_zero, plain, volume
+from btse_tui.sim.engine.records import TickerState, TradeRecord
+from btse_tui.sim.market.catalog import MarketSpec
+from btse_tui.sim.wire.encode import num_or_zero, plain, volume
 
 # ---------------------------------------------------------------- Markets API (strings)
 

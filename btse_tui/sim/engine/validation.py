@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from btse_tui.sim.catalog import MarketSpec
-from btse_tui.sim.records import ZERO, RequestRejected
+from btse_tui.sim.engine.records import ZERO, RequestRejected
+from btse_tui.sim.market.catalog import MarketSpec
 
 #: Time-in-force values and their lifetime in ms (None → no expiry).
 TIME_IN_FORCE: dict[str, int | None] = {
@@ -164,7 +165,7 @@ def check_size(spec: MarketSpec, size: Decimal) -> None:
         )
 
 
-def order_ref(body: dict, key: str) -> str | None:
+def order_ref(body: dict[str, Any], key: str) -> str | None:
     """`orderID` / `clOrderID`: text (a JSON number is taken as its digits); missing → None."""
     value = body.get(key)
     if value is None or value == "":
@@ -174,7 +175,7 @@ def order_ref(body: dict, key: str) -> str | None:
     return str(value)
 
 
-def _upper(body: dict, key: str, default: str | None = None) -> str | None:
+def _upper(body: dict[str, Any], key: str, default: str | None = None) -> str | None:
     value = body.get(key, default)
     if value is None or value == "":
         return default
@@ -183,7 +184,7 @@ def _upper(body: dict, key: str, default: str | None = None) -> str | None:
     return value.strip().upper()
 
 
-def parse_order(markets: dict[str, MarketSpec], body: dict) -> OrderRequest:
+def parse_order(markets: dict[str, MarketSpec], body: dict[str, Any]) -> OrderRequest:
     """Validate a create-order body into an OrderRequest or raise RequestRejected."""
     if not isinstance(body, dict):
         raise invalid("Request body must be a JSON object")
@@ -271,7 +272,7 @@ class AmendRequest:
     trigger_price: Decimal | None
 
 
-def parse_amend(markets: dict[str, MarketSpec], body: dict) -> AmendRequest:
+def parse_amend(markets: dict[str, MarketSpec], body: dict[str, Any]) -> AmendRequest:
     """Validate an amend body: PRICE / SIZE / TRIGGERPRICE take `value`, ALL takes
     orderPrice / orderSize / triggerPrice. SIZE is the new total order size (filled included)."""
     if not isinstance(body, dict):

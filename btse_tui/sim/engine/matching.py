@@ -1,13 +1,12 @@
-"""Price-time matching: cross, match and fill, rest, and close orders into the closed history."""
+"""Price-time matching: cross, match and fill, rest on the book, and close an order."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from btse_tui.sim.book import BookSide, Level
-from btse_tui.sim.engine_state import Listener, MarketState
-from btse_tui.sim.order_entry import OrderEntry
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.book import BookSide, Level
+from btse_tui.sim.engine.ledger import OrderLedger
+from btse_tui.sim.engine.records import (
     STATUS_CANCELLED,
     STATUS_FILLED,
     STATUS_INSERTED,
@@ -19,24 +18,20 @@ from btse_tui.sim.records import (
     TradePrinted,
     TradeRecord,
 )
-from btse_tui.sim.settlement import Settlement
-from btse_tui.sim.triggers import TriggerMechanics
-
-__all__ = ["HISTORY_MAX", "HISTORY_MS", "Listener", "MatchingCore"]
-
-# closed-order history per account; `_finish` reads these globals at run time (tests patch them)
-HISTORY_MS = 30 * 60_000
-HISTORY_MAX = 10_000
+from btse_tui.sim.engine.settlement import Settlement
+from btse_tui.sim.engine.state import EngineState, MarketState
 
 
-class MatchingCore(OrderEntry, TriggerMechanics, Settlement):
-    """Engine state and the mechanics behind it; `Engine` adds the public, validated API.
+class Matching:
+    """Runs active orders against the book: the matching loop, resting, and an order's end."""
 
-    Order entry, triggers and fill settlement come from the mixins; the matching loop and the
-    end of an order's life are here.
-    """
+    def __init__(self, state: EngineState, ledger: OrderLedger, settlement: Settlement) -> None:
+        self._state = state
+        self._ledger = ledger
+        self._settlement = settlement
 
-    def _crosses(self, mk: MarketState, rec: OrderRecord) -> bool:
+    def crosses(self, mk: MarketState, rec: OrderRecord) -> bool:
+        """Whether the order would trade against the opposite side's best price now."""
         best = mk.book.opposite(rec.side).best()
         if best is None:
             return False
@@ -45,45 +40,43 @@ class MatchingCore(OrderEntry, TriggerMechanics, Settlement):
         assert rec.price is not None
         return best <= rec.price if rec.side == "BUY" else best >= rec.price
 
-    def _execute(self, acct: Account, mk: MarketState, rec: OrderRecord) -> None:
+    def execute(self, acct: Account, mk: MarketState, rec: OrderRecord) -> None:
         """Run an active (new or just-triggered) order: match, then rest, or finish."""
         tif = rec.time_in_force
         if rec.order_type == "LIMIT":
-            crosses = self._crosses(mk, rec)
+            crosses = self.crosses(mk, rec)
             if rec.post_only and crosses:
-                self._close(acct, mk, rec, STATUS_REJECTED, "Post-only order would cross the book")
+                self.close(acct, mk, rec, STATUS_REJECTED, "Post-only order would cross the book")
                 return
             if tif == "FOK" and not self._fok_fillable(mk, rec):
-                self._close(
-                    acct, mk, rec, STATUS_CANCELLED, "FOK order could not be filled in full"
-                )
+                self.close(acct, mk, rec, STATUS_CANCELLED, "FOK order could not be filled in full")
                 return
             if crosses:
-                self._match(acct, mk, rec)
+                self.match(acct, mk, rec)
             if rec.status == STATUS_FILLED:
                 return
             if tif in ("IOC", "FOK"):
-                self._close(acct, mk, rec, STATUS_CANCELLED, "IOC remainder cancelled")
+                self.close(acct, mk, rec, STATUS_CANCELLED, "IOC remainder cancelled")
                 return
-            self._rest(acct, mk, rec)
+            self.rest(acct, mk, rec)
             return
         # MARKET
         if tif == "FOK" and rec.order_currency == "base" and not self._fok_fillable(mk, rec):
-            self._close(acct, mk, rec, STATUS_CANCELLED, "FOK order could not be filled in full")
+            self.close(acct, mk, rec, STATUS_CANCELLED, "FOK order could not be filled in full")
             return
-        exhausted = self._match(acct, mk, rec)
+        exhausted = self.match(acct, mk, rec)
         if rec.status == STATUS_FILLED:
             return
         if exhausted and rec.order_currency == "quote" and rec.filled_size > ZERO:
             # as BTSE does: 4 only when the whole budget is spent; with unspendable quote dust
             # left the order ends at 5 (partially transacted) and is closed all the same
             rec.status = STATUS_PARTIAL if rec.remaining_quote_size else STATUS_FILLED
-            rec.timestamp_ms = self._now_ms()
-            self._finish(acct, rec)
-            self._order_changed(acct, rec)
+            rec.timestamp_ms = self._state.now_ms()
+            self._ledger.finish(acct, rec)
+            self._state.order_changed(acct, rec)
             return
         reason = "budget below one lot" if exhausted else "no liquidity"
-        self._close(acct, mk, rec, STATUS_CANCELLED, f"Market order remainder cancelled: {reason}")
+        self.close(acct, mk, rec, STATUS_CANCELLED, f"Market order remainder cancelled: {reason}")
 
     def _fok_fillable(self, mk: MarketState, rec: OrderRecord) -> bool:
         assert rec.current_size is not None
@@ -98,18 +91,19 @@ class MatchingCore(OrderEntry, TriggerMechanics, Settlement):
                 return True
         return False
 
-    def _rest(self, acct: Account, mk: MarketState, rec: OrderRecord) -> None:
+    def rest(self, acct: Account, mk: MarketState, rec: OrderRecord) -> None:
+        """Put the order's remainder on the book (and index it as open if it is new)."""
         assert rec.price is not None and rec.current_size is not None
         side = mk.book.side(rec.side)
         side.add(rec, rec.price, rec.current_size - rec.filled_size)
-        self._dirty_levels[(rec.symbol, side.side, rec.price)] = side
+        self._state.level_changed(rec.symbol, side, rec.price)
         if rec.order_id not in acct.open_orders:
-            self._open(acct, rec)
+            self._ledger.open(acct, rec)
             if rec.filled_size == ZERO:
                 rec.status = STATUS_INSERTED
-                self._order_changed(acct, rec)
+                self._state.order_changed(acct, rec)
 
-    def _match(self, acct: Account, mk: MarketState, rec: OrderRecord) -> bool:
+    def match(self, acct: Account, mk: MarketState, rec: OrderRecord) -> bool:
         """Trade `rec` against the opposite side; True when it stopped for lack of size/budget."""
         opp = mk.book.opposite(rec.side)
         buy = rec.side == "BUY"
@@ -154,52 +148,31 @@ class MatchingCore(OrderEntry, TriggerMechanics, Settlement):
         taker: OrderRecord,
         qty: Decimal,
     ) -> None:
-        now = self._now_ms()
+        state = self._state
+        now = state.now_ms()
         price = level.price
         symbol = mk.spec.symbol
         if qty == maker_left:
             opp.remove(maker, price, maker_left)
         else:
             opp.reduce(price, qty)
-        self._dirty_levels[(symbol, opp.side, price)] = opp
-        self._trade_seq += 1
-        trade = TradeRecord(self._trade_seq, symbol, taker.side, price, qty, now)
+        state.level_changed(symbol, opp, price)
+        state.trade_seq += 1
+        trade = TradeRecord(state.trade_seq, symbol, taker.side, price, qty, now)
         mk.stats.record(trade)
-        maker_acct = self._accounts[maker.api_key]
-        taker_acct = self._accounts[taker.api_key]
+        maker_acct = state.accounts[maker.api_key]
+        taker_acct = state.accounts[taker.api_key]
         trade_uuid = (
-            self._new_id() if maker_acct.private_events or taker_acct.private_events else ""
+            state.new_id() if maker_acct.private_events or taker_acct.private_events else ""
         )
-        if self._listeners:
-            self._emit(TradePrinted(trade))
+        if state.listeners:
+            state.emit(TradePrinted(trade))
         quote_amt = price * qty
-        self._settle(mk, maker_acct, maker, price, qty, quote_amt, True, now, trade_uuid)
-        self._settle(mk, taker_acct, taker, price, qty, quote_amt, False, now, trade_uuid)
+        settle = self._settlement.settle
+        settle(mk, maker_acct, maker, price, qty, quote_amt, True, now, trade_uuid)
+        settle(mk, taker_acct, taker, price, qty, quote_amt, False, now, trade_uuid)
 
-    def _finish(self, acct: Account, rec: OrderRecord) -> None:
-        """Release what the order still holds and move it from the open index to history."""
-        if rec.locked:
-            bal = acct.balance(rec.lock_currency)
-            bal.available += rec.locked
-            rec.locked = ZERO
-            self._touch(acct, rec.lock_currency)
-        if acct.open_orders.pop(rec.order_id, None) is not None:
-            per_symbol = acct.open_by_symbol.get(rec.symbol)
-            if per_symbol is not None:
-                per_symbol.pop(rec.order_id, None)
-        if acct.private_events:
-            history = acct.history
-            history[rec.order_id] = rec
-            history.move_to_end(rec.order_id)
-            cutoff = rec.timestamp_ms - HISTORY_MS
-            while history:
-                oldest = next(iter(history.values()))
-                if len(history) > HISTORY_MAX or oldest.timestamp_ms < cutoff:
-                    history.popitem(last=False)
-                else:
-                    break
-
-    def _unrest(self, mk: MarketState, rec: OrderRecord) -> None:
+    def unrest(self, mk: MarketState, rec: OrderRecord) -> None:
         """Take the order off the book if it rests there."""
         if rec.price is None or rec.current_size is None:
             return
@@ -207,9 +180,9 @@ class MatchingCore(OrderEntry, TriggerMechanics, Settlement):
         level = side.levels.get(rec.price)
         if level is not None and rec.order_id in level.orders:
             side.remove(rec, rec.price, rec.current_size - rec.filled_size)
-            self._dirty_levels[(rec.symbol, side.side, rec.price)] = side
+            self._state.level_changed(rec.symbol, side, rec.price)
 
-    def _close(
+    def close(
         self,
         acct: Account,
         mk: MarketState,
@@ -220,10 +193,10 @@ class MatchingCore(OrderEntry, TriggerMechanics, Settlement):
         user_initiated: bool = True,
     ) -> None:
         """End the order with `status` (6, 8, 15 …), release its funds and notify."""
-        self._unrest(mk, rec)
+        self.unrest(mk, rec)
         rec.status = status
         rec.message = message
         rec.user_initiated = user_initiated
-        rec.timestamp_ms = self._now_ms()
-        self._finish(acct, rec)
-        self._order_changed(acct, rec)
+        rec.timestamp_ms = self._state.now_ms()
+        self._ledger.finish(acct, rec)
+        self._state.order_changed(acct, rec)

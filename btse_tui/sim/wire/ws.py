@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from btse_tui.sim.records import FillRecord, OrderRecord, TradeRecord
-from btse_tui.sim.wire_json import fast_dumps, num_or_zero, plain
-from btse_tui.sim.wire_orders import ORDER_TYPE_CODES, TX_TYPE_CODES, order_price
+from btse_tui.sim.engine.records import FillRecord, OrderRecord, TradeRecord
+from btse_tui.sim.wire.encode import fast_dumps, num_or_zero, plain
+from btse_tui.sim.wire.orders import ORDER_TYPE_CODES, TX_TYPE_CODES, order_price
 
 #: notification styles: "captured" = the only captured payload (MODE_BUY, currency code in
 #: orderCurrency); "table" = the field table (BUY/SELL, "base"/"quote").

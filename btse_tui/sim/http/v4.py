@@ -16,10 +16,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from btse_tui.sim import rest_trading, wire
-from btse_tui.sim.records import STATUS_INSUFFICIENT, RequestRejected
-from btse_tui.sim.rest import Call, Handler, NotFound, json_response, markets_envelope
-from btse_tui.sim.validation import invalid, to_bool, to_decimal
+from btse_tui.sim import wire
+from btse_tui.sim.engine.records import STATUS_INSUFFICIENT, RequestRejected
+from btse_tui.sim.engine.validation import invalid, to_bool, to_decimal
+from btse_tui.sim.http import trading
+from btse_tui.sim.http.endpoint import Call, Handler, NotFound, json_response, markets_envelope
 
 #: the newer APIs' code for a rejected order that lacks funds (ccxt: "observed live").
 CODE_INSUFFICIENT_WALLET = 51523
@@ -168,7 +169,7 @@ def _v33_order(body: dict[str, Any], order_type: str, tx_type: str = "LIMIT") ->
 
 
 async def _place(call: Call, v33_body: dict[str, Any]) -> Any:
-    result = await rest_trading.create_order(_with_body(call, v33_body))
+    result = await trading.create_order(_with_body(call, v33_body))
     if isinstance(result, Response):
         return result  # the order-timeout fault
     for item in result:
@@ -242,7 +243,7 @@ async def amend_order(call: Call) -> Any:
     ):
         if value not in (None, ""):
             amend[key] = value
-    items = await rest_trading.amend_order(_with_body(call, amend))
+    items = await trading.amend_order(_with_body(call, amend))
     call.ctx.hub.flush()
     return [v4_item(call, item) for item in items]
 
@@ -282,7 +283,7 @@ async def cancel_all(call: Call) -> Any:
 @v4_errors
 async def cancel_all_after(call: Call) -> Any:
     """POST /spot/api/v4/trade/orders/cancel_all_after `{"timeout": ms}` (0 disarms)."""
-    return await rest_trading.cancel_all_after(call)
+    return await trading.cancel_all_after(call)
 
 
 @v4_errors
@@ -325,7 +326,7 @@ async def get_order(call: Call) -> Any:
 @v4_errors
 async def trade_history(call: Call) -> Any:
     """GET /spot/api/v4/trade/trade_history: enveloped rows; `price` is the fill price."""
-    rows = await rest_trading.trade_history(call)
+    rows = await trading.trade_history(call)
     out = []
     for row in rows:
         out.append(
@@ -355,7 +356,7 @@ async def trade_history(call: Call) -> Any:
 @v4_errors
 async def fees(call: Call) -> Any:
     """GET /spot/api/v4/trade/fees[?symbol=]: always a bare array of per-market rates."""
-    result = await rest_trading.fees(call)
+    result = await trading.fees(call)
     return result if isinstance(result, list) else [result]
 
 

@@ -1,11 +1,11 @@
-"""Amend mechanics: re-lock funds for the new price/size, keep or lose time priority, re-match."""
+"""Amending an open order: its rules, re-locked funds, time priority kept or lost, re-matching."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from btse_tui.sim.engine_state import EngineState, MarketState
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.matching import Matching
+from btse_tui.sim.engine.records import (
     STATUS_AMENDED,
     STATUS_FILLED,
     STATUS_INSUFFICIENT,
@@ -14,12 +14,43 @@ from btse_tui.sim.records import (
     Account,
     OrderRecord,
 )
+from btse_tui.sim.engine.settlement import Settlement
+from btse_tui.sim.engine.state import EngineState, MarketState
+from btse_tui.sim.engine.triggers import Triggers
+from btse_tui.sim.engine.validation import CODE_INVALID_SIZE, AmendRequest, fmt, invalid
 
 
-class AmendMechanics(EngineState):
-    """Applying a validated amend; part of `Engine`, with `MatchingCore` supplying the matching."""
+class Amender:
+    """Amends an open order: checks the change, re-locks funds, keeps or loses time priority."""
 
-    def _amend(
+    def __init__(
+        self, state: EngineState, settlement: Settlement, matching: Matching, triggers: Triggers
+    ) -> None:
+        self._state = state
+        self._settlement = settlement
+        self._matching = matching
+        self._triggers = triggers
+
+    def amend(
+        self, acct: Account, mk: MarketState, rec: OrderRecord, req: AmendRequest
+    ) -> OrderRecord:
+        """Apply `req` to the open order `rec`; the acknowledgement (status 123, or why not)."""
+        if req.price is not None and rec.order_type != "LIMIT":
+            raise invalid("The price of a MARKET order cannot be amended")
+        if req.size is not None:
+            if rec.order_currency != "base":
+                raise invalid("The size of a quote-sized order cannot be amended")
+            if req.size <= rec.filled_size:
+                raise invalid(
+                    f"Invalid order size: {fmt(req.size)} is not above the filled size "
+                    f"{fmt(rec.filled_size)}",
+                    CODE_INVALID_SIZE,
+                )
+        if req.trigger_price is not None and (not rec.is_trigger or rec.triggered):
+            raise invalid("The trigger price can only be amended before the order triggers")
+        return self._apply(acct, mk, rec, req.price, req.size, req.trigger_price)
+
+    def _apply(
         self,
         acct: Account,
         mk: MarketState,
@@ -36,7 +67,7 @@ class AmendMechanics(EngineState):
         # funds: what the amended order must hold
         if rec.side == "BUY" and rec.order_type == "LIMIT":
             assert price is not None and size is not None
-            need = price * (size - rec.filled_size) * (1 + self._taker_rate(acct))
+            need = price * (size - rec.filled_size) * (1 + self._settlement.taker_rate(acct))
         elif rec.side == "SELL":
             assert size is not None
             need = size - rec.filled_size
@@ -69,28 +100,28 @@ class AmendMechanics(EngineState):
         if keep_priority:
             assert old_size is not None and size is not None and old_price is not None
             side.reduce(old_price, old_size - size)
-            self._dirty_levels[(rec.symbol, side.side, old_price)] = side
+            self._state.level_changed(rec.symbol, side, old_price)
         elif resting:
-            self._unrest(mk, rec)
+            self._matching.unrest(mk, rec)
         bal.available -= delta
         rec.locked += delta
         if delta:
-            self._touch(acct, lock_currency)
+            self._state.touch(acct, lock_currency)
         rec.original_price = old_price
         rec.price = price
         rec.current_size = size
         if new_trigger is not None:
             rec.trigger_price = new_trigger
-            self._arm_trigger(mk, rec)
+            self._triggers.arm(mk, rec)
         rec.status = STATUS_AMENDED
         rec.message = ""
-        rec.timestamp_ms = self._now_ms()
+        rec.timestamp_ms = self._state.now_ms()
         ack = rec.snapshot()
-        self._order_changed(acct, rec)
+        self._state.order_changed(acct, rec)
         if resting and not keep_priority:
-            if self._crosses(mk, rec):
-                self._match(acct, mk, rec)
+            if self._matching.crosses(mk, rec):
+                self._matching.match(acct, mk, rec)
             if rec.status != STATUS_FILLED:
-                self._rest(acct, mk, rec)
-        self._check_triggers(mk)
+                self._matching.rest(acct, mk, rec)
+        self._triggers.check(mk)
         return ack

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import deque
 from decimal import Decimal
 
-from btse_tui.sim.book import Book
-from btse_tui.sim.records import ZERO, TickerState, TradeRecord
+from btse_tui.sim.engine.book import Book
+from btse_tui.sim.engine.records import ZERO, TickerState, TradeRecord
 
 DAY_MS = 86_400_000
 MINUTE_MS = 60_000

@@ -3,16 +3,17 @@
 v3.2 takes the same requests and signs `/api/v3.2/...`; its replies carry the pre-v3.3 size
 fields (`size`, `fillSize`/`filledSize`, `originalSize`, `remainingSize`, `averageFillPrice`,
 spot v3.2 doc) in place of the base/quote pairs. Each handler runs the v3.3 one on the same
-engine and renames those fields. `/spot/api/v3.2/user/wallet` is served by `rest_trading`.
+engine and renames those fields. `/spot/api/v3.2/user/wallet` is served by the v3.3 handler
+in `trading`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from btse_tui.sim import rest_market, rest_trading
-from btse_tui.sim.rest import Call, Handler
-from btse_tui.sim.rest_v4 import SIZE_PAIRS
+from btse_tui.sim.http import market_data, trading
+from btse_tui.sim.http.endpoint import Call, Handler
+from btse_tui.sim.http.v4 import SIZE_PAIRS
 
 _V33_SIZE_FIELDS = (
     *SIZE_PAIRS,
@@ -60,15 +61,15 @@ def _rows(handler: Handler, *fill_keys: str) -> Handler:
     return v32
 
 
-_action = _rows(rest_trading.order, "fillSize")  # create / amend / cancel items
-_query = _rows(rest_trading.order, "filledSize")  # GET order (query order)
-_peg = _rows(rest_trading.create_order, "fillSize")
-_open_orders = _rows(rest_trading.open_orders, "filledSize", "fillSize")
+_action = _rows(trading.order, "fillSize")  # create / amend / cancel items
+_query = _rows(trading.order, "filledSize")  # GET order (query order)
+_peg = _rows(trading.create_order, "fillSize")
+_open_orders = _rows(trading.open_orders, "filledSize", "fillSize")
 
 
 async def trade_history(call: Call) -> Any:
     """v3.2 trade history: the v3.3 rows with `averageFillPrice` for `avgFilledPrice`."""
-    rows = await rest_trading.trade_history(call)
+    rows = await trading.trade_history(call)
     out = []
     for row in rows:
         renamed = {k: v for k, v in row.items() if k != "avgFilledPrice"}
@@ -83,15 +84,15 @@ ROUTES = [
     (f"{SPOT}/order", ["POST", "PUT", "DELETE"], _action, "order", "Trading"),
     (f"{SPOT}/order", ["GET"], _query, "query", "Trading"),
     (f"{SPOT}/order/peg", ["POST"], _peg, "order", "Trading"),
-    (f"{SPOT}/order/cancelAllAfter", ["POST"], rest_trading.cancel_all_after, "order", "Trading"),
+    (f"{SPOT}/order/cancelAllAfter", ["POST"], trading.cancel_all_after, "order", "Trading"),
     (f"{SPOT}/user/open_orders", ["GET"], _open_orders, "query", "Trading"),
     (f"{SPOT}/user/trade_history", ["GET"], trade_history, "query", "Read"),
-    (f"{SPOT}/user/fees", ["GET"], rest_trading.fees, "query", "Read"),
-    (f"{SPOT}/market_summary", ["GET"], rest_market.market_summary, "query", None),
-    (f"{SPOT}/orderbook", ["GET"], rest_market.legacy_orderbook, "query", None),
-    (f"{SPOT}/orderbook/L2", ["GET"], rest_market.legacy_orderbook_l2, "query", None),
-    (f"{SPOT}/trades", ["GET"], rest_market.legacy_trades, "query", None),
-    (f"{SPOT}/time", ["GET"], rest_market.server_time, "query", None),
-    (f"{SPOT}/price", ["GET"], rest_market.price, "query", None),
-    (f"{SPOT}/ohlcv", ["GET"], rest_market.ohlcv, "query", None),
+    (f"{SPOT}/user/fees", ["GET"], trading.fees, "query", "Read"),
+    (f"{SPOT}/market_summary", ["GET"], market_data.market_summary, "query", None),
+    (f"{SPOT}/orderbook", ["GET"], market_data.legacy_orderbook, "query", None),
+    (f"{SPOT}/orderbook/L2", ["GET"], market_data.legacy_orderbook_l2, "query", None),
+    (f"{SPOT}/trades", ["GET"], market_data.legacy_trades, "query", None),
+    (f"{SPOT}/time", ["GET"], market_data.server_time, "query", None),
+    (f"{SPOT}/price", ["GET"], market_data.price, "query", None),
+    (f"{SPOT}/ohlcv", ["GET"], market_data.ohlcv, "query", None),
 ]

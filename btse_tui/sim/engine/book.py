@@ -6,7 +6,7 @@ from bisect import bisect_left, insort
 from collections.abc import Iterator
 from decimal import Decimal
 
-from btse_tui.sim.records import ZERO, OrderRecord
+from btse_tui.sim.engine.records import ZERO, OrderRecord
 
 
 class Level:
@@ -111,3 +111,16 @@ class Book:
     def opposite(self, side: str) -> BookSide:
         """The side an incoming order of `side` trades against."""
         return self.asks if side == "BUY" else self.bids
+
+
+def group_levels(
+    levels: list[tuple[Decimal, Decimal]], step: Decimal, rounding: str, limit: int
+) -> dict[Decimal, Decimal]:
+    """Aggregate best-first levels into `step`-wide buckets (bids floor, asks ceiling)."""
+    out: dict[Decimal, Decimal] = {}
+    for price, size in levels:
+        bucket = (price / step).to_integral_value(rounding=rounding) * step
+        if bucket not in out and len(out) >= limit:
+            break
+        out[bucket] = out.get(bucket, Decimal(0)) + size
+    return out

@@ -11,13 +11,14 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Protocol
 
 from btse_tui.sim import wire
-from btse_tui.sim.faults import Faults
-from btse_tui.sim.records import (
+from btse_tui.sim.engine.book import group_levels
+from btse_tui.sim.engine.records import (
     BookChanged,
     FillHappened,
     OrderChanged,
     TradePrinted,
 )
+from btse_tui.sim.faults import Faults
 
 #: OSS window: levels per side in a snapshot and kept up to date by deltas (btse-api.md §6.2).
 BOOK_WINDOW = 50
@@ -131,8 +132,8 @@ class BookFeed:
             return dict(bids), dict(asks)
         bids, asks = engine.book_levels(self.symbol, BOOK_WINDOW * 10**self.grouping)
         return (
-            group_levels(bids, self.step, ROUND_FLOOR),
-            group_levels(asks, self.step, ROUND_CEILING),
+            group_levels(bids, self.step, ROUND_FLOOR, BOOK_WINDOW),
+            group_levels(asks, self.step, ROUND_CEILING, BOOK_WINDOW),
         )
 
     def refresh(self, engine: Any, faults: Faults, now_ms: int) -> str | None:
@@ -172,19 +173,6 @@ class BookFeed:
             self.seq - 1,
             now_ms,
         )
-
-
-def group_levels(
-    levels: list[tuple[Decimal, Decimal]], step: Decimal, rounding: str, limit: int = BOOK_WINDOW
-) -> dict[Decimal, Decimal]:
-    """Aggregate best-first levels into `step`-wide buckets (bids floor, asks ceiling)."""
-    out: dict[Decimal, Decimal] = {}
-    for price, size in levels:
-        bucket = (price / step).to_integral_value(rounding=rounding) * step
-        if bucket not in out and len(out) >= limit:
-            break
-        out[bucket] = out.get(bucket, Decimal(0)) + size
-    return out
 
 
 def _diff(

@@ -6,10 +6,10 @@ import random
 from bisect import bisect_right
 from decimal import Decimal
 
-from btse_tui.sim.catalog import MarketSpec
 from btse_tui.sim.engine import Engine
-from btse_tui.sim.records import OPEN_STATUSES as _OPEN
-from btse_tui.sim.records import OrderRecord
+from btse_tui.sim.engine.records import OPEN_STATUSES as _OPEN
+from btse_tui.sim.engine.records import OrderRecord
+from btse_tui.sim.market.catalog import MarketSpec
 
 #: Rough USD value of one unit of each quote currency, to size quotes sensibly.
 _QUOTE_USD = {"USDT": 1, "USD": 1, "USDC": 1, "EUR": 1, "BTC": 97_000, "ETH": 3_400}
@@ -229,9 +229,9 @@ class MarketFlow:
                 continue
             for depth, ticks in enumerate(wanted):
                 if ticks not in book:
-                    rec = self._place(q, side, ticks, depth)
-                    if rec is not None:
-                        book[ticks] = rec
+                    placed = self._place(q, side, ticks, depth)
+                    if placed is not None:
+                        book[ticks] = placed
 
     def _take(self, q: _Quoter) -> None:
         """An IOC order sweeping part of the top of the book (now and then a couple of levels)."""

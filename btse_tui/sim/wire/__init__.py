@@ -1,12 +1,9 @@
-"""Render engine records as BTSE JSON: numbers where BTSE has numbers, strings elsewhere."""
-
-# One import point for the server code (`wire.dumps`, `wire.order_item` …). The encoders live in
-# wire_json, the REST shapes in wire_market and wire_orders, the WebSocket frames in wire_ws.
+"""BTSE's wire formats in one import point (`wire.dumps`, `wire.order_item` …)."""
 
 from __future__ import annotations
 
-from btse_tui.sim.wire_json import VOLUME_QUANT, dumps, fast_dumps, num_or_zero, plain, volume
-from btse_tui.sim.wire_market import (
+from btse_tui.sim.wire.encode import VOLUME_QUANT, dumps, fast_dumps, num_or_zero, plain, volume
+from btse_tui.sim.wire.market import (
     candle_row,
     legacy_quotes,
     legacy_trade_row,
@@ -17,7 +14,7 @@ from btse_tui.sim.wire_market import (
     string_levels,
     ticker_row,
 )
-from btse_tui.sim.wire_orders import (
+from btse_tui.sim.wire.orders import (
     ORDER_TYPE_CODES,
     TRIGGER_ORDER_TYPES,
     TX_TYPE_CODES,
@@ -28,7 +25,7 @@ from btse_tui.sim.wire_orders import (
     order_price,
     trade_history_row,
 )
-from btse_tui.sim.wire_ws import (
+from btse_tui.sim.wire.ws import (
     NOTIFICATION_STYLES,
     OSS_ERRORS,
     LevelText,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from btse_tui.sim.records import FillRecord, OrderRecord
-from btse_tui.sim.wire_json import num_or_zero
+from btse_tui.sim.engine.records import FillRecord, OrderRecord
+from btse_tui.sim.wire.encode import num_or_zero
 
 ZERO = Decimal(0)
 
@@ -144,7 +144,8 @@ def open_order_row(rec: OrderRecord, quote_currency: str) -> dict[str, Any]:
 def trade_history_row(fill: FillRecord, order: OrderRecord | None, username: str) -> dict[str, Any]:
     """One `user/trade_history` row: lower-case `orderId`, numbers (§4.7)."""
     if order is None:
-        price, size, trigger_price, avg, trigger_type = fill.price, fill.size, 0, fill.price, 0
+        trigger_price: Decimal | int = 0
+        price, size, avg, trigger_type = fill.price, fill.size, fill.price, 0
     else:
         if order.order_currency == "quote":
             # a quote-sized MARKET buy: the fill price, and the quote amount as `size` (G33, live)

@@ -1,0 +1,1 @@
+"""The simulated markets: their catalogue, per-market statistics and the living-market flow."""
