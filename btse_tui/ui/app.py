@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -16,6 +15,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from btse_tui.port import SessionPort
 from btse_tui.protocol.events import StreamState
 from btse_tui.ui import screen_probe
 from btse_tui.ui.app_events import SessionEventsMixin
@@ -44,7 +44,7 @@ TABS = ("markets", "trade", "orders", "log")
 
 
 class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
-    """The trading desk. Takes a ready `TradingSession` (app factory; no globals)."""
+    """The trading desk. Takes a ready session (a `SessionPort`; app factory, no globals)."""
 
     TITLE = "btse-tui"
     CSS_PATH: ClassVar[list[str]] = ["btse_tui.tcss", "app.tcss"]
@@ -73,7 +73,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
 
     def __init__(
         self,
-        session: Any,
+        session: SessionPort,
         *,
         environment: str = "demo",
         low_bandwidth: bool = False,
@@ -119,7 +119,6 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
         self._painted = False  # no coalesced update painted yet
         self._started = False
         self._shutting_down = False
-        self._logged_states: OrderedDict[str, tuple[int, Decimal]] = OrderedDict()
         self._oss_state: StreamState | None = None
         self._book_fresh = False  # the shown book came from the socket's current connection
         self._notified: dict[str, float] = {}  # news → when it was last told (monotonic)
@@ -322,7 +321,7 @@ class BtseApp(SessionEventsMixin, TradingMixin, App[None]):
     async def action_quit(self) -> None:
         """Leave; while orders stay open on the exchange and no dead man's switch would cancel
         them, ask first (`q` again quits, any other key stays)."""
-        open_orders = len(self.session.ledger.open_orders())
+        open_orders = len(self.session.open_orders())
         if open_orders and not self.dms_on and not isinstance(self.screen, QuitScreen):
             self.push_screen(QuitScreen(open_orders), self._quit_answered)
             return

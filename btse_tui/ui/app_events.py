@@ -20,9 +20,6 @@ _BOOK_STALE_WHY = {
     ev.StreamState.CONNECTING: "reconnecting",
 }
 
-#: Orders whose last logged state is remembered (for logging each state once).
-LOGGED_STATES_KEPT = 2000
-
 
 class SessionEventsMixin:
     """Session workers and event handling of BtseApp (all on the app's event loop).
@@ -39,8 +36,11 @@ class SessionEventsMixin:
             self.log_line(f"Start-up failed: {error}", "error", sticky=True)
             self.status.set_rest(False, se.rest_problem(error))
         self._started = True
-        for runner in ("run_spot", "run_book", "run_refresh", "run_dead_mans_switch"):
-            self.run_worker(getattr(self.session, runner)(self.on_session_event), group=runner)
+        session = self.session
+        self.run_worker(session.run_spot(), group="run_spot")
+        self.run_worker(session.run_book(), group="run_book")
+        self.run_worker(session.run_refresh(), group="run_refresh")
+        self.run_worker(session.run_dead_mans_switch(), group="run_dead_mans_switch")
         if self.dms_on:
             self.session.set_dead_mans_switch(self.dms_seconds)
 
@@ -103,7 +103,7 @@ class SessionEventsMixin:
             book = None
         if book is not None:
             self._book_painted_at = self.monotonic()
-            own = {o.price for o in self.session.ledger.open_orders(book.symbol) if o.price}
+            own = {o.price for o in self.session.open_orders(book.symbol) if o.price}
             self.book_view.update(book.bids, book.asks, own)
             self.status.touch("oss")
             if not self._book_fresh:
@@ -117,7 +117,7 @@ class SessionEventsMixin:
                 self._markets_loaded(markets)
             case se.BalancesRefreshed(balances=balances):
                 self.balances_table.set_balances(balances)
-                self.form.update_balances(self.session.balances)
+                self.form.update_balances({b.currency: b for b in balances})
             case se.OrdersSnapshot(orders=orders):
                 self.orders_table.set_orders(orders)
             case se.FeesLoaded(maker=maker, taker=taker):
@@ -127,11 +127,13 @@ class SessionEventsMixin:
                 self.log_line(event.text, "connection")
             case se.OrderUnknown():
                 self.log_line(event.text, "warning", sticky=True)
-            case se.OrderChecked(order=order):
+            case se.OrderChecked(order=order):  # its new state came as OrderChanged
                 self.log_line(event.text, "warning" if order is None else "info")
-                if order is not None:
-                    self._order_changed(order)
                 self.form.order_checked(event.cl_order_id, order)
+            case se.OrderChanged(order=order, new_state=new_state):
+                self._order_changed(order, new_state)
+                if event.from_stream:
+                    status.touch("spot")
             case se.DataDropped():
                 self.log_line(event.text, "warning")
             case se.ClockSkew(ms=ms, warn=warn):
@@ -151,9 +153,6 @@ class SessionEventsMixin:
             case se.RestHealth(ok=ok, problem=problem):
                 status.set_rest(ok, problem)
                 self._rest_notice(event)
-            case ev.OrderUpdated(order=order):
-                self._order_changed(order)
-                status.touch("spot")
             case ev.FillsReceived(fills=fills):
                 for fill in fills:
                     traded = fill.timestamp_ms / 1000 if fill.timestamp_ms else None
@@ -252,20 +251,13 @@ class SessionEventsMixin:
         else:
             self.orders_table.remove_order(order.order_id)
 
-    def _order_changed(self, order: Order) -> None:
-        """Show an order's new state: its row, and one notifications line per state.
-
-        The same state can reach the app twice — as the REST answer to our action and as its
-        notification, in either order — and is logged once.
-        """
+    def _order_changed(self, order: Order, new_state: bool) -> None:
+        """Show an order's new version: its row, the ticket's result line if it is the
+        ticket's order, and a notifications line when its status or filled size changed (the
+        session reports each change once)."""
         self._show_order_row(order)
         self.form.order_changed(order)  # the ticket's result line follows its own order
-        state = (order.status, order.total_filled)
-        if self._logged_states.get(order.order_id) == state:
+        if not new_state:
             return
-        self._logged_states[order.order_id] = state
-        self._logged_states.move_to_end(order.order_id)
-        if len(self._logged_states) > LOGGED_STATES_KEPT:
-            self._logged_states.popitem(last=False)
         self.log_view.add_order(order, self._market(order.symbol))
         self.last_line.update(describe_order(order, self._market(order.symbol)))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from textual import work
 
-from btse_tui.client.session_orders import outcome_unknown
 from btse_tui.protocol.errors import (
     ApiError,
     BtseError,
@@ -17,12 +16,12 @@ from btse_tui.protocol.errors import (
 )
 from btse_tui.protocol.guards import needs_confirmation
 from btse_tui.protocol.models import Order, OrderRequest
+from btse_tui.protocol.submission import OrderSubmission, outcome_unknown
 from btse_tui.ui.bridge import describe_order
 from btse_tui.ui.order_review import order_warnings
 from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
-from btse_tui.ui.widgets.order_form_text import order_result
 
 
 class TradingMixin:
@@ -48,20 +47,22 @@ class TradingMixin:
             production=self.environment == "production",
             confirm_all=self.confirm_all,
         )
+        submission = OrderSubmission.of(request)  # its body: what is shown is what is sent
+        self.form.result_for = submission.cl_order_id
         if not must_confirm:
-            self._place(request)
+            self._place(submission)
             return
 
         def decided(confirmed: bool | None) -> None:
             if confirmed:
-                self._place(request)
+                self._place(submission)
             else:
                 self.form.submission_done()
                 self.form.show_result("not sent", ok=False)
 
         self.push_screen(
             ConfirmOrderScreen(
-                request,
+                submission,
                 market,
                 environment=self.environment,
                 warnings=warnings,
@@ -71,10 +72,12 @@ class TradingMixin:
         )
 
     @work(group="orders")
-    async def _place(self, request: OrderRequest) -> None:
+    async def _place(self, submission: OrderSubmission) -> None:
+        """Send one order; its result line follows the session's OrderChanged events."""
         form = self.form
+        request = submission.request
         try:
-            orders = await self.session.place(request)
+            await self.session.place(submission)
         except BtseError as error:
             if outcome_unknown(error):
                 # the exchange may have it: the session checks by client id (OrderChecked
@@ -89,11 +92,6 @@ class TradingMixin:
                 )
             else:  # refused before it was sent (nothing left this machine)
                 form.show_result(f"not sent: {error}", ok=False)
-        else:
-            first = orders[0] if orders else None
-            if first is not None:
-                form.show_result(*order_result(first))
-            self._show_results(orders)
         finally:
             form.submission_done()
 
@@ -124,7 +122,7 @@ class TradingMixin:
         symbol = self.selected
         if symbol is None:
             return
-        orders = self.session.ledger.open_orders(symbol)
+        orders = self.session.open_orders(symbol)
         preview = [describe_order(o, self._market(symbol)) for o in orders[:8]]
 
         def decided(confirmed: bool | None) -> None:
@@ -144,24 +142,17 @@ class TradingMixin:
     async def _order_action(
         self,
         what: str,
-        action: Callable[[], Awaitable[list[Order]]],
+        action: Callable[[], Awaitable[Sequence[Order]]],
         done: Callable[[int], str] | None = None,
     ) -> None:
         """Run a cancel / amend / cancel-all and show its answer; `done(count)` is logged after."""
         try:
-            results = await action()
+            results = await action()  # each change it made came as OrderChanged
         except BtseError as error:
             self.log_line(f"{what} failed: {error}", "error", sticky=True)
             return
-        self._show_results(results)
         if done is not None:
             self.log_line(done(len(results)), "cancelled")
-
-    def _show_results(self, results: list[Order]) -> None:
-        """Show the exchange's answer to an order action at once (the session has already
-        folded it into the ledger; its notification, if it comes, is not logged twice)."""
-        for result in results:
-            self._order_changed(result)
 
     def action_toggle_dms(self) -> None:
         """Arm or disarm the dead man's switch (cancelAllAfter heartbeat)."""

@@ -71,8 +71,8 @@ async def test_q_with_orders_open_and_no_dead_mans_switch_asks_first(size) -> No
     assert session._quiet.is_set()
 
 
-async def test_an_order_state_is_logged_once_whether_ack_or_notification_comes_first() -> None:
-    from btse_tui.protocol.events import OrderUpdated
+async def test_each_order_change_shows_its_row_and_a_new_state_logs_one_line() -> None:
+    from btse_tui.protocol.session_events import OrderChanged
 
     session = StaticSession()
     app = BtseApp(session)
@@ -80,13 +80,16 @@ async def test_an_order_state_is_logged_once_whether_ack_or_notification_comes_f
         await pilot.pause(0.3)
         order = session.resting
         before = len(app.log_view.lines)
-        app._show_results([order])  # the REST answer to our own action
-        app.on_session_event(OrderUpdated(order))  # then its notification
+        app.on_session_event(OrderChanged(order, new_state=True))  # e.g. the ack
         await pilot.pause()
         assert len(app.log_view.lines) == before + 1
+        moved = replace(order, price=order.price - 1)  # e.g. a fuller notification: no news
+        app.on_session_event(OrderChanged(moved, new_state=False, from_stream=True))
+        await pilot.pause()
+        assert len(app.log_view.lines) == before + 1
+        assert app.orders_table.orders[0].price == moved.price  # the row follows it
         cancelled = replace(order, status=6)
-        app.on_session_event(OrderUpdated(cancelled))  # this time the notification first
-        app._show_results([cancelled])
+        app.on_session_event(OrderChanged(cancelled, new_state=True, from_stream=True))
         await pilot.pause()
         lines = [line.plain for line in app.log_view.lines[before:]]
         assert [line.split("  ")[-1] for line in lines] == ["inserted", "cancelled"]
