@@ -17,7 +17,7 @@ async def test_starring_a_market_pins_it_and_saves_it() -> None:
     app = BtseApp(StaticSession(), save_favourites=saved.append)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause(0.3)
-        table = app.markets_table
+        table = app.desk.markets_table
         table.focus()
         table.move_cursor("SOL-USDT")
         await pilot.press("f")
@@ -30,14 +30,14 @@ async def test_a_small_terminal_shows_one_pane_group_per_function_key() -> None:
     app = BtseApp(StaticSession())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
-        assert app.markets_table.display and app.markets_table.size.width > 0
-        assert app.form.size.width == 0
+        assert app.desk.markets_table.display and app.desk.markets_table.size.width > 0
+        assert app.desk.form.size.width == 0
         await pilot.press("f2")
         await pilot.pause(0.1)
-        assert app.form.size.width > 0 and app.markets_table.size.width == 0
+        assert app.desk.form.size.width > 0 and app.desk.markets_table.size.width == 0
         await pilot.press("f4")
         await pilot.pause(0.1)
-        assert app.log_view.size.width > 0 and app.form.size.width == 0
+        assert app.desk.log_view.size.width > 0 and app.desk.form.size.width == 0
 
 
 async def test_q_quits_promptly_and_closes_the_session() -> None:
@@ -79,18 +79,18 @@ async def test_each_order_change_shows_its_row_and_a_new_state_logs_one_line() -
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause(0.3)
         order = session.resting
-        before = len(app.log_view.lines)
-        app.on_session_event(OrderChanged(order, new_state=True))  # e.g. the ack
+        before = len(app.desk.log_view.lines)
+        app.desk.events.receive(OrderChanged(order, new_state=True))  # e.g. the ack
         await pilot.pause()
-        assert len(app.log_view.lines) == before + 1
+        assert len(app.desk.log_view.lines) == before + 1
         moved = replace(order, price=order.price - 1)  # e.g. a fuller notification: no news
-        app.on_session_event(OrderChanged(moved, new_state=False, from_stream=True))
+        app.desk.events.receive(OrderChanged(moved, new_state=False, from_stream=True))
         await pilot.pause()
-        assert len(app.log_view.lines) == before + 1
-        assert app.orders_table.orders[0].price == moved.price  # the row follows it
+        assert len(app.desk.log_view.lines) == before + 1
+        assert app.desk.orders_table.orders[0].price == moved.price  # the row follows it
         cancelled = replace(order, status=6)
-        app.on_session_event(OrderChanged(cancelled, new_state=True, from_stream=True))
+        app.desk.events.receive(OrderChanged(cancelled, new_state=True, from_stream=True))
         await pilot.pause()
-        lines = [line.plain for line in app.log_view.lines[before:]]
+        lines = [line.plain for line in app.desk.log_view.lines[before:]]
         assert [line.split("  ")[-1] for line in lines] == ["inserted", "cancelled"]
-        assert app.orders_table.orders == ()
+        assert app.desk.orders_table.orders == ()

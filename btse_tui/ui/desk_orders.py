@@ -1,11 +1,10 @@
-"""The dashboard's order actions: place (with confirm), cancel, amend, cancel all, the DMS."""
+"""OrderActions: the desk's order actions — place (with confirm), cancel, amend, cancel all,
+the dead man's switch."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
-
-from textual import work
+from typing import TYPE_CHECKING
 
 from btse_tui.protocol.errors import (
     ApiError,
@@ -15,7 +14,7 @@ from btse_tui.protocol.errors import (
     TransportError,
 )
 from btse_tui.protocol.guards import needs_confirmation
-from btse_tui.protocol.models import Order, OrderRequest
+from btse_tui.protocol.models import AmendRequest, Order, OrderRequest
 from btse_tui.protocol.submission import OrderSubmission, outcome_unknown
 from btse_tui.ui.bridge import describe_order
 from btse_tui.ui.order_review import order_warnings
@@ -23,61 +22,77 @@ from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
 
+if TYPE_CHECKING:
+    from btse_tui.ui.desk import DeskScreen
 
-class TradingMixin:
-    """Order actions of BtseApp; every network call runs in an `orders` worker."""
 
-    def submit_order(self, request: OrderRequest) -> None:
+class OrderActions:
+    """What the trader asks of the exchange from the desk: place (with confirm), cancel,
+    amend, cancel all, and the dead man's switch. Every network call runs in an `orders`
+    worker; results are shown from the session's events (OrderChanged), errors here."""
+
+    def __init__(self, desk: DeskScreen) -> None:
+        self.desk = desk
+        options = desk.options
+        self.dms_seconds = options.dead_mans_switch_s or 60.0
+        self.dms_on = options.dead_mans_switch_s > 0
+
+    def submit(self, request: OrderRequest) -> None:
         """Send a checked order: straight away, or after the confirm screen when it must be."""
-        ticker = self.session.tickers.get(request.symbol)
-        market = self._market(request.symbol)
+        desk = self.desk
+        options, form = desk.options, desk.form
+        ticker = desk.session.tickers.get(request.symbol)
+        market = desk.market(request.symbol)
         if market is None:
-            self.form.submission_done()
+            form.submission_done()
             return
         warnings = order_warnings(
             request,
             market,
             ticker,
-            max_deviation=self.max_deviation,
-            notional_cap=self.notional_cap,
+            max_deviation=options.max_deviation,
+            notional_cap=options.notional_cap,
         )
         must_confirm = needs_confirmation(
             request,
             warnings,
-            production=self.environment == "production",
-            confirm_all=self.confirm_all,
+            production=options.environment == "production",
+            confirm_all=options.confirm_all,
         )
         submission = OrderSubmission.of(request)  # its body: what is shown is what is sent
-        self.form.result_for = submission.cl_order_id
+        form.result_for = submission.cl_order_id
         if not must_confirm:
-            self._place(submission)
+            self._send(submission)
             return
 
         def decided(confirmed: bool | None) -> None:
             if confirmed:
-                self._place(submission)
+                self._send(submission)
             else:
-                self.form.submission_done()
-                self.form.show_result("not sent", ok=False)
+                form.submission_done()
+                form.show_result("not sent", ok=False)
 
-        self.push_screen(
+        desk.app.push_screen(
             ConfirmOrderScreen(
                 submission,
                 market,
-                environment=self.environment,
+                environment=options.environment,
                 warnings=warnings,
-                costs=self.form.costs_of(request),
+                costs=form.costs_of(request),
             ),
             decided,
         )
 
-    @work(group="orders")
+    def _send(self, submission: OrderSubmission) -> None:
+        self.desk.run_worker(self._place(submission), group="orders")
+
     async def _place(self, submission: OrderSubmission) -> None:
         """Send one order; its result line follows the session's OrderChanged events."""
-        form = self.form
+        desk = self.desk
+        form = desk.form
         request = submission.request
         try:
-            await self.session.place(submission)
+            await desk.session.place(submission)
         except BtseError as error:
             if outcome_unknown(error):
                 # the exchange may have it: the session checks by client id (OrderChecked
@@ -87,7 +102,7 @@ class TradingMixin:
                 form.show_result(f"not sent: {error.message}", ok=False)
             elif isinstance(error, ApiError) and error.code is not None:
                 form.show_result(f"rejected: {_code_meaning(error)}", ok=False)
-                self.log_line(
+                desk.log_line(
                     f"Rejected {request.symbol}: {error.describe()}", "error", sticky=True
                 )
             else:  # refused before it was sent (nothing left this machine)
@@ -95,72 +110,86 @@ class TradingMixin:
         finally:
             form.submission_done()
 
-    def action_cancel_order(self) -> None:
+    def cancel_selected(self) -> None:
         """Cancel the order under the cursor in the open-orders table."""
-        order = self.orders_table.selected_order()
+        desk = self.desk
+        order = desk.orders_table.selected_order()
         if order is None:
-            self.notify("Select an order in the open-orders table first", severity="warning")
+            desk.notify("Select an order in the open-orders table first", severity="warning")
             return
-        self._order_action("Cancel", lambda: self.session.cancel(order))
+        self._order_action("Cancel", lambda: desk.session.cancel(order))
 
-    def action_amend_order(self) -> None:
+    def amend_selected(self) -> None:
         """Change the price, size or waiting trigger of the selected order."""
-        order = self.orders_table.selected_order()
-        market = self._market(order.symbol) if order else None
+        desk = self.desk
+        order = desk.orders_table.selected_order()
+        market = desk.market(order.symbol) if order else None
         if order is None or market is None:
-            self.notify("Select an order in the open-orders table first", severity="warning")
+            desk.notify("Select an order in the open-orders table first", severity="warning")
             return
 
-        def amended(request: Any) -> None:
+        def amended(request: AmendRequest | None) -> None:
             if request is not None:
-                self._order_action("Amend", lambda: self.session.amend(request))
+                self._order_action("Amend", lambda: desk.session.amend(request))
 
-        self.push_screen(AmendScreen(order, market), amended)
+        desk.app.push_screen(AmendScreen(order, market), amended)
 
-    def action_cancel_all(self) -> None:
+    def cancel_all(self) -> None:
         """Cancel every open order of the selected market, after a count preview."""
-        symbol = self.selected
+        desk = self.desk
+        symbol = desk.selected
         if symbol is None:
             return
-        orders = self.session.open_orders(symbol)
-        preview = [describe_order(o, self._market(symbol)) for o in orders[:8]]
+        orders = desk.session.open_orders(symbol)
+        preview = [describe_order(o, desk.market(symbol)) for o in orders[:8]]
 
         def decided(confirmed: bool | None) -> None:
             if confirmed:
                 self._order_action(
                     "Cancel all",
-                    lambda: self.session.cancel_all(symbol),
+                    lambda: desk.session.cancel_all(symbol),
                     done=lambda count: f"cancelled {count} orders on {symbol}",
                 )
 
-        self.push_screen(
-            CancelAllScreen(symbol, len(orders), preview=preview, environment=self.environment),
+        environment = desk.options.environment
+        desk.app.push_screen(
+            CancelAllScreen(symbol, len(orders), preview=preview, environment=environment),
             decided,
         )
 
-    @work(group="orders")
-    async def _order_action(
+    def _order_action(
         self,
         what: str,
         action: Callable[[], Awaitable[Sequence[Order]]],
         done: Callable[[int], str] | None = None,
     ) -> None:
-        """Run a cancel / amend / cancel-all and show its answer; `done(count)` is logged after."""
+        self.desk.run_worker(self._run_action(what, action, done), group="orders")
+
+    async def _run_action(
+        self,
+        what: str,
+        action: Callable[[], Awaitable[Sequence[Order]]],
+        done: Callable[[int], str] | None,
+    ) -> None:
+        """Run a cancel / amend / cancel-all; its errors are shown here, its changes come as
+        OrderChanged; `done(count)` is logged after."""
+        desk = self.desk
         try:
-            results = await action()  # each change it made came as OrderChanged
+            results = await action()
         except BtseError as error:
-            self.log_line(f"{what} failed: {error}", "error", sticky=True)
+            desk.log_line(f"{what} failed: {error}", "error", sticky=True)
             return
         if done is not None:
-            self.log_line(done(len(results)), "cancelled")
+            desk.log_line(done(len(results)), "cancelled")
 
-    def action_toggle_dms(self) -> None:
+    def toggle_dead_mans_switch(self) -> None:
         """Arm or disarm the dead man's switch (cancelAllAfter heartbeat)."""
+        desk = self.desk
         self.dms_on = not self.dms_on
-        self.session.set_dead_mans_switch(self.dms_seconds if self.dms_on else None)
-        self.status.set_dms(self.dms_seconds if self.dms_on else None)
+        desk.session.set_dead_mans_switch(self.dms_seconds if self.dms_on else None)
+        desk.status.set_dms(self.dms_seconds if self.dms_on else None)
         state = f"armed ({self.dms_seconds:.0f} s)" if self.dms_on else "off"
-        self.log_line(f"dead man's switch {state}", "connection")
+        desk.log_line(f"dead man's switch {state}", "connection")
 
 
 def _code_meaning(error: ApiError) -> str:
