@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from textual.widgets import Static
@@ -94,3 +95,36 @@ async def test_each_order_change_shows_its_row_and_a_new_state_logs_one_line() -
         lines = [line.plain for line in app.desk.log_view.lines[before:]]
         assert [line.split("  ")[-1] for line in lines] == ["inserted", "cancelled"]
         assert app.desk.orders_table.orders == ()
+
+
+async def test_the_body_the_confirm_screen_shows_is_the_one_sent_even_without_a_client_id() -> None:
+    from textual.widgets import Input
+
+    from btse_tui.protocol.submission import OrderSubmission
+    from btse_tui.ui.screens.confirm import ConfirmOrderScreen
+    from tests.ui.test_app_live import place_limit, until
+
+    sent: list[OrderSubmission] = []
+
+    class Recording(StaticSession):
+        async def place(self, submission: OrderSubmission) -> list:  # type: ignore[override]
+            sent.append(submission)
+            return []
+
+    app = BtseApp(Recording(), confirm_all=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        form = app.desk.form
+        await until(pilot, lambda: form.market is not None and "USDT" in form.balances)
+        form.query_one("#clid", Input).value = ""  # the trader blanked it: one is assigned
+        last = app.session.tickers[form.market.symbol].last
+        price = f"{(last * Decimal('0.97')).quantize(form.market.tick):f}"
+        await place_limit(pilot, app, price, f"{form.market.min_size * 10:f}")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmOrderScreen))
+        screen = app.screen
+        assert isinstance(screen, ConfirmOrderScreen)
+        shown = dict(screen.body)
+        assert shown["clOrderID"].startswith("tui-")
+        await until(pilot, lambda: screen.armed)  # confirm keys work once armed
+        await pilot.press("y")
+        await until(pilot, lambda: bool(sent))
+        assert dict(sent[0].body) == shown and sent[0].body is screen.body
