@@ -41,23 +41,23 @@ async def shoot(size: tuple[int, int], state_dir: str) -> None:
     tag = f"{size[0]}x{size[1]}"
     try:
         async with app.run_test(size=size) as pilot:
-            await _until(pilot, lambda: app.form.market is not None and app.session.tickers)
+            await _until(pilot, lambda: app.desk.form.market is not None and app.session.tickers)
             await pilot.pause(2.0)
             app.save_screenshot(str(OUT / f"main-{tag}.svg"))
             # a market buy always asks for confirmation: show what would be sent
-            if app.screen.has_class("-narrow"):
+            if app.desk.narrow:
                 await pilot.press("2")
-            app.form.set_kind("MARKET")
+            app.desk.form.set_kind("MARKET")
             await pilot.pause(0.2)
-            app.form.query_one("#amount", Input).value = "250"
-            app.form.query_one("#amount", Input).focus()
+            app.desk.form.query_one("#amount", Input).value = "250"
+            app.desk.form.query_one("#amount", Input).focus()
             await pilot.press("enter")
             await _until(pilot, lambda: type(app.screen).__name__ == "ConfirmOrderScreen")
             await pilot.pause(0.5)
             app.save_screenshot(str(OUT / f"confirm-{tag}.svg"))
             await pilot.press("escape")
             await pilot.pause(0.3)
-            app.markets_table.focus()
+            app.desk.markets_table.focus()
             await pilot.press("question_mark")
             await pilot.pause(0.5)
             app.save_screenshot(str(OUT / f"help-{tag}.svg"))

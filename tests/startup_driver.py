@@ -26,7 +26,7 @@ async def _drive(pilot: Pilot, mode: str) -> None:
     if mode == "crash":
         app.call_later(_boom)
         return
-    for line in app.log_view.lines:
+    for line in app.desk.log_view.lines:
         print("LOG", line.text, flush=True)
     await app.action_quit()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 # Bucket names.
@@ -43,7 +43,7 @@ class RateLimiter:
         self,
         limits: dict[str, Limit] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], object] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.limits = dict(DEFAULT_LIMITS if limits is None else limits)
         self._clock = clock

@@ -23,22 +23,25 @@ from btse_tui.protocol.models import (
     OrderRequest,
     OrderStatus,
 )
+from btse_tui.protocol.submission import OrderSubmission
 
 
 class TradingApi(RestBase):
     """Private calls (signed; they raise ConfigError without credentials)."""
 
-    async def place_order(self, request: OrderRequest) -> list[Order]:
-        """POST an order; returns the ack items (2 for OCO).
+    async def place_order(self, order: OrderSubmission | OrderRequest) -> list[Order]:
+        """POST an order (a submission's body exactly as built); returns the ack items (2 for
+        OCO).
 
         Raises OrderAckRejected (an OrderRejected) when the first item is a failure status
         8/15/16/17 — `exc.order` holds it. RequestTimeout means the order may exist: query it
         by clOrderID, do not resend.
         """
+        body = dict(order.body) if isinstance(order, OrderSubmission) else codec.order_body(order)
         reply = await self._call(
             "POST",
             self._spot + ep.ORDER,
-            body=codec.order_body(request),
+            body=body,
             signed=True,
             bucket=ORDERS_BUCKET,
         )

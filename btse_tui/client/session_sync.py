@@ -1,15 +1,28 @@
-"""The session's sockets: fold private events into the ledger; reconcile after every reconnect."""
+"""The session's sockets: MarketFeed follows the selected market's book and the quotes on
+screen; AccountSync folds private events into the ledger and reconciles after every
+reconnect."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from btse_tui import journal as jr
-from btse_tui.client.session_base import Emit, SessionCore, log
-from btse_tui.client.stream import CLIENT_ERROR
+from btse_tui.client.book_stream import BookStream
+from btse_tui.client.rest import RestClient
+from btse_tui.client.session_base import (
+    DropNotices,
+    ExchangeClock,
+    RestHealthWatch,
+    SessionJournal,
+    Tasks,
+    log,
+)
+from btse_tui.client.session_orders import OrderDesk
+from btse_tui.client.stream import CLIENT_ERROR, Stream
+from btse_tui.port import Emit
 from btse_tui.protocol import endpoints as ep
 from btse_tui.protocol.errors import BadValue, BtseError
 from btse_tui.protocol.events import (
@@ -22,7 +35,7 @@ from btse_tui.protocol.events import (
     StreamStateChanged,
     SubscribeAck,
 )
-from btse_tui.protocol.ledger import ReconcileReport
+from btse_tui.protocol.ledger import OrderLedger, ReconcileReport
 from btse_tui.protocol.models import Fill, Order, OrderStatus
 from btse_tui.protocol.session_events import OrdersSnapshot, Resynced
 
@@ -49,34 +62,82 @@ _FRAME_KINDS = {
 }
 
 
-class SyncMixin(SessionCore):
-    """run_spot / run_book, market selection and the reconcile after a reconnect."""
+class Activity:
+    """When the trader last did something in each market: a reconcile fetches its fills."""
 
-    # ------------------------------------------------------------------ selection
+    def __init__(self, clock: ExchangeClock) -> None:
+        self._clock = clock
+        self._at: dict[str, int] = {}
 
-    def select_market(self, symbol: str) -> None:
+    def touch(self, symbol: str) -> None:
+        """Remember activity in `symbol` now."""
+        self._at[symbol] = self._clock.now_ms()
+
+    def since(self, ms: int) -> set[str]:
+        """The markets with activity from `ms` on."""
+        return {symbol for symbol, at in self._at.items() if at >= ms}
+
+
+def _note_frame(drops: DropNotices, event: FrameDropped) -> str:
+    """Count a dropped frame; returns its topic kind (`notificationApiV3`, `update` …)."""
+    kind = event.topic.partition(":")[0]
+    drops.note(_FRAME_KINDS.get(kind, "frame"), event.reason, event.topic)
+    return kind
+
+
+class MarketFeed:
+    """The selected market (its book on the OSS socket, its public trades on the spot one)
+    and the live quotes of the markets on screen."""
+
+    def __init__(
+        self,
+        spot: Stream,
+        books: BookStream,
+        *,
+        sink: Emit,
+        notes: SessionJournal,
+        drops: DropNotices,
+        tasks: Tasks,
+        activity: Activity,
+    ) -> None:
+        self._spot = spot
+        self.books = books
+        self._sink = sink
+        self._notes = notes
+        self._drops = drops
+        self._tasks = tasks
+        self._activity = activity
+        self.selected: str | None = None
+        self._selection_lock = asyncio.Lock()
+        self._subscribed_symbol: str | None = None
+        self._quotes_lock = asyncio.Lock()
+        self.quotes_wanted: frozenset[str] = frozenset()
+        self._quotes_subscribed: frozenset[str] = frozenset()
+
+    def select(self, symbol: str) -> None:
         """Follow `symbol`: its order book (OSS) and its public trades (tradeHistoryApi)."""
         if symbol == self.selected:
             return
         self.selected = symbol
-        self._touch(symbol)
+        self._activity.touch(symbol)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
             return  # applied when start() / run_spot() / run_book() run
-        self._spawn(self._sync_selection(), f"select-{symbol}")
+        self._tasks.spawn(self.sync_selection(), f"select-{symbol}")
 
-    async def _sync_selection(self) -> None:
+    async def sync_selection(self) -> None:
+        """Make the subscriptions follow the selected market."""
         async with self._selection_lock:
             wanted, current = self.selected, self._subscribed_symbol
             if wanted == current:
                 return
             if current is not None:
                 await self.books.remove(current)
-                await self.spot.unsubscribe(ep.trades_topic(current))
+                await self._spot.unsubscribe(ep.trades_topic(current))
             if wanted is not None:
                 await self.books.add(wanted)
-                await self.spot.subscribe(ep.trades_topic(wanted))
+                await self._spot.subscribe(ep.trades_topic(wanted))
             self._subscribed_symbol = wanted
 
     def watch_quotes(self, symbols: Iterable[str]) -> None:
@@ -86,18 +147,18 @@ class SyncMixin(SessionCore):
         the rest keep the ticker refresh.
         """
         wanted = frozenset(list(dict.fromkeys(symbols))[:MAX_QUOTE_TOPICS])
-        if wanted == self._quotes_wanted:
+        if wanted == self.quotes_wanted:
             return
-        self._quotes_wanted = wanted
+        self.quotes_wanted = wanted
         try:
             asyncio.get_running_loop()
         except RuntimeError:
             return
-        self._spawn(self._sync_quotes(), "watch-quotes")
+        self._tasks.spawn(self._sync_quotes(), "watch-quotes")
 
     async def _sync_quotes(self) -> None:
         async with self._quotes_lock:
-            wanted, current = self._quotes_wanted, self._quotes_subscribed
+            wanted, current = self.quotes_wanted, self._quotes_subscribed
             gone = sorted(current - wanted)
             new = sorted(wanted - current)
             if gone:
@@ -106,35 +167,105 @@ class SyncMixin(SessionCore):
                 await self.books.stream.subscribe(*(ep.top_topic(s) for s in new))
             self._quotes_subscribed = wanted
 
-    def _touch(self, symbol: str) -> None:
-        """Remember activity in `symbol`: a resync fetches its fills."""
-        self._activity[symbol] = self.now_ms()
+    async def run(self) -> None:
+        """Consume the OSS socket: BookUpdated / BookResync and state changes (journalled)
+        are emitted."""
+        await self.sync_selection()
+        async for event in self.books.events():
+            if isinstance(event, StreamStateChanged):
+                self._notes.connection(
+                    event.stream, event.state.value, reason=event.reason,
+                    reconnects=event.reconnects,
+                )  # fmt: skip
+                self._sink(event)
+                continue
+            if isinstance(event, FrameDropped):
+                _note_frame(self._drops, event)
+                continue
+            if isinstance(event, BookResync):
+                self._notes.connection(
+                    "oss", "book resync", symbol=event.symbol, reason=event.reason
+                )
+            self._sink(event)
+
+
+class AccountSync:
+    """The private socket folded into the ledger (orders through the OrderDesk, fills here),
+    and the REST reconcile after every (re)connect that brings in what the socket missed."""
+
+    def __init__(
+        self,
+        spot: Stream,
+        rest: RestClient,
+        orders: OrderDesk,
+        feed: MarketFeed,
+        *,
+        sink: Emit,
+        notes: SessionJournal,
+        drops: DropNotices,
+        health: RestHealthWatch,
+        tasks: Tasks,
+        clock: ExchangeClock,
+        activity: Activity,
+        can_trade: bool,
+        balances_soon: Callable[[], None],
+    ) -> None:
+        self._spot = spot
+        self._rest = rest
+        self._orders = orders
+        self.ledger: OrderLedger = orders.ledger
+        self._feed = feed
+        self._sink = sink
+        self._notes = notes
+        self._drops = drops
+        self._health = health
+        self._tasks = tasks
+        self._clock = clock
+        self._activity = activity
+        self.can_trade = can_trade
+        self._balances_soon = balances_soon
+        self.last_report: ReconcileReport | None = None
+        self._last_rx_ms = clock.now_ms()
+        self._resync_task: asyncio.Task[None] | None = None
+        self._resync_again = False
+        self._resync_announce = False
+        self._resync_cutoff_ms = 0
+        self._gap_since_ms: int | None = None  # last frame before the current outage
+        self._gap_epoch = 0
+        self._distrust_until = 0.0
+
+    def heard_now(self) -> None:
+        """Count from now as the last time the exchange was heard (at start)."""
+        self._last_rx_ms = self._clock.now_ms()
 
     # ------------------------------------------------------------------ the private socket
 
-    async def run_spot(self, emit: Emit) -> None:
+    async def run(self) -> None:
         """Consume the spot socket until closed: fold orders and fills into the ledger and the
         journal, journal every state change, and after every LIVE (once the subscription is
         acknowledged) reconcile over REST in the background — quietly for the first
         connection, with Resynced + OrdersSnapshot after a reconnect."""
-        emit = self._adopt(emit)
-        await self._sync_selection()
+        await self._feed.sync_selection()
         due: float | None = None
         lives = 0
-        async for event in self.spot.events():
-            kind = type(event)
-            if kind is OrderUpdated:
-                self._last_rx_ms = self.now_ms()
-                self._on_order(event.order, emit)  # type: ignore[union-attr]
-            elif kind is FillsReceived:
-                self._last_rx_ms = self.now_ms()
-                self._on_fills(event.fills, emit, "stream")  # type: ignore[union-attr]
-            elif kind is FrameDropped:
-                self._last_rx_ms = self.now_ms()
-                self._frame_dropped(event, emit)  # type: ignore[arg-type]
-            elif kind is StreamStateChanged:
-                self._on_state(event, emit)  # type: ignore[arg-type]
-                state = event.state  # type: ignore[union-attr]
+        async for event in self._spot.events():
+            if isinstance(event, OrderUpdated):
+                self._last_rx_ms = self._clock.now_ms()
+                self._on_order(event.order)
+            elif isinstance(event, FillsReceived):
+                self._last_rx_ms = self._clock.now_ms()
+                self._on_fills(event.fills, "stream")
+            elif isinstance(event, FrameDropped):
+                self._last_rx_ms = self._clock.now_ms()
+                if _note_frame(self._drops, event) in ("notificationApiV3", "fills"):
+                    self._distrust()  # a lost order or fill may hide a change
+            elif isinstance(event, StreamStateChanged):
+                self._notes.connection(
+                    event.stream, event.state.value, reason=event.reason,
+                    reconnects=event.reconnects,
+                )  # fmt: skip
+                self._sink(event)
+                state = event.state
                 if state in _ANSWERING and self.can_trade:
                     # a refused sign-in still reconciles: REST may show what the socket won't
                     lives += 1
@@ -144,90 +275,84 @@ class SyncMixin(SessionCore):
                     if self._gap_since_ms is None:
                         self._gap_since_ms = self._last_rx_ms
             else:
-                if not (kind is StreamError and event.code == CLIENT_ERROR):  # type: ignore[union-attr]
-                    self._last_rx_ms = self.now_ms()
-                emit(event)
+                if not (isinstance(event, StreamError) and event.code == CLIENT_ERROR):
+                    self._last_rx_ms = self._clock.now_ms()
+                self._sink(event)
             if due is None:
                 continue
-            acked = kind is SubscribeAck and event.op == "subscribe"  # type: ignore[union-attr]
+            acked = isinstance(event, SubscribeAck) and event.op == "subscribe"
             if acked or time.monotonic() >= due:
                 due = None
-                self._resync_cutoff_ms = self.now_ms()  # later events come on this socket
-                self._schedule_resync(emit, announce=lives > 1 or self.spot.reconnects > 0)
+                self._resync_cutoff_ms = self._clock.now_ms()  # later events come on this socket
+                self._schedule_resync(announce=lives > 1 or self._spot.reconnects > 0)
 
-    def _on_state(self, event: StreamStateChanged, emit: Emit) -> None:
-        self._connection_note(
-            event.stream, event.state.value, reason=event.reason, reconnects=event.reconnects
-        )
-        emit(event)
+    def _on_order(self, order: Order) -> None:
+        """Fold one notification in: OrderChanged only when it changed the ledger (one that
+        repeats what an ack already showed, or is older than what the ledger holds, is not
+        reported again)."""
+        self._notes.record(jr.NOTIFICATION, {"order": order})
+        self._activity.touch(order.symbol)
+        self._orders.fold([order], from_stream=True)
 
-    def _on_order(self, order: Order, emit: Emit) -> None:
-        """Fold one notification in. The UI gets the ledger's version of the order when the
-        notification changed it or confirms what a REST reply already showed (an ack may beat
-        its notification); a stale one (older than what the ledger holds) is not shown."""
-        self._record(jr.NOTIFICATION, {"order": order})
-        self._touch(order.symbol)
-        changed = self.ledger.apply_order(order)
-        current = self.ledger.orders.get(order.order_id) or self.ledger.closed.get(order.order_id)
-        if current is None:
-            return
-        same = (current.status, current.total_filled) == (order.status, order.total_filled)
-        if changed or same:
-            emit(OrderUpdated(current))
-
-    def _frame_dropped(self, event: FrameDropped, emit: Emit) -> None:
-        """A frame held a value that cannot be true: it was left out. A lost order or fill
-        notification may hide a change, so the orders are fetched again over REST."""
-        kind = event.topic.partition(":")[0]
-        what = _FRAME_KINDS.get(kind, "frame")
-        self._note_dropped(what, event.reason, event.topic)
-        if kind in ("notificationApiV3", "fills"):
-            self._distrust(emit)
-
-    def _distrust(self, emit: Emit) -> None:
+    def _distrust(self) -> None:
         """Something impossible arrived about the orders: reconcile over REST (at most once
-        per `drop_notice_every_s`, so a hostile stream cannot make it loop)."""
+        per `drops.every_s`, so a hostile stream cannot make it loop)."""
         now = time.monotonic()
         if now < self._distrust_until or not self.can_trade:
             return
-        self._distrust_until = now + self.drop_notice_every_s
-        self._schedule_resync(emit, announce=False)
+        self._distrust_until = now + self._drops.every_s
+        self._schedule_resync(announce=False)
 
-    def _on_fills(
-        self, fills: tuple[Fill, ...] | list[Fill], emit: Emit, source: str
-    ) -> list[Fill]:
+    def _on_fills(self, fills: Iterable[Fill], source: str) -> list[Fill]:
         """Fold fills in; the new ones are journalled, emitted and returned. A fill bigger
         than its whole order cannot be true: it is ignored, said so, and orders refreshed."""
         new = []
         for fill in fills:
             reason = self.ledger.implausible_fill(fill)
             if reason is not None:
-                self._note_dropped("fill", reason, fill.order_id)
-                self._distrust(emit)
+                self._drops.note("fill", reason, fill.order_id)
+                self._distrust()
             elif self.ledger.apply_fill(fill):
                 new.append(fill)
         for fill in new:
-            self._touch(fill.symbol)
-            self._record(jr.FILL, {"source": source, "fill": fill})
+            self._activity.touch(fill.symbol)
+            self._notes.record(jr.FILL, {"source": source, "fill": fill})
         if new:
             self._balances_soon()
-            emit(FillsReceived(tuple(new)))
+            self._sink(FillsReceived(tuple(new)))
         return new
-
-    def _balances_soon(self) -> None:
-        if self._balances_due is None:
-            self._balances_due = time.monotonic() + 0.5
-        self._wake.set()
 
     # ------------------------------------------------------------------ reconcile
 
-    async def resync(self, emit: Emit | None = None) -> ReconcileReport | None:
-        """Reconcile now (also done automatically after every reconnect); None on failure."""
-        self._resync_cutoff_ms = self.now_ms()
-        ok = await self._resync(self._adopt(emit), announce=True)
-        return self._last_report if ok else None
+    async def load_open_orders(self) -> bool:
+        """At start: fold the exchange's open orders in (a vanished one is asked for its
+        final state) and emit OrdersSnapshot; False when the call failed (reported)."""
+        dropped: list[BadValue] = []
+        try:
+            rest_open = await self._rest.open_orders(dropped=dropped)
+        except BtseError as exc:
+            self._health.failed("open orders", exc)
+            return False
+        report = self.ledger.reconcile(rest_open, [])
+        unreadable = {bad.subject for bad in dropped}  # still open, just not believable now
+        for order_id in report.vanished:
+            if order_id in unreadable:
+                continue
+            try:
+                await self._settle_vanished(order_id)
+            except BtseError as exc:
+                self._health.failed("order", exc)
+        self._sink(OrdersSnapshot(tuple(self.ledger.open_orders())))
+        self._health.good("open orders")
+        return True
 
-    def _schedule_resync(self, emit: Emit, *, announce: bool) -> None:
+    async def resync(self) -> ReconcileReport | None:
+        """Reconcile now (also done automatically after every reconnect); None on failure."""
+        self._resync_cutoff_ms = self._clock.now_ms()
+        ok = await self._resync(announce=True)
+        return self.last_report if ok else None
+
+    def _schedule_resync(self, *, announce: bool) -> None:
         """Run a reconcile in the background (the socket's events keep flowing meanwhile);
         a reconnect during one runs another right after it."""
         self._resync_announce = self._resync_announce or announce
@@ -235,19 +360,19 @@ class SyncMixin(SessionCore):
         if task is not None and not task.done():
             self._resync_again = True
             return
-        self._resync_task = self._spawn(self._resync_loop(emit), "resync")
+        self._resync_task = self._tasks.spawn(self._resync_loop(), "resync")
 
-    async def _resync_loop(self, emit: Emit) -> None:
+    async def _resync_loop(self) -> None:
         while True:
             self._resync_again = False
-            if await self._resync(emit, announce=self._resync_announce):
+            if await self._resync(announce=self._resync_announce):
                 self._resync_announce = False
                 if not self._resync_again:
                     return
             else:
                 await asyncio.sleep(RESYNC_RETRY_S)
 
-    async def _resync(self, emit: Emit, *, announce: bool) -> bool:
+    async def _resync(self, *, announce: bool) -> bool:
         """Fetch open orders and recent fills over REST and fold them in; False on failure.
 
         Only what the socket has not brought in the meantime counts as changed or recovered:
@@ -257,13 +382,14 @@ class SyncMixin(SessionCore):
         """
         cutoff = self._resync_cutoff_ms
         epoch, gap = self._gap_epoch, self._gap_since_ms
-        since = min(gap if gap is not None else self._last_rx_ms, self.now_ms()) - RESYNC_MARGIN_MS
+        now = self._clock.now_ms()
+        since = min(gap if gap is not None else self._last_rx_ms, now) - RESYNC_MARGIN_MS
         symbols = {o.symbol for o in self.ledger.open_orders()}
         symbols.update(p.request.symbol for p in self.ledger.pending.values())
-        symbols.update(s for s, at in self._activity.items() if at >= since)
+        symbols.update(self._activity.since(since))
         dropped: list[BadValue] = []
         try:
-            rest_open = await self.rest.open_orders(dropped=dropped)
+            rest_open = await self._rest.open_orders(dropped=dropped)
             symbols.update(o.symbol for o in rest_open)
             fills: list[Fill] = []
             for symbol in sorted(symbols):
@@ -275,28 +401,28 @@ class SyncMixin(SessionCore):
             for order_id in vanished:
                 changed += await self._settle_vanished(order_id)
         except BtseError as exc:
-            self._rest_failed(emit, "resync", exc)
-            self._connection_note("spot", "resync failed", error=str(exc))
+            self._health.failed("resync", exc)
+            self._notes.connection("spot", "resync failed", error=str(exc))
             return False
-        self._rest_good(emit, "resync")
+        self._health.good("resync")
         if self._gap_epoch == epoch:  # no new outage meanwhile: the gap is covered
             self._gap_since_ms = None
-        self._rest_good(emit, "open orders")
+        self._health.good("open orders")
         fills.sort(key=lambda f: (f.timestamp_ms, f.trade_id))
-        new = self._on_fills(fills, emit, "resync")
+        new = self._on_fills(fills, "resync")
         recovered = sum(1 for fill in new if fill.timestamp_ms <= cutoff)
         report = ReconcileReport(changed, recovered, vanished)
-        self._last_report = report
-        self._record(
+        self.last_report = report
+        self._notes.record(
             jr.RECONCILE,
             {"orders_changed": changed, "fills_recovered": recovered,
              "vanished": list(vanished), "open_orders": len(rest_open),
              "symbols": sorted(symbols), "text": report.describe()},
         )  # fmt: skip
-        emit(OrdersSnapshot(tuple(self.ledger.open_orders())))
+        self._sink(OrdersSnapshot(tuple(self.ledger.open_orders())))
         if announce:
-            emit(Resynced(report))
-        self.recheck_unknown()  # type: ignore[attr-defined]
+            self._sink(Resynced(report))
+        self._orders.recheck_unknown()
         return True
 
     def _apply_snapshot_row(self, order: Order) -> bool:
@@ -311,7 +437,7 @@ class SyncMixin(SessionCore):
         out: list[Fill] = []
         end: int | None = None
         for _ in range(FILLS_MAX_PAGES):
-            batch = await self.rest.trade_history(
+            batch = await self._rest.trade_history(
                 symbol, start_ms=since_ms, end_ms=end, count=FILLS_PAGE
             )
             out.extend(batch)
@@ -328,7 +454,7 @@ class SyncMixin(SessionCore):
         known = self.ledger.orders.get(order_id)
         if known is None:
             return 0
-        final = await self.rest.get_order(order_id=order_id)
+        final = await self._rest.get_order(order_id=order_id)
         if final is not None:
             return 1 if self._apply_snapshot_row(final) else 0
         known = self.ledger.orders.get(order_id)
@@ -344,27 +470,3 @@ class SyncMixin(SessionCore):
         self.ledger.orders.pop(order_id, None)
         self.ledger.closed[order_id] = gone
         return 1
-
-    # ------------------------------------------------------------------ the book socket
-
-    async def run_book(self, emit: Emit) -> None:
-        """Consume the OSS socket of the selected market: BookUpdated / BookResync and state
-        changes (journalled) go to `emit`."""
-        emit = self._adopt(emit)
-        await self._sync_selection()
-        async for event in self.books.events():
-            kind = type(event)
-            if kind is StreamStateChanged:
-                self._on_state(event, emit)  # type: ignore[arg-type]
-                continue
-            if kind is FrameDropped:
-                self._frame_dropped(event, emit)  # type: ignore[arg-type]
-                continue
-            if kind is BookResync:
-                self._connection_note(
-                    "oss",
-                    "book resync",
-                    symbol=event.symbol,  # type: ignore[union-attr]
-                    reason=event.reason,  # type: ignore[union-attr]
-                )
-            emit(event)

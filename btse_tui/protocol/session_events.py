@@ -47,6 +47,21 @@ class OrdersSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderChanged:
+    """The session's picture of one of the trader's orders changed, reported once per change:
+    an ack, a notification, a cancel's answer or a check by client id was folded in.
+
+    `order` is the ledger's version. `new_state` is True when its status or filled size
+    changed (news for the notifications pane), False when only details did (the row shows
+    them). `from_stream` is True when a spot-socket notification brought it.
+    """
+
+    order: Order
+    new_state: bool = True
+    from_stream: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Resynced:
     """A reconnect was followed by a REST reconcile; `text` is the notifications-pane line."""
 
@@ -192,6 +207,7 @@ SessionEvent = (
     | BalancesRefreshed
     | FeesLoaded
     | OrdersSnapshot
+    | OrderChanged
     | Resynced
     | OrderUnknown
     | OrderChecked

@@ -30,6 +30,6 @@ def hostile_session(sim: SimServer, proxy: HostileProxy, **kwargs: Any) -> Tradi
     kwargs.setdefault("backoff_cap_s", 0.2)
     kwargs.setdefault("min_healthy_s", 0.5)
     session = TradingSession(settings_for(sim), proxy.urls, **kwargs)  # type: ignore[attr-defined]
-    session.tickers_every_s = 0.2
-    session.balances_every_s = 0.3
+    session.refresher.tickers_every_s = 0.2
+    session.refresher.balances_every_s = 0.3
     return session

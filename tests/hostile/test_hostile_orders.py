@@ -83,8 +83,8 @@ async def app_via(sim: SimServer, proxy: HostileProxy) -> BtseApp:
     session = hostile_session(sim, proxy, unknown_check_s=1.0)
     # the app's own refresh pace (a 0.2 s ticker refresh trips a race in the order form's
     # repaint: OrderForm.fields() while the form is being rebuilt, NoMatches '#kind')
-    session.tickers_every_s = type(session).tickers_every_s
-    session.balances_every_s = type(session).balances_every_s
+    session.refresher.tickers_every_s = type(session.refresher).tickers_every_s
+    session.refresher.balances_every_s = type(session.refresher).balances_every_s
     return BtseApp(session)
 
 

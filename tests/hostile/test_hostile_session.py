@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from btse_tui.protocol.events import OrderUpdated, StreamState, StreamStateChanged
+from btse_tui.protocol.events import StreamState, StreamStateChanged
 from btse_tui.protocol.models import OrderRequest, OrderType, Side
 from btse_tui.protocol.session_events import (
     BalancesRefreshed,
     DataDropped,
+    OrderChanged,
     RestHealth,
     TickersRefreshed,
 )
@@ -73,7 +74,7 @@ async def test_repeated_drops_are_announced_again_with_their_count(
 ) -> None:
     proxy.rest = when("/ticker", edit_rows(lambda row: row.update(lastPrice=raw("NaN"))))
     session = hostile_session(sim, proxy)
-    session.drop_notice_every_s = 0.5
+    session.drops.every_s = 0.5
     async with running(session, spot=False, refresh=True) as run:
         await run.events.wait_kind(DataDropped, count=1)
         later = await run.events.wait_for(
@@ -139,7 +140,7 @@ async def test_an_impossible_notification_is_dropped_the_socket_stays_up_and_res
         assert session.spot.state is StreamState.LIVE and session.spot.reconnects == 0
         states = [e for e in run.events.events[mark:] if isinstance(e, StreamStateChanged)]
         assert states == []  # never torn down
-        shown = [e.order for e in run.events.events[mark:] if isinstance(e, OrderUpdated)]
+        shown = [e.order for e in run.events.events[mark:] if isinstance(e, OrderChanged)]
         assert all(o.price and o.price > 0 for o in shown)
         [held] = session.ledger.open_orders(SYMBOL)
         assert held.order_id == ack.order_id and held.price == ack.price > 0

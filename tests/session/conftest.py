@@ -152,7 +152,7 @@ async def running(
     ]
     for wanted, loop in loops:
         if wanted:
-            run.tasks.append(asyncio.create_task(loop(events), name=loop.__name__))
+            run.tasks.append(asyncio.create_task(loop(), name=loop.__name__))
     try:
         if spot and session.can_trade:
             live = await events.wait_state("spot", StreamState.LIVE)

@@ -15,7 +15,7 @@ from tests.session.conftest import fast_session, running
 
 async def test_a_clock_in_step_with_the_exchange_gives_no_warning(sim: SimServer) -> None:
     session = fast_session(sim)
-    session.skew_every_s = 0.2
+    session.refresher.skew_every_s = 0.2
     async with running(session, spot=False, refresh=True) as run:
         first = run.events.of(ClockSkew)[0]
         assert abs(first.ms) < 1000 and not first.warn

@@ -6,9 +6,8 @@ import asyncio
 import time
 from decimal import Decimal
 
-from btse_tui.protocol.events import OrderUpdated
 from btse_tui.protocol.models import OrderRequest, OrderType, Side
-from btse_tui.protocol.session_events import DeadMansSwitch
+from btse_tui.protocol.session_events import DeadMansSwitch, OrderChanged
 from btse_tui.sim.runner import SimServer
 from tests.session.conftest import EngineWatch, fast_session, running, settings_for
 
@@ -37,7 +36,7 @@ async def test_heartbeat_keeps_orders_and_its_death_cancels_them(sim: SimServer)
     try:
         async with running(session) as run:
             ids = await place_resting(session, 2)
-            dms = asyncio.create_task(session.run_dead_mans_switch(run.events))
+            dms = asyncio.create_task(session.run_dead_mans_switch())
             first = await run.events.wait_kind(DeadMansSwitch, armed=True)
             assert first.timeout_s == 1.0 and first.text == "DMS 1s"
             started = time.monotonic()
@@ -61,7 +60,7 @@ async def test_heartbeat_keeps_orders_and_its_death_cancels_them(sim: SimServer)
             for order_id in ids:  # and the screen learns it from the notifications
                 await run.events.wait_for(
                     lambda e, oid=order_id: (
-                        isinstance(e, OrderUpdated)
+                        isinstance(e, OrderChanged)
                         and e.order.order_id == oid
                         and e.order.status == 6
                     )

@@ -16,9 +16,8 @@ from btse_tui import journal as jr
 from btse_tui.client import limiter as lim
 from btse_tui.client.limiter import Limit, RateLimiter
 from btse_tui.protocol.errors import OrderRejected
-from btse_tui.protocol.events import OrderUpdated
 from btse_tui.protocol.models import Order, OrderRequest, OrderType, Side, TimeInForce
-from btse_tui.protocol.session_events import Resynced
+from btse_tui.protocol.session_events import OrderChanged, Resynced
 from btse_tui.sim.context import SimConfig
 from btse_tui.sim.engine import ledger as engine_ledger
 from btse_tui.sim.runner import SimServer
@@ -138,7 +137,7 @@ async def test_100_disconnects_during_10000_order_events_lose_and_duplicate_noth
             await session.cancel(sentinel)
             await run.events.wait_for(
                 lambda e: (
-                    isinstance(e, OrderUpdated)
+                    isinstance(e, OrderChanged)
                     and e.order.order_id == sentinel.order_id
                     and e.order.status == 6
                 ),

@@ -41,4 +41,4 @@ async def test_watched_markets_get_live_quotes_and_unwatched_ones_stop(sim: SimS
 def test_watch_list_is_capped_for_the_socket_topic_limit(sim: SimServer) -> None:
     session = fast_session(sim)
     session.watch_quotes([f"M{i}-USDT" for i in range(500)])
-    assert len(session._quotes_wanted) == 60
+    assert len(session.feed.quotes_wanted) == 60

@@ -50,8 +50,8 @@ async def test_nothing_is_sent_during_a_429_block(sim: SimServer) -> None:
     transport = RecordingTransport()
     http = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(2.0))
     session = fast_session(sim, http=http, settings=settings_for(sim, cancel_all_after_s=3.0))
-    session.tickers_every_s = 0.05  # eager pollers: a storm would show at once
-    session.balances_every_s = 0.1
+    session.refresher.tickers_every_s = 0.05  # eager pollers: a storm would show at once
+    session.refresher.balances_every_s = 0.1
     try:
         async with running(session, refresh=True, dms=True) as run:
             sim.faults.retry_after_s = 2

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from btse_tui import journal as jr
 from btse_tui.client import session_sync
-from btse_tui.protocol.events import FillsReceived, OrderUpdated, StreamState, TradesPrinted
+from btse_tui.protocol.events import FillsReceived, StreamState, TradesPrinted
 from btse_tui.protocol.models import OrderRequest, OrderType, Side, TimeInForce
 from btse_tui.protocol.session_events import (
     BalancesRefreshed,
     ClockSkew,
     FeesLoaded,
     MarketsLoaded,
+    OrderChanged,
     OrdersSnapshot,
     RestHealth,
     Resynced,
@@ -68,6 +71,44 @@ async def test_start_loads_everything_the_screen_needs(sim: SimServer) -> None:
         assert session.rest_ok is True
 
 
+async def test_each_order_state_is_reported_once_whether_ack_or_notification_comes_first(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    journal = open_journal(tmp_path)
+    heard = asyncio.Event()
+    append = journal.append
+
+    def spy(kind: str, payload: Any, **kwargs: Any) -> None:
+        append(kind, payload, **kwargs)
+        if kind == jr.NOTIFICATION:
+            heard.set()
+
+    journal.append = spy  # type: ignore[method-assign]
+    session = fast_session(sim, journal)
+    async with running(session, market=SYMBOL) as run:
+        mark = run.events.mark()
+        [ack] = await session.place(resting_buy(session))
+        await session.cancel(session.ledger.orders[ack.order_id])
+
+        def notified(status: int) -> bool:
+            return any(
+                r.payload["order"]["order_id"] == ack.order_id
+                and r.payload["order"]["status"] == status
+                for r in journal.iter_kind(jr.NOTIFICATION)
+            )
+
+        for status in (2, 6):  # both notifications came, after or before their REST answers
+            while not notified(status):
+                heard.clear()
+                await asyncio.wait_for(heard.wait(), 5)
+        changes = [
+            e for e in run.events.events[mark:]
+            if isinstance(e, OrderChanged) and e.order.order_id == ack.order_id
+        ]  # fmt: skip
+        assert [e.order.status for e in changes if e.new_state] == [2, 6]
+    journal.close()
+
+
 async def test_place_folds_ack_notification_and_fills_and_journals_them(
     sim: SimServer, tmp_path: Path
 ) -> None:
@@ -85,7 +126,7 @@ async def test_place_folds_ack_notification_and_fills_and_journals_them(
         assert {f.order_id for f in fills.fills} == {taker.order_id}
         assert all(k[0] == taker.order_id for k in session.ledger.fills)
         await run.events.wait_for(
-            lambda e: isinstance(e, OrderUpdated) and e.order.order_id == taker.order_id,
+            lambda e: isinstance(e, OrderChanged) and e.order.order_id == taker.order_id,
             after=mark,
         )
         await run.events.wait_kind(TradesPrinted)  # the selected market's public trades
@@ -186,7 +227,7 @@ async def test_select_market_moves_trades_and_book_subscriptions(sim: SimServer)
 
 async def test_rest_outage_is_reported_once_and_so_is_the_recovery(sim: SimServer) -> None:
     session = fast_session(sim)
-    session.tickers_every_s = 0.05
+    session.refresher.tickers_every_s = 0.05
     async with running(session, spot=False, refresh=True) as run:
         mark = run.events.mark()
         sim.faults.http_500 = True

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Iterable
 from decimal import Decimal
 
+from btse_tui.port import Emit
 from btse_tui.protocol import session_events as se
+from btse_tui.protocol.errors import ConfigError
 from btse_tui.protocol.events import (
     BookUpdated,
     FillsReceived,
-    OrderUpdated,
     Pong,
     StreamState,
     StreamStateChanged,
 )
 from btse_tui.protocol.ledger import OrderLedger
 from btse_tui.protocol.models import (
+    AmendRequest,
     Balance,
     BookLevel,
     FeeRate,
@@ -26,6 +28,7 @@ from btse_tui.protocol.models import (
     Side,
     Ticker,
 )
+from btse_tui.protocol.submission import OrderSubmission
 from btse_tui.sim.market.catalog import default_markets
 
 D = Decimal
@@ -100,8 +103,13 @@ class StaticSession:
             timestamp_ms=NOW_MS - 60_000,
         )
         self._quiet = asyncio.Event()
+        self._emit: Emit = lambda _event: None
 
-    async def start(self, emit: Callable[[object], None]) -> None:
+    def open_orders(self, symbol: str | None = None) -> list[Order]:
+        return self.ledger.open_orders(symbol)
+
+    async def start(self, emit: Emit) -> None:
+        self._emit = emit
         emit(se.MarketsLoaded(tuple(self.markets.values())))
         emit(se.TickersRefreshed(tuple(self.tickers.values())))
         emit(se.BalancesRefreshed(tuple(self.balances.values())))
@@ -111,7 +119,8 @@ class StaticSession:
         emit(se.ClockSkew(12.0, False))
         emit(se.RestHealth(True))
 
-    async def run_spot(self, emit: Callable[[object], None]) -> None:
+    async def run_spot(self) -> None:
+        emit = self._emit
         emit(StreamStateChanged("spot", StreamState.LIVE, "logged in, 3 topics"))
         emit(Pong(4.0, "spot"))
         filled = Order(
@@ -125,7 +134,7 @@ class StaticSession:
             avg_fill_price=self.tickers["ETH-USDT"].last,
             timestamp_ms=NOW_MS - 5_000,
         )
-        emit(OrderUpdated(filled))
+        emit(se.OrderChanged(filled, new_state=True, from_stream=True))
         emit(
             FillsReceived(
                 (
@@ -146,17 +155,18 @@ class StaticSession:
         )
         await self._quiet.wait()
 
-    async def run_book(self, emit: Callable[[object], None]) -> None:
+    async def run_book(self) -> None:
+        emit = self._emit
         emit(StreamStateChanged("oss", StreamState.LIVE, "1 topic"))
         emit(Pong(3.0, "oss"))
         if self.selected is not None:
             emit(self.book(self.selected))
         await self._quiet.wait()
 
-    async def run_refresh(self, emit: Callable[[object], None]) -> None:
+    async def run_refresh(self) -> None:
         await self._quiet.wait()
 
-    async def run_dead_mans_switch(self, emit: Callable[[object], None]) -> None:
+    async def run_dead_mans_switch(self) -> None:
         await self._quiet.wait()
 
     def book(self, symbol: str) -> BookUpdated:
@@ -174,11 +184,27 @@ class StaticSession:
     def select_market(self, symbol: str) -> None:
         self.selected = symbol
 
-    def watch_quotes(self, symbols: object) -> None:
+    def watch_quotes(self, symbols: Iterable[str]) -> None:
         """A picture has no live quotes."""
 
     def set_dead_mans_switch(self, seconds: float | None) -> None:
         """Nothing to arm on a picture."""
+
+    async def place(self, submission: OrderSubmission) -> list[Order]:
+        """A picture takes no orders."""
+        raise ConfigError("a static picture takes no orders")
+
+    async def cancel(self, order: Order) -> list[Order]:
+        """A picture takes no orders."""
+        raise ConfigError("a static picture takes no orders")
+
+    async def cancel_all(self, symbol: str) -> list[Order]:
+        """A picture takes no orders."""
+        raise ConfigError("a static picture takes no orders")
+
+    async def amend(self, request: AmendRequest) -> list[Order]:
+        """A picture takes no orders."""
+        raise ConfigError("a static picture takes no orders")
 
     async def close(self) -> None:
         self._quiet.set()

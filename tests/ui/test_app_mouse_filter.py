@@ -9,7 +9,7 @@ from tests.ui.static_session import StaticSession
 
 def _shown_markets(app: BtseApp) -> list[str]:
     """The market symbols the markets pane shows, top to bottom (header skipped)."""
-    table = app.markets_table
+    table = app.desk.markets_table
     lines = [table.render_line(y).text for y in range(1, table.size.height)]
     return [line.split()[0].lstrip("★") for line in lines if line.strip()]
 
@@ -40,16 +40,16 @@ async def test_clicking_a_tab_label_switches_to_it() -> None:
     app = BtseApp(StaticSession())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
-        assert app.markets_table.size.width > 0 and app.form.size.width == 0
+        assert app.desk.markets_table.size.width > 0 and app.desk.form.size.width == 0
         await _click_tab(pilot, app, "F2 Trade")
-        assert app.tab == "trade"
-        assert app.form.size.width > 0 and app.markets_table.size.width == 0
+        assert app.desk.tab == "trade"
+        assert app.desk.form.size.width > 0 and app.desk.markets_table.size.width == 0
         await _click_tab(pilot, app, "F3 Orders")
-        assert app.orders_table.size.width > 0 and app.form.size.width == 0
+        assert app.desk.orders_table.size.width > 0 and app.desk.form.size.width == 0
         await _click_tab(pilot, app, "F4 Log")
-        assert app.log_view.size.width > 0
+        assert app.desk.log_view.size.width > 0
         await _click_tab(pilot, app, "F1 Markets")
-        assert app.markets_table.size.width > 0 and app.markets_table.has_focus
+        assert app.desk.markets_table.size.width > 0 and app.desk.markets_table.has_focus
 
 
 async def _click_market(pilot, app: BtseApp, symbol: str, times: int = 1) -> None:  # type: ignore[no-untyped-def]
@@ -64,20 +64,20 @@ async def test_one_click_on_a_market_loads_it_into_book_and_ticket() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause(0.3)
         picked: list[str] = []
-        real_select = app.select_market
-        app.select_market = lambda symbol: (picked.append(symbol), real_select(symbol))  # type: ignore[method-assign]
+        real_select = app.desk.select_market
+        app.desk.select_market = lambda symbol: (picked.append(symbol), real_select(symbol))  # type: ignore[method-assign]
         await _click_market(pilot, app, "SOL-USDT")
-        assert app.markets_table.selected_symbol == "SOL-USDT"
-        assert app.form.border_title == "Order · SOL-USDT"
-        assert app.book_view.border_title == "SOL-USDT"
+        assert app.desk.markets_table.selected_symbol == "SOL-USDT"
+        assert app.desk.form.border_title == "Order · SOL-USDT"
+        assert app.desk.book_view.border_title == "SOL-USDT"
         await _click_market(pilot, app, "XRP-USDT", times=2)  # a double click loads it once
-        assert app.form.border_title == "Order · XRP-USDT"
+        assert app.desk.form.border_title == "Order · XRP-USDT"
         assert picked == ["SOL-USDT", "XRP-USDT"]
         # a header click still sorts (and loads nothing)
-        header = app.markets_table.render_line(0).text
+        header = app.desk.markets_table.render_line(0).text
         assert await pilot.click("#markets", offset=(header.index("Last") + 1, 0))
         await pilot.pause(0.1)
-        assert app.markets_table.sort_column == "last"
+        assert app.desk.markets_table.sort_column == "last"
         assert picked == ["SOL-USDT", "XRP-USDT"]
 
 
@@ -86,5 +86,5 @@ async def test_one_click_on_a_market_opens_its_ticket_on_a_small_terminal() -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
         await _click_market(pilot, app, "ETH-USDT")
-        assert app.tab == "trade" and app.form.size.width > 0
-        assert app.form.border_title == "Order · ETH-USDT"
+        assert app.desk.tab == "trade" and app.desk.form.size.width > 0
+        assert app.desk.form.border_title == "Order · ETH-USDT"

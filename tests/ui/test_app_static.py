@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from textual.widgets import Static
@@ -18,7 +19,7 @@ async def test_starring_a_market_pins_it_and_saves_it() -> None:
     app = BtseApp(StaticSession(), save_favourites=saved.append)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause(0.3)
-        table = app.markets_table
+        table = app.desk.markets_table
         table.focus()
         table.move_cursor("SOL-USDT")
         await pilot.press("f")
@@ -31,14 +32,14 @@ async def test_a_small_terminal_shows_one_pane_group_per_function_key() -> None:
     app = BtseApp(StaticSession())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(0.3)
-        assert app.markets_table.display and app.markets_table.size.width > 0
-        assert app.form.size.width == 0
+        assert app.desk.markets_table.display and app.desk.markets_table.size.width > 0
+        assert app.desk.form.size.width == 0
         await pilot.press("f2")
         await pilot.pause(0.1)
-        assert app.form.size.width > 0 and app.markets_table.size.width == 0
+        assert app.desk.form.size.width > 0 and app.desk.markets_table.size.width == 0
         await pilot.press("f4")
         await pilot.pause(0.1)
-        assert app.log_view.size.width > 0 and app.form.size.width == 0
+        assert app.desk.log_view.size.width > 0 and app.desk.form.size.width == 0
 
 
 async def test_q_quits_promptly_and_closes_the_session() -> None:
@@ -74,23 +75,59 @@ async def test_q_with_orders_open_and_no_dead_mans_switch_asks_first(size) -> No
     assert session._quiet.is_set()
 
 
-async def test_an_order_state_is_logged_once_whether_ack_or_notification_comes_first() -> None:
-    from btse_tui.protocol.events import OrderUpdated
+async def test_each_order_change_shows_its_row_and_a_new_state_logs_one_line() -> None:
+    from btse_tui.protocol.session_events import OrderChanged
 
     session = StaticSession()
     app = BtseApp(session)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause(0.3)
         order = session.resting
-        before = len(app.log_view.lines)
-        app._show_results([order])  # the REST answer to our own action
-        app.on_session_event(OrderUpdated(order))  # then its notification
+        before = len(app.desk.log_view.lines)
+        app.desk.events.receive(OrderChanged(order, new_state=True))  # e.g. the ack
         await pilot.pause()
-        assert len(app.log_view.lines) == before + 1
+        assert len(app.desk.log_view.lines) == before + 1
+        moved = replace(order, price=order.price - 1)  # e.g. a fuller notification: no news
+        app.desk.events.receive(OrderChanged(moved, new_state=False, from_stream=True))
+        await pilot.pause()
+        assert len(app.desk.log_view.lines) == before + 1
+        assert app.desk.orders_table.orders[0].price == moved.price  # the row follows it
         cancelled = replace(order, status=6)
-        app.on_session_event(OrderUpdated(cancelled))  # this time the notification first
-        app._show_results([cancelled])
+        app.desk.events.receive(OrderChanged(cancelled, new_state=True, from_stream=True))
         await pilot.pause()
-        lines = [line.plain for line in app.log_view.lines[before:]]
+        lines = [line.plain for line in app.desk.log_view.lines[before:]]
         assert [line.split("  ")[-1] for line in lines] == ["inserted", "cancelled"]
-        assert app.orders_table.orders == ()
+        assert app.desk.orders_table.orders == ()
+
+
+async def test_the_body_the_confirm_screen_shows_is_the_one_sent_even_without_a_client_id() -> None:
+    from textual.widgets import Input
+
+    from btse_tui.protocol.submission import OrderSubmission
+    from btse_tui.ui.screens.confirm import ConfirmOrderScreen
+    from tests.ui.test_app_live import place_limit, until
+
+    sent: list[OrderSubmission] = []
+
+    class Recording(StaticSession):
+        async def place(self, submission: OrderSubmission) -> list:  # type: ignore[override]
+            sent.append(submission)
+            return []
+
+    app = BtseApp(Recording(), confirm_all=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        form = app.desk.form
+        await until(pilot, lambda: form.market is not None and "USDT" in form.balances)
+        form.query_one("#clid", Input).value = ""  # the trader blanked it: one is assigned
+        last = app.session.tickers[form.market.symbol].last
+        price = f"{(last * Decimal('0.97')).quantize(form.market.tick):f}"
+        await place_limit(pilot, app, price, f"{form.market.min_size * 10:f}")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmOrderScreen))
+        screen = app.screen
+        assert isinstance(screen, ConfirmOrderScreen)
+        shown = dict(screen.body)
+        assert shown["clOrderID"].startswith("tui-")
+        await until(pilot, lambda: screen.armed)  # confirm keys work once armed
+        await pilot.press("y")
+        await until(pilot, lambda: bool(sent))
+        assert dict(sent[0].body) == shown and sent[0].body is screen.body

@@ -10,6 +10,7 @@ import pytest
 
 from btse_tui.client.session import TradingSession
 from btse_tui.config import load_settings
+from btse_tui.protocol.session_events import MarketsLoaded
 from btse_tui.startup import start_demo_exchange
 from btse_tui.ui import gc_tuning
 from btse_tui.ui.app import BtseApp
@@ -39,7 +40,7 @@ async def test_start_up_objects_are_frozen_once_and_orders_still_show(
         async with app.run_test(size=(160, 48)) as pilot:
             await until(pilot, lambda: bool(frozen))
             assert frozen[0] > 10_000  # the modules, widgets and markets start-up built
-            form = app.form
+            form = app.desk.form
             assert form.market is not None
             last = app.session.tickers[form.market.symbol].last
             price = f"{(last * Decimal('0.97')).quantize(form.market.tick):f}"  # rests, no warning
@@ -47,7 +48,7 @@ async def test_start_up_objects_are_frozen_once_and_orders_still_show(
             table = app.query_one(OpenOrdersTable)
             await until(pilot, lambda: any(o.cl_order_id == cl for o in table.orders))
             # markets load again after a reconnect …
-            app._markets_loaded(list(app.session.markets.values()))
+            app.desk.events.receive(MarketsLoaded(tuple(app.session.markets.values())))
             await pilot.pause(0.3)
         assert len(frozen) == 1  # … but the freeze happens once
     finally:

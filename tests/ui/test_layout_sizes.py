@@ -24,7 +24,11 @@ def make_app() -> tuple[BtseApp, StaticSession]:
 
 async def settle(pilot: Pilot, app: BtseApp) -> None:
     for _ in range(100):
-        if app.orders_table.orders and app.book_view.depth and len(app.log_view.lines) >= 4:
+        if (
+            app.desk.orders_table.orders
+            and app.desk.book_view.depth
+            and len(app.desk.log_view.lines) >= 4
+        ):
             break
         await pilot.pause(0.02)
     await pilot.pause(0.1)
@@ -32,14 +36,14 @@ async def settle(pilot: Pilot, app: BtseApp) -> None:
 
 async def show(pilot: Pilot, app: BtseApp, tab: str) -> None:
     """On a narrow terminal, switch to the tab holding `tab`'s panes."""
-    if app.screen.has_class("-narrow"):
+    if app.desk.narrow:
         await pilot.press({"trade": "f2", "orders": "f3", "log": "f4"}[tab])
         await pilot.pause(0.1)
 
 
 def book_levels(app: BtseApp) -> tuple[int, int]:
     """Price levels shown above and below the spread line."""
-    lines = app.book_view.lines_text
+    lines = app.desk.book_view.lines_text
     spread = next(i for i, text in enumerate(lines) if "spread" in text)
 
     def priced(texts: list[str]) -> int:
@@ -60,7 +64,7 @@ async def test_the_book_shows_several_levels_each_side(size: tuple[int, int]) ->
         await settle(pilot, app)
         await show(pilot, app, "trade")
         for _ in range(100):  # the book paints its levels on its next frame
-            if any("spread" in text for text in app.book_view.lines_text):
+            if any("spread" in text for text in app.desk.book_view.lines_text):
                 break
             await pilot.pause(0.02)
         asks, bids = book_levels(app)
@@ -75,9 +79,9 @@ async def test_open_orders_and_balances_keep_the_columns_a_trader_needs(
     async with app.run_test(size=size) as pilot:
         await settle(pilot, app)
         await show(pilot, app, "orders")
-        assert {"Market", "Side", "Price", "Size", "Status"} <= labels(app.orders_table)
-        assert {"Asset", "Total", "Available", "Locked"} <= labels(app.balances_table)
-        row = app.orders_table.render_line(1).text
+        assert {"Market", "Side", "Price", "Size", "Status"} <= labels(app.desk.orders_table)
+        assert {"Asset", "Total", "Available", "Locked"} <= labels(app.desk.balances_table)
+        row = app.desk.orders_table.render_line(1).text
         assert "BUY" in row and "inserted" in row and "…" not in row
 
 
@@ -93,9 +97,9 @@ async def test_every_notification_is_readable_in_full(
             "Stream error on snapshotL1:XLM-USDT: subscription not acknowledged by the server "
             "(code 1005)"
         )
-        app.log_line(long, "connection")
+        app.desk.log_line(long, "connection")
         await pilot.pause(0.1)
-        log = app.log_view
+        log = app.desk.log_view
         assert log.size.width > 0
         rows = [log.render_line(y).text for y in range(log.size.height)]  # what is on screen
         shown = " ".join(" ".join(rows).split())
@@ -111,7 +115,7 @@ async def test_notifications_listed_in_arrival_order_read_in_time_order() -> Non
     app, _ = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        lines = app.log_view.lines
+        lines = app.desk.log_view.lines
         stamps = [line.stamp for line in lines]
         assert stamps == sorted(stamps)
         fill = next(line.text for line in lines if line.text.startswith("FILL"))
@@ -123,9 +127,9 @@ async def test_the_narrow_screens_last_line_wraps_a_long_notification() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         long = "Stream error on snapshotL1:XLM-USDT: subscription not acknowledged by the server"
-        app.log_line(long + " (code 1005)", "connection")
+        app.desk.log_line(long + " (code 1005)", "connection")
         await pilot.pause(0.1)
-        assert app.last_line.size.height == 2  # 92 characters in 78 cells
-        app.log_line("BUY 0.001 BTC-USDT @ 97,000.0  inserted")
+        assert app.desk.last_line.size.height == 2  # 92 characters in 78 cells
+        app.desk.log_line("BUY 0.001 BTC-USDT @ 97,000.0  inserted")
         await pilot.pause(0.1)
-        assert app.last_line.size.height == 1  # and gives the row back
+        assert app.desk.last_line.size.height == 1  # and gives the row back

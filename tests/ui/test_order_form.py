@@ -287,15 +287,15 @@ async def settle(pilot) -> None:
 async def test_esc_from_a_field_then_s_leaves_the_ticket_as_it_was() -> None:
     app = BtseApp(StaticSession())
     async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.form.market is not None)
+        await until(pilot, lambda: app.desk.form.market is not None)
         await pilot.press("b", *"97000", "tab", *"0.001", "escape")
         await settle(pilot)
         assert isinstance(app.focused, SideSwitch)
-        submit = app.form.query_one("#submit", Button)
+        submit = app.desk.form.query_one("#submit", Button)
         assert str(submit.label) == "BUY 0.00100 BTC @ 97,000.0"
         await pilot.press("s")
         await settle(pilot)
-        assert app.form.fields().side is Side.BUY
+        assert app.desk.form.fields().side is Side.BUY
         assert str(submit.label) == "BUY 0.00100 BTC @ 97,000.0"
         # the keys that do change the side here are the ones the footer names
         shown = footer_keys(app)
@@ -314,16 +314,16 @@ async def test_every_key_the_footer_shows_acts_in_each_focus_state() -> None:
     """A key the focused widget would type instead (an input types `/`) is not offered."""
     app = BtseApp(StaticSession())
     async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.form.market is not None)
-        form = app.form
+        await until(pilot, lambda: app.desk.form.market is not None)
+        form = app.desk.form
         targets = [
-            app.markets_table,
+            app.desk.markets_table,
             form.query_one("#price", Input),
             form.query_one("#size", Input),
             form.query_one(SideSwitch),
             form.query_one("#kind"),
             form.query_one("#clid", Input),
-            app.orders_table,
+            app.desk.orders_table,
         ]
         for target in targets:
             target.focus()
@@ -417,16 +417,16 @@ def slow_demo(tmp_path: Path) -> Iterator[tuple[SimServer, BtseApp]]:
 async def test_after_an_order_timeout_the_result_says_what_the_check_found(slow_demo) -> None:
     server, app = slow_demo
     async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.form.market is not None and app.form.balances)
-        last = app.form.ticker.last if app.form.ticker else None
+        await until(pilot, lambda: app.desk.form.market is not None and app.desk.form.balances)
+        last = app.desk.form.ticker.last if app.desk.form.ticker else None
         assert last is not None
-        price = str((last * D("0.97")).quantize(app.form.market.tick))  # rests, no confirm
+        price = str((last * D("0.97")).quantize(app.desk.form.market.tick))  # rests, no confirm
         server.faults.order_timeout = True  # placed by the exchange, never answered
         try:
             await place_limit(pilot, app, price, "0.001")
             await until(pilot, lambda: "checking" in log_text(app), within=15)
             await until(
-                pilot, lambda: result_text(app.form) == "✓ inserted (status 2, checked)", 15
+                pilot, lambda: result_text(app.desk.form) == "✓ inserted (status 2, checked)", 15
             )
         finally:
             server.faults.order_timeout = False

@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from btse_tui.protocol.models import AmendRequest, OrderRequest, OrderType, Side, TxType
+from btse_tui.protocol.submission import OrderSubmission
 from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
@@ -67,7 +68,7 @@ async def test_confirm_shows_the_body_in_order_and_returns_true_once() -> None:
     app = Host()
     async with app.run_test(size=(100, 40)) as pilot:
         screen = ConfirmOrderScreen(
-            REQUEST,
+            OrderSubmission.of(REQUEST),
             BTC,
             environment="testnet",
             warnings=["price 12% above last 20,000"],
@@ -96,7 +97,7 @@ async def test_confirm_cancels_with_escape_or_n() -> None:
     for key in ("escape", "n"):
         app = Host()
         async with app.run_test(size=(100, 40)) as pilot:
-            app.open(ConfirmOrderScreen(REQUEST, BTC, arm_delay=0))
+            app.open(ConfirmOrderScreen(OrderSubmission.of(REQUEST), BTC, arm_delay=0))
             await pilot.pause()
             await pilot.press(key, "y")
             await pilot.pause()
@@ -106,7 +107,7 @@ async def test_confirm_cancels_with_escape_or_n() -> None:
 async def test_confirm_ignores_enter_until_armed() -> None:
     app = Host()
     async with app.run_test(size=(100, 40)) as pilot:
-        screen = ConfirmOrderScreen(REQUEST, BTC, arm_delay=60)
+        screen = ConfirmOrderScreen(OrderSubmission.of(REQUEST), BTC, arm_delay=60)
         app.open(screen)
         await pilot.pause()
         await pilot.press("enter", "y")
@@ -128,7 +129,9 @@ async def test_confirm_in_production_is_loud() -> None:
             tx_type=TxType.STOP,
             trigger_price=D("19000.0"),
         )
-        screen = ConfirmOrderScreen(stop, BTC, environment="production", arm_delay=0)
+        screen = ConfirmOrderScreen(
+            OrderSubmission.of(stop), BTC, environment="production", arm_delay=0
+        )
         app.open(screen)
         await pilot.pause()
         assert screen.has_class("-production")

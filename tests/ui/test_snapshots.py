@@ -21,11 +21,11 @@ def make_app() -> BtseApp:
 async def settle(pilot: Pilot) -> None:
     app = pilot.app
     for _ in range(100):
-        if app.orders_table.orders and app.book_view.depth and app.log_view.lines:
+        if app.desk.orders_table.orders and app.desk.book_view.depth and app.desk.log_view.lines:
             break
         await pilot.pause(0.02)
-    app.form.query_one("#clid", Input).value = "tui-snapshot-0001"
-    app.status.refresh()
+    app.desk.form.query_one("#clid", Input).value = "tui-snapshot-0001"
+    app.desk.status.refresh()
     await pilot.pause(0.3)
 
 

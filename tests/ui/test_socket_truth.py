@@ -55,11 +55,11 @@ def demo(tmp_path: Path) -> AsyncIterator[tuple[SimServer, BtseApp]]:
 
 
 def bar(app: BtseApp) -> str:
-    return app.status.text
+    return app.desk.status.text
 
 
 def book_stale(app: BtseApp) -> bool:
-    return any(line.strip().startswith("STALE") for line in app.book_view.lines_text)
+    return any(line.strip().startswith("STALE") for line in app.desk.book_view.lines_text)
 
 
 def log_text(app: BtseApp) -> str:
@@ -74,7 +74,7 @@ def both_live(app: BtseApp) -> bool:
 async def test_a_stalled_feed_is_shown_stale_within_a_second_and_never_live(demo) -> None:
     server, app = demo
     async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: both_live(app) and app.book_view.spread is not None)
+        await until(pilot, lambda: both_live(app) and app.desk.book_view.spread is not None)
         assert not book_stale(app)
 
         server.faults.stall = True
@@ -91,11 +91,11 @@ async def test_a_stalled_feed_is_shown_stale_within_a_second_and_never_live(demo
         while time.monotonic() - stalled < STALE_AFTER_S + WINDOW_S + 1.0:
             text = bar(app)
             assert "● spot live" not in text and "● oss live" not in text, text
-            assert book_stale(app), app.book_view.lines_text
+            assert book_stale(app), app.desk.book_view.lines_text
             reconnected = reconnected or "● oss connecting" in text
             await pilot.pause(0.05)
         assert reconnected
-        line = next(li for li in app.book_view.lines_text if li.strip().startswith("STALE"))
+        line = next(li for li in app.desk.book_view.lines_text if li.strip().startswith("STALE"))
         assert re.search(r"STALE \d+s — (no data|reconnecting)", line)
         age = int(re.search(r"STALE (\d+)s", line).group(1))  # type: ignore[union-attr]
         assert age >= STALE_AFTER_S  # the age of the last news, not of the newest connection
@@ -123,8 +123,8 @@ async def test_a_refused_sign_in_is_not_shown_live(demo) -> None:
         await until(pilot, lambda: "● spot sign-in refused" in bar(app), within=15)
         assert "Sign-in refused" in log_text(app)
         for _ in range(2):  # pongs keep coming on the refused socket: still not "live"
-            heard = app.status.last_heard("spot")
-            await until(pilot, lambda: app.status.last_heard("spot") != heard)  # noqa: B023
+            heard = app.desk.status.last_heard("spot")
+            await until(pilot, lambda: app.desk.status.last_heard("spot") != heard)  # noqa: B023
             assert "● spot sign-in refused" in bar(app)
             assert "● spot live" not in bar(app)
 
@@ -148,7 +148,7 @@ async def test_every_slot_stays_through_http_500_and_a_vanished_exchange(demo) -
         await until(pilot, lambda: "REST 500" in bar(app), within=10)
         for width in (80, 118, 200):
             await pilot.resize_terminal(width, 24 if width == 80 else 40)
-            await until(pilot, lambda: app.status.size.width == width)  # noqa: B023
+            await until(pilot, lambda: app.desk.status.size.width == width)  # noqa: B023
             text = bar(app)
             assert len(text) <= width and slots_present(text, "REST 500"), text
             assert "GET /" not in text and "HTTP 500:" not in text
@@ -158,7 +158,7 @@ async def test_every_slot_stays_through_http_500_and_a_vanished_exchange(demo) -
         await until(pilot, lambda: "REST down" in bar(app) and "● oss down" in bar(app), 15)
         for width in (80, 118, 200):
             await pilot.resize_terminal(width, 24 if width == 80 else 40)
-            await until(pilot, lambda: app.status.size.width == width)  # noqa: B023
+            await until(pilot, lambda: app.desk.status.size.width == width)  # noqa: B023
             text = bar(app)
             assert len(text) <= width and slots_present(text, "REST down"), text
             assert "Errno" not in text and "ConnectError" not in text

@@ -36,10 +36,10 @@ def burst(app: BtseApp, text: str) -> None:
 async def test_b_price_tab_size_typed_in_one_burst_fill_the_ticket(demo, size) -> None:
     _, app = demo
     async with app.run_test(size=size) as pilot:
-        await until(pilot, lambda: app.form.market is not None)
+        await until(pilot, lambda: app.desk.form.market is not None)
         burst(app, "b95000\t0.001")
-        price = app.form.query_one("#price", Input)
-        size_box = app.form.query_one("#size", Input)
+        price = app.desk.form.query_one("#price", Input)
+        size_box = app.desk.form.query_one("#size", Input)
         await until(pilot, lambda: size_box.value == "0.001")
         assert price.value == "95000"
         assert app.focused is size_box
@@ -48,11 +48,11 @@ async def test_b_price_tab_size_typed_in_one_burst_fill_the_ticket(demo, size) -
 async def test_b_and_v_type_letters_in_the_market_filter(demo) -> None:
     _, app = demo
     async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.form.market is not None)
+        await until(pilot, lambda: app.desk.form.market is not None)
         await pilot.press("slash")
         burst(app, "bv")
-        await until(pilot, lambda: app.filter_box.value == "bv")
-        assert app.focused is app.filter_box  # no ticket opened
+        await until(pilot, lambda: app.desk.filter_box.value == "bv")
+        assert app.focused is app.desk.filter_box  # no ticket opened
 
 
 # --------------------------------------------------------------------------- balance keys

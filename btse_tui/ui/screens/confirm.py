@@ -1,6 +1,6 @@
 """ConfirmOrderScreen: shows exactly the order body about to be sent and returns True to send it.
 
-The fields are listed in the order of the JSON body (`codec.order_body`), each in human form
+The fields are listed in the order of the JSON body (`OrderSubmission.body`), each in human form
 next to its wire name, under an environment badge (red and loud in production) and the
 warnings the app computed (`ticket.review.order_warnings`). The compact JSON that will be signed is
 shown last, verbatim.
@@ -26,7 +26,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from btse_tui.protocol import codec
-from btse_tui.protocol.models import Market, OrderRequest, TimeInForce
+from btse_tui.protocol.models import Market, TimeInForce
+from btse_tui.protocol.submission import OrderSubmission
 from btse_tui.ui.ticket.review import Costs
 from btse_tui.ui.widgets.format import fmt_decimal, fmt_price, fmt_size
 
@@ -129,7 +130,7 @@ class ConfirmOrderScreen(ModalScreen[bool]):
 
     def __init__(
         self,
-        request: OrderRequest,
+        submission: OrderSubmission,
         market: Market | None = None,
         *,
         environment: str = "demo",
@@ -138,14 +139,14 @@ class ConfirmOrderScreen(ModalScreen[bool]):
         arm_delay: float = 0.3,
     ) -> None:
         super().__init__()
-        self.request = request
+        self.request = submission.request
         self.market = market
         self.environment = str(environment).lower()
         self.warnings = tuple(warnings)
         self.costs = costs
         self.arm_delay = arm_delay
-        self.body = codec.order_body(request)
-        """The exact body that will be sent, in wire order."""
+        self.body = submission.body
+        """The exact body that will be sent, in wire order (built once, by the submission)."""
         self.armed = arm_delay <= 0
         """False during the first `arm_delay` seconds: confirm keys are ignored."""
         self.decided = False
@@ -168,7 +169,7 @@ class ConfirmOrderScreen(ModalScreen[bool]):
                 yield Static(table, id="fields")
                 if self.costs is not None:
                     yield Static(self.costs.line(), id="costs")
-                wire = Text(codec.dumps_body(self.body).decode(), overflow="fold")
+                wire = Text(codec.dumps_body(dict(self.body)).decode(), overflow="fold")
                 yield Static(wire, id="wire")
             with Horizontal(id="buttons"):
                 send = Button(

@@ -23,8 +23,6 @@ typed into its own `amount` input; inputs a kind does not use are hidden and kee
 from __future__ import annotations
 
 import re
-import secrets
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -43,6 +41,7 @@ from btse_tui.protocol.models import (
     TimeInForce,
     TxType,
 )
+from btse_tui.protocol.submission import new_cl_order_id
 
 __all__ = [
     "FRACTIONS",
@@ -173,19 +172,8 @@ def layout_for(kind: OrderKind, side: Side, market: Market | None = None) -> Fie
     )
 
 
-def new_client_order_id() -> str:
-    """A fresh client order id, e.g. `tui-lq3x9f-1a2b3c`: time-ordered, unique, 20 characters."""
-    stamp = _base36(int(time.time() * 1000))[-7:]
-    return f"tui-{stamp}-{secrets.token_hex(4)}"
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    text = ""
-    while number:
-        number, rest = divmod(number, 36)
-        text = digits[rest] + text
-    return text or "0"
+#: The form's client order ids are the session's (one generator, one format).
+new_client_order_id = new_cl_order_id
 
 
 # --------------------------------------------------------------------------- building

@@ -1,15 +1,18 @@
-"""How BtseApp turns session events into widget updates: coalesced at frame rate or applied."""
+"""DeskEvents: the desk's sink for session events — coalesced at frame rate or applied."""
 
 from __future__ import annotations
 
-from textual import work
+from typing import TYPE_CHECKING
 
+from btse_tui.port import DeskEvent
 from btse_tui.protocol import events as ev
 from btse_tui.protocol import session_events as se
-from btse_tui.protocol.errors import BtseError
-from btse_tui.protocol.models import Market, Order
+from btse_tui.protocol.models import Market, Order, Ticker
 from btse_tui.ui import gc_tuning
-from btse_tui.ui.bridge import connection_notice, describe_fill, describe_order
+from btse_tui.ui.bridge import Coalescer, connection_notice, describe_fill, describe_order
+
+if TYPE_CHECKING:
+    from btse_tui.ui.desk import DeskScreen
 
 #: What the book pane says while its socket is not live (and when live but not yet fresh).
 _BOOK_STALE_WHY = {
@@ -19,33 +22,33 @@ _BOOK_STALE_WHY = {
     ev.StreamState.CONNECTING: "reconnecting",
 }
 
-#: Orders whose last logged state is remembered (for logging each state once).
-LOGGED_STATES_KEPT = 2000
 
+class DeskEvents:
+    """The desk's sink for session events (all on the app's event loop): tickers, quotes and
+    books coalesce (last value per symbol wins) and are painted at most once a frame;
+    everything else is applied as it comes."""
 
-class SessionEventsMixin:
-    """Session workers and event handling of BtseApp (all on the app's event loop).
+    def __init__(self, desk: DeskScreen) -> None:
+        self.desk = desk
+        self.started = False
+        """True once the session's start-up load is done (quotes are followed from then)."""
+        self.stopped = False
+        """True once the desk is closing: later events are dropped."""
+        self._tickers: Coalescer[str, Ticker] = Coalescer()
+        self._books: Coalescer[str, ev.BookUpdated] = Coalescer()
+        self._quotes: Coalescer[str, ev.BookTop] = Coalescer()
+        self._paint_armed = False
+        self._painted = False  # no coalesced update painted yet
+        self._book_painted_at = float("-inf")
+        self._oss_state: ev.StreamState | None = None
+        self._book_fresh = False  # the shown book came from the socket's current connection
+        self._notified: dict[str, float] = {}  # news → when it was last told (monotonic)
+        # the launched app freezes start-up objects (ui/gc_tuning.py); tests share one process
+        self._startup_frozen = not desk.options.freeze_startup_gc
 
-    Tickers, quotes and books coalesce (last value per symbol wins) and are painted at most
-    once a frame; everything else is applied as it comes.
-    """
-
-    @work(group="session", exclusive=False)
-    async def _start_session(self) -> None:
-        try:
-            await self.session.start(self.on_session_event)
-        except BtseError as error:
-            self.log_line(f"Start-up failed: {error}", "error", sticky=True)
-            self.status.set_rest(False, se.rest_problem(error))
-        self._started = True
-        for runner in ("run_spot", "run_book", "run_refresh", "run_dead_mans_switch"):
-            self.run_worker(getattr(self.session, runner)(self.on_session_event), group=runner)
-        if self.dms_on:
-            self.session.set_dead_mans_switch(self.dms_seconds)
-
-    def on_session_event(self, event: object) -> None:
+    def receive(self, event: DeskEvent) -> None:
         """Called by the session for every event (on the app's loop)."""
-        if self._shutting_down or not self.is_running:
+        if self.stopped or not self.desk.app.is_running:
             return
         if isinstance(event, se.TickersRefreshed):
             for ticker in event.tickers:
@@ -60,107 +63,110 @@ class SessionEventsMixin:
         else:
             self._handle_event(event)
 
-    def _follow_visible_quotes(self) -> None:
+    def follow_visible_quotes(self) -> None:
         """Live top of book for the rows on screen, the favourites and the selected market."""
-        if not self._started:
+        if not self.started:
             return
-        table = self.markets_table
+        desk = self.desk
+        table = desk.markets_table
         first = int(table.scroll_offset.y)
         shown = table.displayed_keys[first : first + max(1, table.size.height)]
         wanted = [str(k) for k in (*table.favourites, *shown)]
-        if self.selected:
-            wanted.insert(0, self.selected)
-        self.session.watch_quotes(wanted)
+        if desk.selected:
+            wanted.insert(0, desk.selected)
+        desk.session.watch_quotes(wanted)
 
     def _arm_paint(self) -> None:
         if not self._paint_armed:
             self._paint_armed = True
             if self._painted:
-                self.set_timer(self.frame_period, self._paint_pending)
+                self.desk.set_timer(self.desk.options.frame_period, self._paint_pending)
             else:  # the first prices go up at once, not a frame later
                 self._painted = True
-                self.call_later(self._paint_pending)
+                self.desk.call_later(self._paint_pending)
 
     def _paint_pending(self) -> None:
         """Apply coalesced high-rate updates: last value per key wins, one paint per frame."""
         self._paint_armed = False
+        desk = self.desk
         tickers = self._tickers.drain()
         if tickers:
-            self.markets_table.apply_tickers(tickers.values())
-            if self.selected in tickers:
-                self.form.update_ticker(tickers[self.selected])
+            desk.markets_table.apply_tickers(tickers.values())
+            if desk.selected in tickers:
+                desk.form.update_ticker(tickers[desk.selected])
         quotes = self._quotes.drain()
         for quote in quotes.values():
-            self.markets_table.apply_quote(quote.symbol, quote.bid, quote.ask)
+            desk.markets_table.apply_quote(quote.symbol, quote.bid, quote.ask)
         if quotes:
-            self.status.touch("oss")
+            desk.status.touch("oss")
         books = self._books.drain()
-        book = books.get(self.selected) if self.selected else None
-        if book is not None and self.monotonic() - self._book_painted_at < self.book_period:
+        book = books.get(desk.selected) if desk.selected else None
+        monotonic = desk.options.monotonic
+        if book is not None and monotonic() - self._book_painted_at < desk.options.book_period:
             self._books.put(book.symbol, book)  # the book's frame comes a little later
             self._arm_paint()
             book = None
         if book is not None:
-            self._book_painted_at = self.monotonic()
-            own = {o.price for o in self.session.ledger.open_orders(book.symbol) if o.price}
-            self.book_view.update(book.bids, book.asks, own)
-            self.status.touch("oss")
+            self._book_painted_at = monotonic()
+            own = {o.price for o in desk.session.open_orders(book.symbol) if o.price}
+            desk.book_view.update(book.bids, book.asks, own)
+            desk.status.touch("oss")
             if not self._book_fresh:
                 self._book_fresh = True
                 self._show_book_freshness()
 
-    def _handle_event(self, event: object) -> None:
-        status = self.status
+    def _handle_event(self, event: DeskEvent) -> None:
+        desk = self.desk
+        status, form = desk.status, desk.form
         match event:
             case se.MarketsLoaded(markets=markets):
                 self._markets_loaded(markets)
             case se.BalancesRefreshed(balances=balances):
-                self.balances_table.set_balances(balances)
-                self.form.update_balances(self.session.balances)
+                desk.balances_table.set_balances(balances)
+                form.update_balances({b.currency: b for b in balances})
             case se.OrdersSnapshot(orders=orders):
-                self.orders_table.set_orders(orders)
+                desk.orders_table.set_orders(orders)
             case se.FeesLoaded(maker=maker, taker=taker):
-                own = self.session.fees.get(self.selected or "")  # the market's, if listed
-                self.form.set_fees(*((own.maker, own.taker) if own else (maker, taker)))
+                own = desk.session.fees.get(desk.selected or "")  # the market's, if listed
+                form.set_fees(*((own.maker, own.taker) if own else (maker, taker)))
             case se.Resynced():
-                self.log_line(event.text, "connection")
+                desk.log_line(event.text, "connection")
             case se.OrderUnknown():
-                self.log_line(event.text, "warning", sticky=True)
-            case se.OrderChecked(order=order):
-                self.log_line(event.text, "warning" if order is None else "info")
-                if order is not None:
-                    self._order_changed(order)
-                self.form.order_checked(event.cl_order_id, order)
+                desk.log_line(event.text, "warning", sticky=True)
+            case se.OrderChecked(order=order):  # its new state came as OrderChanged
+                desk.log_line(event.text, "warning" if order is None else "info")
+                form.order_checked(event.cl_order_id, order)
+            case se.OrderChanged(order=order, new_state=new_state):
+                self._order_changed(order, new_state)
+                if event.from_stream:
+                    status.touch("spot")
             case se.DataDropped():
-                self.log_line(event.text, "warning")
+                desk.log_line(event.text, "warning")
             case se.ClockSkew(ms=ms, warn=warn):
                 status.set_skew(ms)
                 if warn:
-                    self.log_line(event.text, "warning")
+                    desk.log_line(event.text, "warning")
             case se.DeadMansSwitch(armed=armed, timeout_s=timeout):
                 status.set_dms(timeout if armed else None)
                 if event.detail:
-                    self.log_line(event.text, "warning")
+                    desk.log_line(event.text, "warning")
             case se.RateLimitBlock(seconds=seconds):
                 if seconds > 0:
-                    status.set_rate_limited(self.monotonic() + seconds)
-                    self.log_line(f"rate limited: nothing sent for {seconds:.0f} s", "warning")
+                    status.set_rate_limited(desk.options.monotonic() + seconds)
+                    desk.log_line(f"rate limited: nothing sent for {seconds:.0f} s", "warning")
                 else:
                     status.set_rate_limited(None)
             case se.RestHealth(ok=ok, problem=problem):
                 status.set_rest(ok, problem)
                 self._rest_notice(event)
-            case ev.OrderUpdated(order=order):
-                self._order_changed(order)
-                status.touch("spot")
             case ev.FillsReceived(fills=fills):
                 for fill in fills:
                     traded = fill.timestamp_ms / 1000 if fill.timestamp_ms else None
-                    text = describe_fill(fill, self._market(fill.symbol))
-                    self.log_view.add(text, "filled", happened=traded)
-                    self.last_line.update(text)
-                if self.settings.bell:
-                    self.bell()
+                    text = describe_fill(fill, desk.market(fill.symbol))
+                    desk.log_view.add(text, "filled", happened=traded)
+                    desk.last_line.update(text)
+                if desk.options.settings.bell:
+                    desk.app.bell()
                 status.touch("spot")
             case ev.StreamStateChanged(stream=name, state=state, reason=reason):
                 status.set_stream(name, state, reason, event.reconnects)
@@ -177,8 +183,8 @@ class SessionEventsMixin:
             case ev.Pong(rtt_ms=rtt, stream=name):
                 status.set_rtt(name or "spot", rtt)
             case ev.BookResync(symbol=symbol, reason=reason):
-                self.log_line(f"{symbol} book {reason}: resubscribed", "connection")
-                if symbol == self.selected:
+                desk.log_line(f"{symbol} book {reason}: resubscribed", "connection")
+                if symbol == desk.selected:
                     self._book_fresh = False
                     self._show_book_freshness()
             case _:
@@ -192,11 +198,12 @@ class SessionEventsMixin:
         """Grey the book out unless its socket is live and it was painted from this
         connection (a reconnected or resyncing book waits for its snapshot)."""
         state = self._oss_state
+        book_view = self.desk.book_view
         if state is ev.StreamState.LIVE and self._book_fresh:
-            self.book_view.set_stale(False)
+            book_view.set_stale(False)
             return
         why = _BOOK_STALE_WHY.get(state, "waiting for a fresh book")
-        self.book_view.set_stale(True, why, self.status.last_heard("oss"))
+        book_view.set_stale(True, why, self.desk.status.last_heard("oss"))
 
     def _notify_once(
         self, key: str, text: str, severity: str = "connection", every_s: float = 60.0
@@ -204,12 +211,12 @@ class SessionEventsMixin:
         """A notifications line, unless the same news (`key`) was told less than `every_s`
         ago: an outage that comes and goes, or a socket failing to reconnect, must not flood
         the pane (every state change still reaches the journal and the status bar)."""
-        now = self.monotonic()
+        now = self.desk.options.monotonic()
         last = self._notified.get(key)
         if last is not None and now - last < every_s:
             return
         self._notified[key] = now
-        self.log_line(text, severity)
+        self.desk.log_line(text, severity)
 
     def _rest_notice(self, health: se.RestHealth) -> None:
         """REST news in plain words (the status bar only says `REST down 4s`)."""
@@ -230,41 +237,30 @@ class SessionEventsMixin:
 
     # ------------------------------------------------------------------ state helpers
 
-    def _market(self, symbol: str) -> Market | None:
-        return self.session.markets.get(symbol)
-
-    def _markets_loaded(self, markets: list[Market] | tuple[Market, ...]) -> None:
+    def _markets_loaded(self, markets: tuple[Market, ...]) -> None:
         # the session already keeps only spot markets
-        self.markets_table.set_markets(markets)
-        self.orders_table.set_markets(markets)
+        desk = self.desk
+        desk.markets_table.set_markets(markets)
+        desk.orders_table.set_markets(markets)
         if not self._startup_frozen:
             self._startup_frozen = True
-            self.set_timer(gc_tuning.SETTLE_AFTER_S, gc_tuning.freeze_startup_objects)
-        if self.selected is None and markets:
-            first = next((mk for mk in markets if mk.symbol in self.favourites), markets[0])
-            self.select_market(first.symbol)
+            desk.set_timer(gc_tuning.SETTLE_AFTER_S, gc_tuning.freeze_startup_objects)
+        if desk.selected is None and markets:
+            first = next((mk for mk in markets if mk.symbol in desk.favourites), markets[0])
+            desk.select_market(first.symbol)
 
-    def _show_order_row(self, order: Order) -> None:
-        """Put `order` in the open-orders table, or take it out once it is closed."""
+    def _order_changed(self, order: Order, new_state: bool) -> None:
+        """Show an order's new version: its row (taken out once closed), the ticket's result
+        line if it is the ticket's order, and a notifications line when its status or filled
+        size changed (the session reports each change once)."""
+        desk = self.desk
         if order.is_open:
-            self.orders_table.upsert(order)
+            desk.orders_table.upsert(order)
         else:
-            self.orders_table.remove_order(order.order_id)
-
-    def _order_changed(self, order: Order) -> None:
-        """Show an order's new state: its row, and one notifications line per state.
-
-        The same state can reach the app twice — as the REST answer to our action and as its
-        notification, in either order — and is logged once.
-        """
-        self._show_order_row(order)
-        self.form.order_changed(order)  # the ticket's result line follows its own order
-        state = (order.status, order.total_filled)
-        if self._logged_states.get(order.order_id) == state:
+            desk.orders_table.remove_order(order.order_id)
+        desk.form.order_changed(order)  # the ticket's result line follows its own order
+        if not new_state:
             return
-        self._logged_states[order.order_id] = state
-        self._logged_states.move_to_end(order.order_id)
-        if len(self._logged_states) > LOGGED_STATES_KEPT:
-            self._logged_states.popitem(last=False)
-        self.log_view.add_order(order, self._market(order.symbol))
-        self.last_line.update(describe_order(order, self._market(order.symbol)))
+        market = desk.market(order.symbol)
+        desk.log_view.add_order(order, market)
+        desk.last_line.update(describe_order(order, market))
