@@ -46,6 +46,6 @@ async def test_the_app_gets_the_settings_with_the_saved_favourites(
     app = startup.build_app(settings, URLS, None, tmp_path)
     try:
         assert app.settings.favourites == ("ETH-USDT", "BTC-USDT")
-        assert app.settings.bell and app.dms_on and app.dms_seconds == 30.0
+        assert app.settings.bell and app.desk.orders.dms_on and app.desk.orders.dms_seconds == 30.0
     finally:
         await app.session.close()

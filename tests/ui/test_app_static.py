@@ -114,7 +114,7 @@ async def test_the_body_the_confirm_screen_shows_is_the_one_sent_even_without_a_
             sent.append(submission)
             return []
 
-    app = BtseApp(Recording(), confirm_all=True)
+    app = BtseApp(Recording(), settings=Settings(confirm_all=True))
     async with app.run_test(size=(160, 48)) as pilot:
         form = app.desk.form
         await until(pilot, lambda: form.market is not None and "USDT" in form.balances)
