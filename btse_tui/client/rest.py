@@ -438,9 +438,13 @@ class RestClient:
         params: Mapping[str, str] | None = None,
     ) -> Any:
         return await self._sender.send(
-            method, self._spot + ep.ORDER, params=params, body=body, signed=True,
+            method,
+            self._spot + ep.ORDER,
+            params=params,
+            body=body,
+            signed=True,
             bucket=buckets.ORDERS,
-        )  # fmt: skip
+        )
 
     def _rows(
         self,
