@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -122,7 +123,9 @@ class RestSender:
     (httpx, the connection, the reply's bytes) becomes an error of the BtseError tree.
 
     An HTTP error status raises the ApiError subclass for it (codec.api_error); no answer in
-    time raises RequestTimeout (outcome UNKNOWN — check, never resend blindly); any other
+    time raises RequestTimeout (outcome UNKNOWN — check, never resend blindly), and so does
+    a reply not complete within the client's connect plus read timeout (httpx's timeouts are
+    per read: a body that trickles in a byte at a time would never end otherwise); any other
     httpx failure (refused, reset, a malformed or undecodable reply) raises TransportError; a
     body that is not JSON raises ProtocolError. Nothing is retried. With a `limiter`, every
     call first waits for a slot in its bucket and a 429 blocks the limiter for its Retry-After.
@@ -140,6 +143,8 @@ class RestSender:
         self._limiter = limiter
         self._clock = clock
         self._targets: dict[tuple[str, tuple[tuple[str, str], ...]], httpx.URL] = {}
+        limits = http.timeout
+        self._deadline_s = None if limits.read is None else limits.read + (limits.connect or 0)
 
     async def send(
         self,
@@ -162,14 +167,15 @@ class RestSender:
             content = codec.dumps_body(body)
             headers = {"Content-Type": _JSON}
         try:
-            response = await self._http.request(
-                method,
-                self._target(url, params),
-                content=content,
-                headers=headers,
-                auth=self.auth if signed else None,
-            )
-        except httpx.TimeoutException as exc:
+            async with asyncio.timeout(self._deadline_s):
+                response = await self._http.request(
+                    method,
+                    self._target(url, params),
+                    content=content,
+                    headers=headers,
+                    auth=self.auth if signed else None,
+                )
+        except (httpx.TimeoutException, TimeoutError) as exc:
             raise RequestTimeout(
                 f"{_what(method, url)}: no answer in time ({type(exc).__name__}); "
                 "the outcome is unknown"

@@ -160,6 +160,26 @@ async def test_a_silent_server_times_out_as_unknown_and_a_late_answer_is_never_r
     assert server.connections == 2
 
 
+async def test_a_reply_that_trickles_in_times_out_as_unknown() -> None:
+    """httpx's read timeout is per read: the whole call still has a deadline."""
+    body = b"[" + b" " * 400 + b"]"
+
+    async def drip(request: bytes, writer: asyncio.StreamWriter) -> bool:
+        writer.write(answer(body)[: -len(body)])
+        for i in range(len(body)):
+            writer.write(body[i : i + 1])
+            await writer.drain()
+            await asyncio.sleep(0.01)
+        return True
+
+    async with RawServer(drip) as server:
+        rest = server.rest(timeout=0.3)  # each byte comes well within 0.3 s
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(RequestTimeout, match="outcome is unknown"):
+            await rest.markets()
+        assert asyncio.get_running_loop().time() - started < 2.0  # connect + read: 0.6 s
+
+
 async def test_a_refused_connection_is_a_transport_error() -> None:
     listener = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
