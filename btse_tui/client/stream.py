@@ -202,7 +202,8 @@ class Stream:
             )
 
     async def events(self) -> AsyncIterator[StreamEvent]:
-        """Every event of this stream, in order, until `close()`; starts the stream."""
+        """Every event of this stream, in order, until `close()` (market data of a topic
+        folded to its latest while the consumer is behind); starts the stream."""
         self.start()
         backlog = self._backlog
         take = backlog.take
