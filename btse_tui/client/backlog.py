@@ -6,18 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from btse_tui.protocol.coalesce import coalescing_key, fold
+from btse_tui.protocol.coalesce import Pending, coalescing_key
 from btse_tui.protocol.events import StreamEvent
-
-
-class _Slot:
-    """The pending state of one topic, at the place in the order of its oldest event."""
-
-    __slots__ = ("event", "key")
-
-    def __init__(self, key: str, event: StreamEvent) -> None:
-        self.key = key
-        self.event = event
 
 
 class EventBacklog:
@@ -36,8 +26,8 @@ class EventBacklog:
             raise ValueError("EventBacklog needs a limit of at least 2")
         self.limit = limit
         self.peak = 0
-        self._items: deque[StreamEvent | _Slot] = deque()
-        self._slots: dict[str, _Slot] = {}
+        self._items: deque[StreamEvent | tuple[str, Pending]] = deque()
+        self._slots: dict[str, tuple[str, Pending]] = {}
         self._kept = 0  # events waiting that never fold
         self._finished = False
         self._reader: asyncio.Future[None] | None = None  # the consumer waiting for an event
@@ -65,9 +55,9 @@ class EventBacklog:
         else:
             slot = self._slots.get(key)
             if slot is not None:
-                slot.event = fold(slot.event, event)
+                slot[1].add(event)
                 return
-            slot = self._slots[key] = _Slot(key, event)
+            slot = self._slots[key] = (key, Pending(event))
             self._items.append(slot)
         size = len(self._items)
         if size > self.peak:
@@ -82,10 +72,11 @@ class EventBacklog:
         if not items:
             return None
         item = items.popleft()
-        if isinstance(item, _Slot):
-            if self._slots.get(item.key) is item:
-                del self._slots[item.key]
-            return item.event
+        if isinstance(item, tuple):  # (key, a topic's pending state); events are dataclasses
+            key, pending = item
+            if self._slots.get(key) is item:
+                del self._slots[key]
+            return pending.event()
         self._kept -= 1
         waiter = self._writer
         if waiter is not None and self._kept <= self.limit // 2 and not waiter.done():
