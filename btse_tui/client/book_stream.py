@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from btse_tui.client.stream import Stream
-from btse_tui.protocol.endpoints import book_topic
+from btse_tui.protocol.endpoints import book_topic, split_topic
 from btse_tui.protocol.events import (
     BookDelta,
     BookResync,
     BookSnapshot,
     BookStreamEvent,
+    BookTopLevels,
     BookUpdated,
     StreamState,
     StreamStateChanged,
@@ -29,16 +30,28 @@ _CHECK_EVERY_S = 1.0
 class _Entry:
     topic: str
     book: OrderBook
+    depth: int
     resync_since: float | None = None  # waiting for a fresh snapshot since (clock)
+    top: BookTopLevels = ((), ())
+    top_version: int = -1  # the book's update count `top` was built at
+
+    def best(self) -> BookTopLevels:
+        """The book's best `depth` levels, built at most once per update of the book."""
+        book = self.book
+        if self.top_version != book.version:
+            bids, asks = book.top(self.depth)
+            self.top, self.top_version = (tuple(bids), tuple(asks)), book.version
+        return self.top
 
 
 class BookStream:
     """Keeps an OrderBook per subscribed symbol on top of an OSS `Stream`.
 
-    `async for event in books.events()` yields BookUpdated(symbol, top `depth` levels, seq)
-    after every applied snapshot/delta and BookResync(symbol, reason) whenever a book had to
-    be discarded (sequence gap, crossed book, delta before snapshot, or no snapshot within
-    `snapshot_timeout`) — its topic is then unsubscribed and subscribed again for a fresh
+    `async for event in books.events()` yields BookUpdated(symbol, seq) after every applied
+    snapshot/delta (its top `depth` levels are built when read, at most once per change of
+    the book) and BookResync(symbol, reason) whenever a book had to be discarded (sequence
+    gap, crossed book, delta before snapshot, or no snapshot within `snapshot_timeout`) — its
+    topic is then unsubscribed and subscribed again for a fresh
     snapshot. Every other stream event (state changes, pongs, errors, BookTop) passes through.
     Raw BookSnapshot/BookDelta events are consumed, not forwarded.
     """
@@ -62,8 +75,8 @@ class BookStream:
         self._entries: dict[str, _Entry] = {}
         self._last_check = clock()
         for topic in stream.topics:
-            symbol = _symbol_of(topic)
-            if symbol is not None:
+            kind, symbol = split_topic(topic)
+            if kind == "update" and symbol:
                 self._track(symbol, topic)
 
     @classmethod
@@ -119,14 +132,13 @@ class BookStream:
     async def events(self) -> AsyncIterator[BookStreamEvent]:
         """Book updates, resyncs and the underlying stream's other events, until closed."""
         async for event in self.stream.events():
-            kind = type(event)
-            if kind is BookSnapshot or kind is BookDelta:
-                out = await self._apply(event)  # type: ignore[arg-type]
+            if isinstance(event, BookSnapshot | BookDelta):
+                out = await self._apply(event)
                 if out is not None:
                     yield out
             else:
-                if kind is StreamStateChanged:
-                    self._on_state(event.state)  # type: ignore[union-attr]
+                if isinstance(event, StreamStateChanged):
+                    self._on_state(event.state)
                 yield event
             now = self._clock()
             if now - self._last_check >= _CHECK_EVERY_S:
@@ -141,7 +153,8 @@ class BookStream:
     # ------------------------------------------------------------------ internals
 
     def _track(self, symbol: str, topic: str) -> None:
-        self._entries[symbol] = _Entry(topic, OrderBook(symbol, self.max_levels), self._clock())
+        book = OrderBook(symbol, self.max_levels)
+        self._entries[symbol] = _Entry(topic, book, self.depth, self._clock())
 
     async def _apply(self, event: BookSnapshot | BookDelta) -> BookStreamEvent | None:
         entry = self._entries.get(event.symbol)
@@ -151,9 +164,8 @@ class BookStream:
         result = entry.book.apply(event)
         if result is BookResult.OK:
             entry.resync_since = None
-            bids, asks = entry.book.top(self.depth)
             return BookUpdated(
-                event.symbol, tuple(bids), tuple(asks), event.seq, event.timestamp_ms
+                event.symbol, seq=event.seq, timestamp_ms=event.timestamp_ms, source=entry.best
             )
         if result is BookResult.NO_SNAPSHOT and entry.resync_since is not None:
             return None  # already waiting for the snapshot we asked for
@@ -184,12 +196,3 @@ class BookStream:
             if since is not None and now - since > self.snapshot_timeout:
                 out.append(await self._resync(symbol, entry, "timeout"))
         return out
-
-
-def _symbol_of(topic: str) -> str | None:
-    """`update:BTC-USDT_0` → `BTC-USDT`; None for other topics."""
-    kind, _, rest = topic.partition(":")
-    if kind != "update" or not rest:
-        return None
-    head, sep, tail = rest.rpartition("_")
-    return head if sep and tail.isdigit() else rest

@@ -16,6 +16,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from btse_tui.client.auth import Nonces
+from btse_tui.client.backlog import EventBacklog
 from btse_tui.config import Secret
 from btse_tui.protocol import codec, signing
 from btse_tui.protocol.events import (
@@ -78,13 +79,11 @@ class Backoff:
         self.attempt = 0
 
 
-class _End:
-    """Marks the end of the event queue."""
-
-
-_END = _End()
 #: event types the stream itself reacts to (everything else is passed straight through).
 _CONTROL = frozenset({Pong, AuthResult, SubscribeAck})
+#: events (order updates, fills, state changes …) held for a slow consumer before the reader
+#: stops reading the socket; market data coalesces per topic instead (see EventBacklog)
+MAX_BACKLOG = 10_000
 
 
 class Stream:
@@ -102,7 +101,12 @@ class Stream:
     connection that lived less than `min_healthy` seconds does not reset the backoff, so a
     server that accepts and immediately closes is not hammered. Topics missing from a
     subscribe ack are reported as StreamError(code=CLIENT_ERROR, arg=topic).
-    `sleep` (backoff waits only) and `clock` are injectable for tests.
+    Events wait for the consumer in a bounded EventBacklog: when it falls behind, book
+    deltas, best bid/ask, public trades and pongs coalesce to the latest per topic; order
+    updates and fills are never dropped: past `max_backlog` of them the socket is not read
+    until the consumer has taken half. `ping_interval` and `stale_after` have no defaults:
+    the caller passes the configured ones. `sleep` (backoff waits only) and `clock` are
+    injectable for tests.
     """
 
     def __init__(
@@ -112,15 +116,16 @@ class Stream:
         name: str = "spot",
         topics: Iterable[str] = (),
         credentials: StreamCredentials | None = None,
-        ping_interval: float = 15.0,
+        ping_interval: float,
+        stale_after: float,
         auth_timeout: float = 5.0,
-        stale_after: float = 30.0,
         pong_grace: float = 3.0,
         min_healthy: float = 10.0,
         backoff: Backoff | None = None,
         open_timeout: float = 10.0,
         close_timeout: float = 1.0,
         max_size: int = 2**23,
+        max_backlog: int = MAX_BACKLOG,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -149,7 +154,7 @@ class Stream:
         self._sleep = sleep
         self._clock = clock
 
-        self._queue: asyncio.Queue[StreamEvent | _End] = asyncio.Queue()
+        self._backlog = EventBacklog(max_backlog)
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self._finished = False
@@ -168,6 +173,8 @@ class Stream:
         self.state = StreamState.DOWN
         self.reconnects = 0
         self.connections = 0
+        #: frames received over every connection (coalescing hands out fewer events)
+        self.received = 0
         self.last_rtt_ms: float | None = None
 
     # ------------------------------------------------------------------ public API
@@ -176,6 +183,11 @@ class Stream:
     def topics(self) -> tuple[str, ...]:
         """The remembered topics (subscribed again after every reconnect)."""
         return tuple(self._topics)
+
+    @property
+    def backlog(self) -> EventBacklog:
+        """The events waiting for the consumer (its length, `peak` and `limit` are public)."""
+        return self._backlog
 
     @property
     def connected(self) -> bool:
@@ -190,15 +202,19 @@ class Stream:
             )
 
     async def events(self) -> AsyncIterator[StreamEvent]:
-        """Every event of this stream, in order, until `close()`; starts the stream."""
+        """Every event of this stream, in order, until `close()` (market data of a topic
+        folded to its latest while the consumer is behind); starts the stream."""
         self.start()
-        queue = self._queue
-        while not (self._finished and queue.empty()):
-            # take what is already queued without the coroutine of Queue.get()
-            item = queue.get_nowait() if queue.qsize() else await queue.get()
-            if type(item) is _End:
-                return
-            yield item
+        backlog = self._backlog
+        take = backlog.take
+        while True:
+            event = take()
+            if event is None:
+                if backlog.finished:
+                    return
+                await backlog.wait()
+                continue
+            yield event
 
     async def subscribe(self, *topics: str) -> None:
         """Remember `topics` and subscribe now if connected (else on the next connection)."""
@@ -229,7 +245,7 @@ class Stream:
         if task is None:
             if not self._finished:
                 self._finished = True
-                self._queue.put_nowait(_END)
+                self._backlog.finish()
             return
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
@@ -244,7 +260,7 @@ class Stream:
     # ------------------------------------------------------------------ internals
 
     def _emit(self, event: StreamEvent) -> None:
-        self._queue.put_nowait(event)
+        self._backlog.put(event)
 
     def _set_state(self, state: StreamState, reason: str) -> None:
         self.state = state
@@ -263,10 +279,12 @@ class Stream:
 
     async def _run(self) -> None:
         try:
-            while not self._closing:
+            while not self._closing_now():
+                await self._backlog.room()  # a consumer far behind: no new connection yet
                 if self.connections:
                     self.reconnects += 1
                 self.connections += 1
+                self._backlog.new_connection()
                 self._set_state(StreamState.CONNECTING, f"connecting to {self.url}")
                 state, reason = StreamState.DOWN, ""
                 try:
@@ -294,7 +312,7 @@ class Stream:
                         await ws.close()
                     if self._clock() - started >= self._min_healthy:
                         self._backoff.reset()
-                if self._closing:
+                if self._closing_now():  # close() ran while this connection was open
                     break
                 delay = self._backoff.next_delay()
                 if state is not StreamState.STALE:  # STALE was reported when detected
@@ -304,7 +322,7 @@ class Stream:
             self._ws = None
             self._set_state(StreamState.DOWN, "closed")
             self._finished = True
-            self._queue.put_nowait(_END)
+            self._backlog.finish()
 
     async def _session(self, ws: ClientConnection) -> tuple[StreamState, str]:
         """Run one connection until it drops or goes silent; returns (DOWN|STALE, reason)."""
@@ -378,15 +396,21 @@ class Stream:
         self._shown_ok = True
         self._set_state(self._ok_state, reason)
 
-    def _arrived(self) -> None:
-        """A frame arrived while the reported state is not the healthy one."""
+    def _arrived(self) -> bool:
+        """A frame arrived while the reported state is not the healthy one; True when the
+        stream now reads healthy (False while it is still logging in or subscribing)."""
         self._rx_seen = True
         if self._ok_state is None:  # still logging in or subscribing
-            return
+            return False
         if self.state is StreamState.STALE:
             self._show_ok(f"receiving again; {self._ok_reason}")
         else:
             self._show_ok(self._ok_reason)
+        return self._shown_ok
+
+    def _closing_now(self) -> bool:
+        """Whether close() was called (read afresh: it changes while a connection awaits)."""
+        return self._closing
 
     async def _pinger(self, ws: ClientConnection) -> None:
         with contextlib.suppress(ConnectionClosed):
@@ -400,22 +424,23 @@ class Stream:
         # last (re-)arming; when it fires, the real silence since the last frame is checked
         # and the timer re-armed if frames arrived meanwhile (cancelling recv() is safe).
         # Silent for `live_window`: STALE (a frame brings the healthy state back at once);
-        # silent for `stale_after`: reconnect.
+        # silent for `stale_after`: reconnect. A full backlog leaves the timer: the wait for
+        # the consumer is not silence, and the socket's own buffers push back meanwhile.
         loop = asyncio.get_running_loop()
         window, stale = self.live_window, self._stale_after
         decode, handle, now = codec.decode_frame, self._handle, loop.time
+        backlog = self._backlog
         last_rx = now()
         while True:
             quiet = self.state is StreamState.STALE
             try:
                 async with asyncio.timeout_at(last_rx + (stale if quiet else window)) as timer:
-                    while True:
+                    while not backlog.full:
                         raw = await ws.recv()
                         last_rx = now()
-                        if not self._shown_ok:
-                            self._arrived()
-                            if self._shown_ok:
-                                timer.reschedule(last_rx + window)
+                        self.received += 1
+                        if not self._shown_ok and self._arrived():
+                            timer.reschedule(last_rx + window)
                         try:
                             events = decode(raw)
                         except Exception as exc:  # one odd frame never ends the connection
@@ -434,22 +459,24 @@ class Stream:
                     self._set_state(StreamState.STALE, f"nothing received for {window:g} s")
             except ConnectionClosed as exc:
                 return StreamState.DOWN, _closed_reason(exc)
+            else:  # the consumer is far behind: read again once it has taken half
+                await backlog.room()
+                last_rx = now()
 
     def _handle(self, event: StreamEvent) -> None:
         kind = type(event)
         if kind not in _CONTROL:  # market data and private updates: straight out
-            self._queue.put_nowait(event)
+            self._backlog.put(event)
             return
-        if kind is Pong:
-            event = self._pong()
-        elif kind is AuthResult:
-            self._auth_ok = event.success  # type: ignore[union-attr]
+        if isinstance(event, Pong):
+            self._backlog.put(self._pong())
+            return
+        if isinstance(event, AuthResult):
+            self._auth_ok = event.success
             self._auth_done.set()
-        elif kind is SubscribeAck and event.op == "subscribe":  # type: ignore[union-attr]
-            self._emit(event)
-            self._check_ack(event)  # type: ignore[arg-type]
-            return
-        self._emit(event)
+        self._backlog.put(event)
+        if isinstance(event, SubscribeAck) and event.op == "subscribe":
+            self._check_ack(event)
 
     def _pong(self) -> Pong:
         # A pong answers the newest ping: older ones went unanswered (a server that ignored

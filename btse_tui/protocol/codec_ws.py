@@ -19,6 +19,7 @@ from btse_tui.protocol.codec_json import (
 )
 from btse_tui.protocol.codec_orders import fill_from_row, order_from_row
 from btse_tui.protocol.codec_rest import trade_from_row
+from btse_tui.protocol.endpoints import split_topic
 from btse_tui.protocol.errors import BadValue, ProtocolError
 from btse_tui.protocol.events import (
     AuthResult,
@@ -107,15 +108,8 @@ def _levels(entries: Any) -> tuple[tuple[Decimal, Decimal], ...]:
     return tuple(out)
 
 
-def _symbol_from_topic(topic: str) -> str:
-    """`update:BTC-USDT_0` → `BTC-USDT`; `update:K_PEIPEI-USDT` keeps its prefix."""
-    rest = topic.partition(":")[2]
-    head, sep, tail = rest.rpartition("_")
-    return head if sep and tail.isdigit() else rest
-
-
 def _symbol(data: dict[str, Any], topic: str) -> str:
-    symbol = data.get("symbol") or _symbol_from_topic(topic)
+    symbol = data.get("symbol") or split_topic(topic)[1]
     if type(symbol) is not str:
         raise BadValue("symbol", symbol, "is not a name")
     return symbol
@@ -171,7 +165,7 @@ def _fills(topic: str, frame: dict[str, Any]) -> list[StreamEvent]:
 
 
 def _trades(topic: str, frame: dict[str, Any]) -> list[StreamEvent]:
-    symbol = topic.partition(":")[2]
+    symbol = split_topic(topic)[1]
     if not symbol:
         raise BadValue("topic", topic, "names no market")
     data = frame["data"]

@@ -80,3 +80,12 @@ def book_topic(symbol: str, grouping: int = 0) -> str:
 def top_topic(symbol: str) -> str:
     """Best bid/ask of one market on /ws/oss/spot."""
     return f"snapshotL1:{symbol}"
+
+
+def split_topic(topic: str) -> tuple[str, str]:
+    """A topic's kind and market: `update:BTC-USDT_0` → (`update`, `BTC-USDT`),
+    `snapshotL1:BTC-USDT` → (`snapshotL1`, `BTC-USDT`), `fills` → (`fills`, ``); a market
+    with `_` in its name (`update:K_PEIPEI-USDT`) keeps it: only a numeric grouping goes."""
+    kind, _, rest = topic.partition(":")
+    head, sep, tail = rest.rpartition("_")
+    return kind, head if sep and tail.isdigit() else rest

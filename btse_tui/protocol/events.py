@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
@@ -165,15 +166,33 @@ StreamEvent = (
 # Emitted by client.book_stream.BookStream (not decoded from frames).
 
 
+#: A book's best levels: bids (high→low) and asks (low→high).
+BookTopLevels = tuple[tuple[BookLevel, ...], tuple[BookLevel, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class BookUpdated:
-    """A symbol's local book changed: its best `depth` levels (bids high→low, asks low→high)."""
+    """A symbol's local book changed; `bids` (high→low) and `asks` (low→high) are its best
+    levels: the ones given, or read from `source` when first asked for, so a reader that keeps
+    only the latest of many updates (the screen, at most 15 times a second) builds them once.
+    Read from `source`, they are the book as it is then (never older than `seq`)."""
 
     symbol: str
-    bids: tuple[BookLevel, ...]
-    asks: tuple[BookLevel, ...]
-    seq: int
+    given_bids: tuple[BookLevel, ...] = ()
+    given_asks: tuple[BookLevel, ...] = ()
+    seq: int = 0
     timestamp_ms: int = 0
+    source: Callable[[], BookTopLevels] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def bids(self) -> tuple[BookLevel, ...]:
+        """The best bids, highest first."""
+        return self.given_bids if self.source is None else self.source()[0]
+
+    @property
+    def asks(self) -> tuple[BookLevel, ...]:
+        """The best asks, lowest first."""
+        return self.given_asks if self.source is None else self.source()[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,23 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 
+import pytest
+
 from btse_tui.client.book_stream import BookStream
 from btse_tui.client.stream import Backoff
 from btse_tui.protocol.events import BookResync, BookUpdated, StreamState, StreamStateChanged
 from btse_tui.protocol.models import BookLevel
+from btse_tui.protocol.orderbook import OrderBook
 from tests.client.wsfake import FakeConn, FakeWsServer
 
 TOPIC = "update:BTC-USDT_0"
+
+
+def quick() -> dict[str, object]:
+    """Stream options: a fast reconnect and the configured liveness timings."""
+    return {"backoff": Backoff(0.01, 0.05, jitter=0), "ping_interval": 5.0, "stale_after": 12.0}
+
+
 D = Decimal
 
 
@@ -71,9 +81,7 @@ FRESH = book_frame("snapshot", 10, 9, [["98", "5"]], [["103", "2"], ["104", "1"]
 async def test_sequence_gap_resubscribes_and_rebuilds_the_book() -> None:
     snapshots = Snapshots(FIRST, FRESH)
     async with FakeWsServer(path="/ws/oss/spot", on_subscribe=snapshots) as server:
-        books = BookStream.open(
-            server.url, ["BTC-USDT"], depth=5, backoff=Backoff(0.01, 0.05, jitter=0)
-        )
+        books = BookStream.open(server.url, ["BTC-USDT"], depth=5, **quick())
         reader = Reader(books)
         try:
             first = await reader.updated(1)
@@ -108,7 +116,7 @@ async def test_sequence_gap_resubscribes_and_rebuilds_the_book() -> None:
 async def test_crossed_book_resubscribes() -> None:
     snapshots = Snapshots(FIRST, FRESH)
     async with FakeWsServer(path="/ws/oss/spot", on_subscribe=snapshots) as server:
-        books = BookStream.open(server.url, ["BTC-USDT"], backoff=Backoff(0.01, 0.05, jitter=0))
+        books = BookStream.open(server.url, ["BTC-USDT"], **quick())
         reader = Reader(books)
         try:
             await reader.updated(1)
@@ -125,7 +133,7 @@ async def test_crossed_book_resubscribes() -> None:
 async def test_reconnect_rebuilds_books_from_a_new_snapshot() -> None:
     snapshots = Snapshots(FIRST, FRESH)
     async with FakeWsServer(path="/ws/oss/spot", on_subscribe=snapshots) as server:
-        books = BookStream.open(server.url, ["BTC-USDT"], backoff=Backoff(0.01, 0.05, jitter=0))
+        books = BookStream.open(server.url, ["BTC-USDT"], **quick())
         reader = Reader(books)
         try:
             await reader.updated(1)
@@ -143,7 +151,7 @@ async def test_reconnect_rebuilds_books_from_a_new_snapshot() -> None:
 
 async def test_add_and_remove_symbols_at_runtime() -> None:
     async with FakeWsServer(path="/ws/oss/spot") as server:
-        books = BookStream.open(server.url, [], backoff=Backoff(0.01, 0.05, jitter=0))
+        books = BookStream.open(server.url, [], **quick())
         reader = Reader(books)
         try:
             await reader.until(
@@ -156,5 +164,33 @@ async def test_add_and_remove_symbols_at_runtime() -> None:
             await books.remove("ETH-USDT")
             await conn.next_message(lambda m: '"unsubscribe"' in m)
             assert books.book("ETH-USDT") is None and books.stream.topics == ()
+        finally:
+            await books.close()
+
+
+async def test_the_top_levels_are_built_when_read_not_after_every_delta(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    builds: list[int] = []
+    top = OrderBook.top
+
+    def counted(book: OrderBook, n: int = 20) -> tuple[list[BookLevel], list[BookLevel]]:
+        builds.append(book.version)
+        return top(book, n)
+
+    monkeypatch.setattr(OrderBook, "top", counted)
+    async with FakeWsServer(path="/ws/oss/spot", on_subscribe=Snapshots(FIRST)) as server:
+        books = BookStream.open(server.url, ["BTC-USDT"], depth=5, **quick())
+        reader = Reader(books)
+        try:
+            await reader.updated(1)
+            conn = server.connections[0]
+            for seq in range(2, 42):
+                await conn.send(book_frame("delta", seq, seq - 1, [["99", str(seq)]], []))
+            last = await reader.updated(41)
+            assert builds == []  # forty updates, nothing read yet
+            assert last.bids == (BookLevel(D(100), D(1)), BookLevel(D(99), D(41)))
+            assert last.asks[0] == BookLevel(D(101), D(1))
+            assert len(builds) == 1  # once for both sides and both reads
         finally:
             await books.close()

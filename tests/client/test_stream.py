@@ -133,6 +133,8 @@ async def test_accept_then_close_backs_off_instead_of_spinning() -> None:
             backoff=Backoff(base=0.1, cap=1.6, jitter=0),
             min_healthy=5.0,
             sleep=recording_sleep,
+            ping_interval=5.0,
+            stale_after=12.0,
         )
         stream.start()
         try:
@@ -308,7 +310,13 @@ async def test_unreachable_server_reports_down_with_reason() -> None:
         delays.append(delay)
         await asyncio.sleep(0)
 
-    stream = Stream("ws://127.0.0.1:9/ws/spot", backoff=fast_backoff(), sleep=recording_sleep)
+    stream = Stream(
+        "ws://127.0.0.1:9/ws/spot",
+        backoff=fast_backoff(),
+        sleep=recording_sleep,
+        ping_interval=5.0,
+        stale_after=12.0,
+    )
     events = Events(stream)
     try:
         down = await events.state(StreamState.DOWN)

@@ -11,7 +11,8 @@
 A REST rule gets the upstream `Reply` (after the real exchange answered, so an order POST is
 really placed) and returns the `Reply` to send: another status or body, `reset=True` (the
 connection is cut without an answer), `drip_s` (the body trickles out a byte at a time) or
-`declared_length` (a body shorter than its Content-Length: truncated). The rules below build the
+`declared_length` (a body shorter than its Content-Length: truncated) or `chunk_size` (the
+body sent chunked under a size line that lies, e.g. `-1`). The rules below build the
 usual lies: truncated JSON, an HTML error page, wrong types, NaN / Infinity / 1e400 tokens,
 negatives, huge numbers, a multi-megabyte body. Runs on the test's event loop.
 """
@@ -48,6 +49,7 @@ class Reply:
     reset: bool = False  # cut the connection instead of answering
     drip_s: float = 0.0  # pause between single bytes of the body
     declared_length: int | None = None  # a Content-Length other than the body's (truncation)
+    chunk_size: str | None = None  # send the body as one chunk under this size line
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,6 +126,11 @@ def cut_json(keep: float = 0.5) -> RestRule:
     return lambda _request, reply: dataclasses.replace(
         reply, body=reply.body[: int(len(reply.body) * keep)]
     )
+
+
+def bad_chunks(size: str = "-1") -> RestRule:
+    """The real body, chunked under a malformed size line (`-1`), then the connection closes."""
+    return lambda _request, reply: dataclasses.replace(reply, chunk_size=size)
 
 
 def huge(megabytes: int = 5) -> RestRule:
@@ -307,11 +314,19 @@ async def _write_reply(writer: asyncio.StreamWriter, reply: Reply) -> bool:
         phrase = HTTPStatus(reply.status).phrase
     except ValueError:
         phrase = "Unknown"
+    framing = f"Content-Length: {length}"
+    if reply.chunk_size is not None:
+        framing = "Transfer-Encoding: chunked"
     head = (
         f"HTTP/1.1 {reply.status} {phrase}\r\nContent-Type: {reply.content_type}\r\n"
-        f"Content-Length: {length}\r\n\r\n"
+        f"{framing}\r\n\r\n"
     ).encode()
     writer.write(head)
+    if reply.chunk_size is not None:
+        writer.write(f"{reply.chunk_size}\r\n".encode() + reply.body + b"\r\n0\r\n\r\n")
+        await writer.drain()
+        writer.transport.abort()
+        return False
     if reply.drip_s > 0:
         for i in range(len(reply.body)):
             writer.write(reply.body[i : i + 1])

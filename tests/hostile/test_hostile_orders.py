@@ -14,7 +14,7 @@ from btse_tui.sim.runner import SimServer
 from btse_tui.ui.app import BtseApp
 from btse_tui.ui.ticket.form import OrderForm
 from tests.hostile.conftest import hostile_session
-from tests.hostile.proxy import HostileProxy, RestRule, reset, status, when
+from tests.hostile.proxy import HostileProxy, RestRule, bad_chunks, reset, status, when
 from tests.session.conftest import running
 from tests.session.test_unknown_orders import engine_orders_with
 from tests.ui.test_app_live import log_text, place_limit, until
@@ -27,6 +27,7 @@ UNPROVEN: dict[str, RestRule] = {
     "HTTP 500 page": status(500),
     "proxy 502": status(502),
     "connection reset": reset(),
+    "malformed chunked reply": bad_chunks("-1"),
     "non-JSON 200": status(200, b"<html>OK</html>"),
     "4xx without BTSE's body": status(400, b"Bad Request"),
 }

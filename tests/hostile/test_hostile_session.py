@@ -22,6 +22,7 @@ from tests.hostile.conftest import hostile_session
 from tests.hostile.proxy import (
     HostileProxy,
     RestRule,
+    bad_chunks,
     cut_json,
     drip,
     edit_json,
@@ -176,6 +177,7 @@ HOSTILE_REPLIES: dict[str, RestRule] = {
     "truncated JSON": cut_json(0.5),
     "HTML error page": status(502),
     "body shorter than its length": truncated(0.5),
+    "malformed chunked reply": bad_chunks("-1"),
     "wrong types": edit_json(lambda _body: {"data": "hello", "success": True, "msg": ""}),
     "every row NaN": edit_rows(lambda row: row.update(lastPrice=raw("NaN")), first_only=False),
     "1e400": edit_rows(lambda row: row.update(volume=raw("1e400")), first_only=False),
