@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from btse_tui.sim.context import SimConfig
+from btse_tui.sim.hub import Conn
 from btse_tui.sim.server import SimState
-from btse_tui.sim.ws.hub import Conn
 
 #: markets whose books and trades are recorded (the flow favours the majors).
 DEFAULT_SYMBOLS = ("BTC-USDT", "ETH-USDT", "SOL-USDT", "XRP-USDT", "BTC-USD", "ETH-USD")

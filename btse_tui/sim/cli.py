@@ -8,9 +8,9 @@ import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from btse_tui.sim.access.ratelimit import RateLimitConfig
 from btse_tui.sim.context import SimConfig
 from btse_tui.sim.faults import Faults
-from btse_tui.sim.http.ratelimit import RateLimitConfig
 from btse_tui.sim.runner import SimServer
 from btse_tui.sim.wire import NOTIFICATION_STYLES
 

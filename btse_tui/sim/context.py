@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from btse_tui.sim.access.auth import UsedNonces
+from btse_tui.sim.access.ratelimit import RateLimitConfig, RateLimiter
 from btse_tui.sim.faults import Faults
-from btse_tui.sim.http.auth import UsedNonces
-from btse_tui.sim.http.ratelimit import RateLimitConfig, RateLimiter
-from btse_tui.sim.ws.hub import Hub
+from btse_tui.sim.hub import Hub
 
 
 @dataclass

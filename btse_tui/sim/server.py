@@ -18,14 +18,14 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from btse_tui.sim import wire
+from btse_tui.sim.access.ratelimit import RateLimiter
 from btse_tui.sim.context import SimConfig, SimContext
 from btse_tui.sim.engine import Engine
+from btse_tui.sim.engine.catalog import MarketSpec, generated_markets
 from btse_tui.sim.faults import FAULTS, Faults
-from btse_tui.sim.http.ratelimit import RateLimiter
 from btse_tui.sim.http.routes import routes as rest_routes
-from btse_tui.sim.market.catalog import MarketSpec, generated_markets
+from btse_tui.sim.hub import Hub
 from btse_tui.sim.market.flow import MarketFlow
-from btse_tui.sim.ws.hub import Hub
 from btse_tui.sim.ws.oss import ws_oss
 from btse_tui.sim.ws.spot import ws_spot
 

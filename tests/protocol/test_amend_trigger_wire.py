@@ -9,7 +9,7 @@ import orjson
 from btse_tui.protocol import codec
 from btse_tui.protocol.models import AmendRequest, TxType
 from btse_tui.sim.engine import Engine
-from btse_tui.sim.market.catalog import default_markets
+from btse_tui.sim.engine.catalog import default_markets
 
 SYM = "ETH-USDT"
 

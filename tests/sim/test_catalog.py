@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from btse_tui.sim.market.catalog import default_markets, generated_markets
+from btse_tui.sim.engine.catalog import default_markets, generated_markets
 
 
 def test_defaults_are_realistic_spot_markets() -> None:

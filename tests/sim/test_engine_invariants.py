@@ -7,8 +7,8 @@ from collections import defaultdict
 from decimal import Decimal as D
 
 from btse_tui.sim.engine import Engine
+from btse_tui.sim.engine.catalog import default_markets
 from btse_tui.sim.engine.records import FillHappened, RequestRejected
-from btse_tui.sim.market.catalog import default_markets
 from btse_tui.sim.market.flow import MarketFlow
 
 SYMBOLS = ["ETH-USDT", "BTC-USDT", "ETH-BTC"]

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from btse_tui.sim.engine import Engine
+from btse_tui.sim.engine.catalog import default_markets
 from btse_tui.sim.engine.records import (
     BalanceChanged,
     FillHappened,
@@ -15,7 +16,6 @@ from btse_tui.sim.engine.records import (
     RequestRejected,
     TradePrinted,
 )
-from btse_tui.sim.market.catalog import default_markets
 
 SYM = "ETH-USDT"
 T0 = 1_700_000_000.0

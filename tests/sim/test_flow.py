@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 from btse_tui.sim.engine import Engine
+from btse_tui.sim.engine.catalog import default_markets, generated_markets
 from btse_tui.sim.engine.records import BookChanged, FillHappened, TradePrinted
-from btse_tui.sim.market.catalog import default_markets, generated_markets
 from btse_tui.sim.market.flow import MarketFlow
 
 SYMBOLS = ["BTC-USDT", "ETH-USDT", "DOGE-USDT", "ETH-BTC", "XRP-USD"]

@@ -9,8 +9,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from btse_tui.sim.access.ratelimit import RateLimitConfig
 from btse_tui.sim.context import SimConfig
-from btse_tui.sim.http.ratelimit import RateLimitConfig
 from btse_tui.sim.runner import SimServer
 from tests.sim.rawbtse import Spot, auth_headers, hmac384, no_exponent
 

@@ -29,7 +29,7 @@ from btse_tui.protocol.models import (
     Ticker,
 )
 from btse_tui.protocol.submission import OrderSubmission
-from btse_tui.sim.market.catalog import default_markets
+from btse_tui.sim.engine.catalog import default_markets
 
 D = Decimal
 NOW_MS = 1_764_072_000_000  # a fixed instant: every timestamp on screen derives from it

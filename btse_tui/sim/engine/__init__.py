@@ -1,4 +1,4 @@
-"""The simulated exchange's order engine: accounts, books, matching, settlement and triggers."""
+"""The simulated exchange: its market catalogue, books, matching, settlement, triggers and stats."""
 
 from btse_tui.sim.engine.exchange import Engine
 

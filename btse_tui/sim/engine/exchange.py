@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from btse_tui.sim.engine.amend import Amender
+from btse_tui.sim.engine.catalog import MarketSpec
 from btse_tui.sim.engine.ledger import HISTORY_MS, OrderLedger
 from btse_tui.sim.engine.matching import Matching
 from btse_tui.sim.engine.order_entry import OrderEntry
@@ -25,10 +26,9 @@ from btse_tui.sim.engine.records import (
 )
 from btse_tui.sim.engine.settlement import Settlement
 from btse_tui.sim.engine.state import EngineState, Listener
+from btse_tui.sim.engine.stats import Candle
 from btse_tui.sim.engine.triggers import Triggers
 from btse_tui.sim.engine.validation import OrderRequest, invalid, parse_amend, parse_order, shown
-from btse_tui.sim.market.catalog import MarketSpec
-from btse_tui.sim.market.marketdata import Candle
 
 __all__ = ["Engine", "RequestRejected"]
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from btse_tui.sim.engine.book import Book, BookSide
+from btse_tui.sim.engine.catalog import MarketSpec
 from btse_tui.sim.engine.records import (
     ZERO,
     Account,
@@ -18,9 +19,8 @@ from btse_tui.sim.engine.records import (
     OrderRecord,
     RequestRejected,
 )
+from btse_tui.sim.engine.stats import MarketStats
 from btse_tui.sim.engine.validation import CODE_UNSUPPORTED_SYMBOL, invalid
-from btse_tui.sim.market.catalog import MarketSpec
-from btse_tui.sim.market.marketdata import MarketStats
 
 Listener = Callable[[object], None]
 _log = logging.getLogger(__name__)

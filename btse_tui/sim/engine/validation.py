@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from btse_tui.sim.engine.catalog import MarketSpec
 from btse_tui.sim.engine.records import ZERO, RequestRejected
-from btse_tui.sim.market.catalog import MarketSpec
 
 #: Time-in-force values and their lifetime in ms (None → no expiry).
 TIME_IN_FORCE: dict[str, int | None] = {

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from btse_tui.sim import wire
+from btse_tui.sim.access.auth import AuthError, require, verify_rest
 from btse_tui.sim.context import SimContext
 from btse_tui.sim.engine.records import Account, RequestRejected
-from btse_tui.sim.http.auth import AuthError, require, verify_rest
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import orjson
 
 from btse_tui.sim import wire
 from btse_tui.sim.engine.book import group_levels
+from btse_tui.sim.engine.catalog import MarketSpec
 from btse_tui.sim.http.endpoint import Call, LegacyParamError, MarketsParamError, markets_envelope
-from btse_tui.sim.market.catalog import MarketSpec
 
 RESOLUTIONS = frozenset({1, 5, 15, 30, 60, 240, 360, 1440, 10080, 43200})
 MARKET_TYPES = ("Spot", "FuturesPerpetual", "FuturesTimeBased")

@@ -1,1 +1,1 @@
-"""The simulated markets: their catalogue, per-market statistics and the living-market flow."""
+"""The living market: seeded "other traders" who quote and trade on the engine."""

@@ -7,9 +7,9 @@ from bisect import bisect_right
 from decimal import Decimal
 
 from btse_tui.sim.engine import Engine
+from btse_tui.sim.engine.catalog import MarketSpec
 from btse_tui.sim.engine.records import OPEN_STATUSES as _OPEN
 from btse_tui.sim.engine.records import OrderRecord
-from btse_tui.sim.market.catalog import MarketSpec
 
 #: Rough USD value of one unit of each quote currency, to size quotes sensibly.
 _QUOTE_USD = {"USDT": 1, "USD": 1, "USDC": 1, "EUR": 1, "BTC": 97_000, "ETH": 3_400}

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from btse_tui.sim.engine.catalog import MarketSpec
 from btse_tui.sim.engine.records import TickerState, TradeRecord
-from btse_tui.sim.market.catalog import MarketSpec
 from btse_tui.sim.wire.encode import num_or_zero, plain, volume
 
 # ---------------------------------------------------------------- Markets API (strings)

@@ -1,1 +1,1 @@
-"""The simulator's WebSocket side: the event hub and the /ws/spot and /ws/oss/spot sockets."""
+"""The simulator's WebSocket side: the /ws/spot and /ws/oss/spot sockets."""

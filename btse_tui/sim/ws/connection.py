@@ -14,7 +14,7 @@ from starlette.websockets import WebSocket
 
 from btse_tui.sim import wire
 from btse_tui.sim.context import SimContext
-from btse_tui.sim.ws.hub import Conn
+from btse_tui.sim.hub import Conn
 
 log = logging.getLogger(__name__)
 

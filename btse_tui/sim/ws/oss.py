@@ -6,8 +6,8 @@ from starlette.websockets import WebSocket
 
 from btse_tui.sim import wire
 from btse_tui.sim.context import SimContext
+from btse_tui.sim.hub import Conn
 from btse_tui.sim.ws.connection import run_socket, subscription_ack
-from btse_tui.sim.ws.hub import Conn
 
 #: groupings BTSE serves; a larger one is acknowledged but never delivers (as observed live).
 MAX_GROUPING = 8

@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.websockets import WebSocket
 
 from btse_tui.sim import wire
+from btse_tui.sim.access.auth import verify_ws
 from btse_tui.sim.context import SimContext
-from btse_tui.sim.http.auth import verify_ws
+from btse_tui.sim.hub import Conn
 from btse_tui.sim.ws.connection import run_socket, subscription_ack
-from btse_tui.sim.ws.hub import Conn
 
 PRIVATE_TOPICS = ("notificationApiV3", "fills")
 TRADES_PREFIX = "tradeHistoryApi:"
