@@ -73,8 +73,8 @@ def make_http_client(
     Auth is passed per request by RestClient, so public calls stay unsigned. Requests go
     through httpx's own transport (which honours a proxy named in the environment) unless
     `transport` is given. `tls=False` (a plain-http base URL, the demo) skips loading the CA
-    bundle (~0.1 s at start-up): its context trusts no certificate, so an https request would
-    fail, never go unverified.
+    bundle (a start-up cost, benchmarks/README.md): its context trusts no certificate, so an
+    https request would fail, never go unverified.
     """
     verify: ssl.SSLContext | bool = True  # unused when `transport` is given: no CA load then
     if transport is None:
@@ -201,7 +201,7 @@ class RestSender:
     def _target(self, url: str, params: Mapping[str, str] | None) -> httpx.URL:
         """The parsed URL with its query; repeated calls (tickers, open orders) reuse it.
 
-        Parsing a URL with parameters costs httpx about 60 µs, a quarter of a loopback call.
+        Parsing a URL with parameters is a large part of a loopback call (benchmarks/README.md).
         """
         key = (url, tuple(params.items()) if params else ())
         target = self._targets.get(key)
@@ -475,7 +475,7 @@ class RestClient:
 
 
 def _what(method: str, url: str) -> str:
-    """`GET /path` for error messages (built only when one is raised: parsing costs ~13 µs)."""
+    """`GET /path` for error messages (built only when one is raised: parsing it has a cost)."""
     return f"{method} {httpx.URL(url).path}"
 
 

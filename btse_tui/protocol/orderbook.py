@@ -29,7 +29,8 @@ class BookResult(StrEnum):
         return self is not BookResult.OK
 
 
-# Enum members read from the class cost ~80 ns each in Python 3.11; apply returns these.
+# apply returns these module-level members: reading one from its class costs more
+# (benchmarks/README.md, "Figures behind choices in the code").
 _OK, _GAP, _CROSSED, _NO_SNAPSHOT = (
     BookResult.OK,
     BookResult.GAP,
