@@ -43,8 +43,8 @@ from btse_tui.protocol.models import (
     Ticker,
 )
 from btse_tui.protocol.signing import NonceSource
-from btse_tui.protocol.tape import TapePrint
 from btse_tui.protocol.submission import OrderSubmission
+from btse_tui.protocol.tape import TapePrint
 
 __all__ = ["Emit", "TradingSession", "as_payload"]
 

@@ -152,8 +152,8 @@ class TradeTapeView(Widget):
         """Time, price and size columns (after the one-cell own-fill gutter)."""
         inner = max(0, self.size.width - 1)
         rest = max(0, inner - TIME_W - 2)
-        price_w = max(6, rest * 55 // 100)
-        size_w = max(4, rest - price_w)
+        price_w = max(6, min(13, rest // 2))
+        size_w = max(4, min(11, rest - price_w))
         return TIME_W, price_w, size_w
 
     def _header_text(self) -> str:
