@@ -10,6 +10,7 @@ from btse_tui.protocol.events import BookResync, BookUpdated, StreamEvent
 from btse_tui.protocol.models import AmendRequest, Balance, FeeRate, Market, Order, Ticker
 from btse_tui.protocol.session_events import SessionEvent
 from btse_tui.protocol.submission import OrderSubmission
+from btse_tui.protocol.tape import TapePrint
 
 __all__ = ["DeskEvent", "Emit", "SessionPort"]
 
@@ -28,8 +29,8 @@ class SessionPort(Protocol):
     order's new state comes as `OrderChanged` whether an ack, a notification or a check
     brought it, never as a return value the desk must merge in.
 
-    The views (`markets`, `tickers`, `balances`, `fees`, `open_orders`) are the session's
-    current picture; the desk reads them and never changes them.
+    The views (`markets`, `tickers`, `balances`, `fees`, `open_orders`, `recent_trades`) are
+    the session's current picture; the desk reads them and never changes them.
     """
 
     # ------------------------------------------------------------------ views
@@ -56,6 +57,13 @@ class SessionPort(Protocol):
 
     def open_orders(self, symbol: str | None = None) -> Sequence[Order]:
         """The orders the session holds as open, oldest first (optionally of one market)."""
+        ...
+
+    def recent_trades(self, symbol: str) -> Sequence[TapePrint]:
+        """The followed market's latest public trades, newest first (at most TAPE_LENGTH),
+        each marked when it was one of the trader's fills; empty for any other market and
+        until its trades arrive (over REST on selection, then live: `TradesLoaded`,
+        `TradesPrinted`)."""
         ...
 
     # ------------------------------------------------------------------ lifecycle

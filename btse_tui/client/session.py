@@ -44,6 +44,7 @@ from btse_tui.protocol.models import (
 )
 from btse_tui.protocol.signing import NonceSource
 from btse_tui.protocol.submission import OrderSubmission
+from btse_tui.protocol.tape import TapePrint
 
 __all__ = ["Emit", "TradingSession", "as_payload"]
 
@@ -136,8 +137,10 @@ class TradingSession:
             limiter=self.limiter, tasks=self._tasks, clock=self.clock, can_trade=can_trade,
             unknown_check_s=unknown_check_s,
         )  # fmt: skip
+        ledger = self.ledger
         self.feed = MarketFeed(
-            self.spot, self.books, sink=sink, notes=notes, drops=self.drops, tasks=self._tasks,
+            self.spot, self.books, rest=self.rest, own_fills=lambda: ledger.fills.values(),
+            sink=sink, notes=notes, drops=self.drops, health=self.health, tasks=self._tasks,
             activity=activity,
         )  # fmt: skip
         self.refresher = Refresher(
@@ -221,6 +224,12 @@ class TradingSession:
     def open_orders(self, symbol: str | None = None) -> list[Order]:
         """The orders the ledger holds as open, oldest first (optionally of one market)."""
         return self.ledger.open_orders(symbol)
+
+    def recent_trades(self, symbol: str) -> tuple[TapePrint, ...]:
+        """The followed market's latest public trades, newest first, own fills marked; empty
+        for any other market."""
+        tape = self.feed.tape
+        return tape.prints if tape.symbol == symbol else ()
 
     def now_ms(self) -> int:
         """The exchange's time as best known: local clock corrected by the measured skew."""

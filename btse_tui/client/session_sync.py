@@ -34,10 +34,12 @@ from btse_tui.protocol.events import (
     StreamState,
     StreamStateChanged,
     SubscribeAck,
+    TradesPrinted,
 )
 from btse_tui.protocol.ledger import OrderLedger, ReconcileReport
 from btse_tui.protocol.models import Fill, Order, OrderStatus
-from btse_tui.protocol.session_events import OrdersSnapshot, Resynced
+from btse_tui.protocol.session_events import OrdersSnapshot, Resynced, TradesLoaded
+from btse_tui.protocol.tape import TradeTape
 
 #: How long to wait, after LIVE, for the subscribe ack before reconciling anyway.
 ACK_WAIT_S = 2.0
@@ -86,22 +88,30 @@ def _note_frame(drops: DropNotices, event: FrameDropped) -> str:
 
 
 class MarketFeed:
-    """The selected market (its book on the OSS socket, its public trades on the spot one)
-    and the live quotes of the markets on screen."""
+    """The selected market (its book on the OSS socket, its public trades on the spot one,
+    kept on `tape`: filled over REST on selection, then live) and the live quotes of the
+    markets on screen."""
 
     def __init__(
         self,
         spot: Stream,
         books: BookStream,
         *,
+        rest: RestClient,
+        own_fills: Callable[[], Iterable[Fill]],
         sink: Emit,
         notes: SessionJournal,
         drops: DropNotices,
+        health: RestHealthWatch,
         tasks: Tasks,
         activity: Activity,
     ) -> None:
         self._spot = spot
         self.books = books
+        self._rest = rest
+        self._own_fills = own_fills
+        self._health = health
+        self.tape = TradeTape()
         self._sink = sink
         self._notes = notes
         self._drops = drops
@@ -120,6 +130,7 @@ class MarketFeed:
             return
         self.selected = symbol
         self._activity.touch(symbol)
+        self.tape.reset(symbol, self._own_fills())
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -138,7 +149,29 @@ class MarketFeed:
             if wanted is not None:
                 await self.books.add(wanted)
                 await self._spot.subscribe(ep.trades_topic(wanted))
+                self._tasks.spawn(self.backfill_tape(wanted), f"trades-{wanted}")
             self._subscribed_symbol = wanted
+
+    async def backfill_tape(self, symbol: str) -> None:
+        """Fill the tape with `symbol`'s recent trades over REST (the socket keeps it live;
+        prints both bring are kept once); TradesLoaded when it changed."""
+        try:
+            trades = await self._rest.trades(symbol, limit=self.tape.limit)
+        except BtseError as exc:
+            self._health.failed("trades", exc)
+            return
+        self._health.good("trades")
+        if self.tape.symbol == symbol and self.tape.add(trades):
+            self._sink(TradesLoaded(symbol, len(trades)))
+
+    def trades_printed(self, event: TradesPrinted) -> None:
+        """A trades frame: onto the tape, then to the sink."""
+        self.tape.add(event.trades)
+        self._sink(event)
+
+    def fills_happened(self, fills: Iterable[Fill]) -> None:
+        """The trader's new fills: the tape marks their prints."""
+        self.tape.mark_own(fills)
 
     def watch_quotes(self, symbols: Iterable[str]) -> None:
         """Keep live best bid/ask (OSS `snapshotL1`) for these markets — those on screen.
@@ -255,6 +288,9 @@ class AccountSync:
             elif isinstance(event, FillsReceived):
                 self._last_rx_ms = self._clock.now_ms()
                 self._on_fills(event.fills, "stream")
+            elif isinstance(event, TradesPrinted):
+                self._last_rx_ms = self._clock.now_ms()
+                self._feed.trades_printed(event)
             elif isinstance(event, FrameDropped):
                 self._last_rx_ms = self._clock.now_ms()
                 if _note_frame(self._drops, event) in ("notificationApiV3", "fills"):
@@ -319,6 +355,7 @@ class AccountSync:
             self._notes.record(jr.FILL, {"source": source, "fill": fill})
         if new:
             self._balances_soon()
+            self._feed.fills_happened(new)
             self._sink(FillsReceived(tuple(new)))
         return new
 

@@ -40,6 +40,15 @@ class FeesLoaded:
 
 
 @dataclass(frozen=True, slots=True)
+class TradesLoaded:
+    """The followed market's recent public trades came over REST (`count` of them); the
+    session's tape holds them with the live ones."""
+
+    symbol: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class OrdersSnapshot:
     """The open orders the session now believes in, oldest first (after start or a resync)."""
 
@@ -206,6 +215,7 @@ SessionEvent = (
     | TickersRefreshed
     | BalancesRefreshed
     | FeesLoaded
+    | TradesLoaded
     | OrdersSnapshot
     | OrderChanged
     | Resynced

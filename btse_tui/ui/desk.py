@@ -30,6 +30,7 @@ from btse_tui.ui.widgets.notifications import LastLine, NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
 from btse_tui.ui.widgets.order_book import OrderBookView
 from btse_tui.ui.widgets.status_bar import StatusBar
+from btse_tui.ui.widgets.trade_tape import TradeTapeView
 
 #: Below this size the panes become numbered tabs.
 NARROW_WIDTH = 120
@@ -55,7 +56,8 @@ class DeskOptions:
 
 
 class DeskScreen(Screen[None]):
-    """The desk: markets, book, order ticket, open orders, notifications and balances.
+    """The desk: markets, book, order ticket, trade tape, open orders, notifications and
+    balances.
 
     Its parts: `events` (DeskEvents) paints what the session reports; `orders`
     (OrderActions) sends what the trader asks for. The screen itself owns the layout, the
@@ -85,7 +87,9 @@ class DeskScreen(Screen[None]):
             yield MarketsTable(id="markets", clock=monotonic)
             with Vertical(id="right"):
                 yield OrderBookView(id="book", clock=monotonic)
-                yield OrderForm(id="form")
+                with Vertical(id="ticket"):
+                    yield OrderForm(id="form")
+                    yield TradeTapeView(id="tape", clock=monotonic)
         with Horizontal(id="bottom"):
             with Vertical(id="orders-pane"):
                 yield Static("Open orders", classes="pane-title")
@@ -104,6 +108,7 @@ class DeskScreen(Screen[None]):
         self.status = self.query_one(StatusBar)
         self.markets_table = self.query_one(MarketsTable)
         self.book_view = self.query_one(OrderBookView)
+        self.tape_view = self.query_one(TradeTapeView)
         self.form = self.query_one(OrderForm)
         self.orders_table = self.query_one(OpenOrdersTable)
         self.log_view = self.query_one(NotificationLog)
@@ -115,6 +120,7 @@ class DeskScreen(Screen[None]):
         self.markets_table.set_favourites(self.favourites)
         self.markets_table.low_bandwidth = options.settings.low_bandwidth
         self._apply_size(self.app.size.width, self.app.size.height)
+        self.events.show_tape_freshness()
         self.markets_table.focus()
         self.log_line(f"{options.settings.environment.upper()}: connecting…", "connection")
         for notice in options.startup_notices:
@@ -198,7 +204,9 @@ class DeskScreen(Screen[None]):
         if fees is not None:
             self.form.set_fees(fees.maker, fees.taker)
         self.book_view.set_market(market)
+        self.tape_view.set_market(market)  # empty, saying so, until this market's trades come
         self.session.select_market(symbol)
+        self.events.tape_due()
 
     # ------------------------------------------------------------------ widget messages
 

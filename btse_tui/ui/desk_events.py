@@ -40,6 +40,9 @@ class DeskEvents:
         self._paint_armed = False
         self._painted = False  # no coalesced update painted yet
         self._book_painted_at = float("-inf")
+        self._tape_due = False  # the selected market's trades changed since the tape's paint
+        self._tape_painted_at = float("-inf")
+        self._spot_state: ev.StreamState | None = None
         self._oss_state: ev.StreamState | None = None
         self._book_fresh = False  # the shown book came from the socket's current connection
         self._notified: dict[str, float] = {}  # news → when it was last told (monotonic)
@@ -60,6 +63,11 @@ class DeskEvents:
         elif isinstance(event, ev.BookTop):
             self._quotes.put(event.symbol, event)
             self._arm_paint()
+        elif isinstance(event, ev.TradesPrinted | se.TradesLoaded):
+            if event.symbol == self.desk.selected:
+                self.tape_due()
+            if isinstance(event, ev.TradesPrinted):
+                self.desk.status.touch("spot")
         else:
             self._handle_event(event)
 
@@ -75,6 +83,12 @@ class DeskEvents:
         if desk.selected:
             wanted.insert(0, desk.selected)
         desk.session.watch_quotes(wanted)
+
+    def tape_due(self) -> None:
+        """The selected market's tape changed: repaint it with the next frames (at most as
+        often as the book)."""
+        self._tape_due = True
+        self._arm_paint()
 
     def _arm_paint(self) -> None:
         if not self._paint_armed:
@@ -99,9 +113,16 @@ class DeskEvents:
             desk.markets_table.apply_quote(quote.symbol, quote.bid, quote.ask)
         if quotes:
             desk.status.touch("oss")
+        monotonic = desk.options.monotonic
+        if self._tape_due and desk.selected:
+            if monotonic() - self._tape_painted_at < desk.options.book_period:
+                self._arm_paint()  # the tape's frame comes a little later
+            else:
+                self._tape_due = False
+                self._tape_painted_at = monotonic()
+                desk.tape_view.update(desk.session.recent_trades(desk.selected))
         books = self._books.drain()
         book = books.get(desk.selected) if desk.selected else None
-        monotonic = desk.options.monotonic
         if book is not None and monotonic() - self._book_painted_at < desk.options.book_period:
             self._books.put(book.symbol, book)  # the book's frame comes a little later
             self._arm_paint()
@@ -160,6 +181,8 @@ class DeskEvents:
                 status.set_rest(ok, problem)
                 self._rest_notice(event)
             case ev.FillsReceived(fills=fills):
+                if any(fill.symbol == desk.selected for fill in fills):
+                    self.tape_due()  # a print on the tape may be the trader's own
                 for fill in fills:
                     traded = fill.timestamp_ms / 1000 if fill.timestamp_ms else None
                     text = describe_fill(fill, desk.market(fill.symbol))
@@ -175,6 +198,9 @@ class DeskEvents:
                     if state is not ev.StreamState.LIVE:
                         self._book_fresh = state is ev.StreamState.STALE and self._book_fresh
                     self._show_book_freshness()
+                elif name == "spot":
+                    self._spot_state = state
+                    self.show_tape_freshness()
                 # a refused sign-in is told by its AuthResult notice; connecting is noise
                 if state not in (ev.StreamState.CONNECTING, ev.StreamState.SIGN_IN_REFUSED):
                     self._notify_once(
@@ -204,6 +230,17 @@ class DeskEvents:
             return
         why = _BOOK_STALE_WHY.get(state, "waiting for a fresh book")
         book_view.set_stale(True, why, self.desk.status.last_heard("oss"))
+
+    def show_tape_freshness(self) -> None:
+        """Grey the tape out unless the spot socket (which brings the trades) answers: a
+        refused sign-in still brings public trades."""
+        state = self._spot_state
+        tape_view = self.desk.tape_view
+        if state in (ev.StreamState.LIVE, ev.StreamState.SIGN_IN_REFUSED):
+            tape_view.set_stale(False)
+            return
+        why = _BOOK_STALE_WHY.get(state, "waiting")
+        tape_view.set_stale(True, why, self.desk.status.last_heard("spot"))
 
     def _notify_once(
         self, key: str, text: str, severity: str = "connection", every_s: float = 60.0

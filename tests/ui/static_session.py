@@ -15,6 +15,7 @@ from btse_tui.protocol.events import (
     Pong,
     StreamState,
     StreamStateChanged,
+    TradesPrinted,
 )
 from btse_tui.protocol.ledger import OrderLedger
 from btse_tui.protocol.models import (
@@ -27,8 +28,10 @@ from btse_tui.protocol.models import (
     Order,
     Side,
     Ticker,
+    Trade,
 )
 from btse_tui.protocol.submission import OrderSubmission
+from btse_tui.protocol.tape import TapePrint, TradeTape
 from btse_tui.sim.engine.catalog import default_markets
 
 D = Decimal
@@ -102,6 +105,9 @@ class StaticSession:
             remaining_size=D("0.01000"),
             timestamp_ms=NOW_MS - 60_000,
         )
+        self.tape = TradeTape()
+        self.backfill = True
+        """Whether selecting a market brings its recent trades at once (as REST would)."""
         self._quiet = asyncio.Event()
         self._emit: Emit = lambda _event: None
 
@@ -181,8 +187,48 @@ class StaticSession:
         )
         return BookUpdated(symbol, bids, asks, 1, NOW_MS)
 
+    def trades(self, symbol: str, count: int = 8) -> list[Trade]:
+        """`count` fixed prints of `symbol`, oldest first, one a second up to NOW_MS."""
+        market, ticker = self.markets[symbol], self.tickers[symbol]
+        return [
+            Trade(
+                symbol,
+                f"{symbol}-{i}",
+                ticker.last + (i % 3 - 1) * market.tick,
+                market.min_size * (i * 7 % 11 + 1),
+                Side.BUY if i % 3 else Side.SELL,
+                NOW_MS - (count - i) * 1_000,
+            )
+            for i in range(count)
+        ]
+
+    def recent_trades(self, symbol: str) -> tuple[TapePrint, ...]:
+        tape = self.tape
+        return tape.prints if tape.symbol == symbol else ()
+
+    def push_trades(self, trades: list[Trade]) -> None:
+        """A trades frame of the followed market, as the socket brings it."""
+        self.tape.add(trades)
+        self._emit(TradesPrinted(trades[0].symbol, tuple(trades)))
+
     def select_market(self, symbol: str) -> None:
         self.selected = symbol
+        own = [
+            Fill(
+                "BTC-USDT",
+                "ord-0",
+                "uuid-0",
+                Side.BUY,
+                t.price,
+                t.size,
+                timestamp_ms=t.timestamp_ms,
+            )
+            for t in self.trades("BTC-USDT")[5:6]
+        ]  # one of BTC-USDT's prints was the trader's fill
+        self.tape.reset(symbol, own)
+        if self.backfill:
+            self.tape.add(self.trades(symbol))  # the REST backfill of a real session
+            self._emit(se.TradesLoaded(symbol, len(self.tape.prints)))
 
     def watch_quotes(self, symbols: Iterable[str]) -> None:
         """A picture has no live quotes."""
