@@ -73,10 +73,40 @@ def _ratio_to_pct(value: Any, field: str) -> Decimal | None:
 # ---------------------------------------------------------------------------- market data
 
 
+#: a market's steps and limits repeat across rows and replies ("0.01", "0.0001", "2000"): each
+#: distinct string is checked once and the Decimal it gave kept (a refused value never is)
+_RULE_AMOUNTS: dict[str, Decimal] = {}
+_RULE_AMOUNTS_MAX = 512
+_RULE_TEXT_MAX = 40
+
+
+def _rule_amount(value: Any, field: str) -> Decimal:
+    """`amount(value, field)`, remembered for short strings (the same few recur in every row)."""
+    if type(value) is str:
+        known = _RULE_AMOUNTS.get(value)
+        if known is None:
+            known = amount(value, field)
+            if len(value) <= _RULE_TEXT_MAX:
+                if len(_RULE_AMOUNTS) >= _RULE_AMOUNTS_MAX:
+                    _RULE_AMOUNTS.clear()
+                _RULE_AMOUNTS[value] = known
+        return known
+    return amount(value, field)
+
+
+def _rule_amount_or_none(value: Any, field: str) -> Decimal | None:
+    """Like `_rule_amount`, but None and "" (the wire's "absent") give None."""
+    if value is None or value == "":
+        return None
+    return _rule_amount(value, field)
+
+
 def _step(row: Mapping[str, Any], key: str) -> Decimal:
     """A price or size increment: a positive number."""
-    raw = need(row, key)
-    step = amount(raw, key)
+    raw = row.get(key)
+    if raw is None or raw == "":
+        raise BadValue(key, None, "is missing")
+    step = _rule_amount(raw, key)
     if not step:
         raise BadValue(key, raw, "must be above zero")
     return step
@@ -91,24 +121,62 @@ def _name_or_none(value: Any, field: str) -> str | None:
 
 
 def market_from_row(row: Mapping[str, Any]) -> Market:
-    """One Markets API / exchangeInfo row, or a legacy market_summary row, as a Market."""
-    row = mapping(row, "market")
+    """One Markets API / exchangeInfo row, or a legacy market_summary row, as a Market.
+
+    The usual shape (strings, int precisions) takes straight-line checks; anything else goes
+    through the general coercions, which raise the same errors as before.
+    """
+    if type(row) is not dict:
+        row = mapping(row, "market")
     g = row.get
-    symbol = need_text(row, "symbol")
-    tick = _step(row, "minPriceIncrement")
-    lot = _step(row, "minSizeIncrement")
-    min_price = amount_or_none(first(row, "minOrderPrice", "minValidPrice"), "minOrderPrice")
-    min_size = amount_or_none(g("minOrderSize"), "minOrderSize")
-    max_size = amount_or_none(g("maxOrderSize"), "maxOrderSize")
-    market_type = _name_or_none(g("type"), "type")
-    if market_type is None:
-        market_type = "Futures" if to_bool(g("futures")) else "Spot"
-    base = _name_or_none(g("baseCurrency"), "baseCurrency") or _name_or_none(g("base"), "base")
-    quote = _name_or_none(g("quoteCurrency"), "quoteCurrency") or _name_or_none(g("quote"), "quote")
+    known = _RULE_AMOUNTS.get
+    symbol = g("symbol")
+    if type(symbol) is not str or not symbol or len(symbol) > 64:
+        symbol = need_text(row, "symbol")  # raises: missing, or not a name
+    raw = g("minPriceIncrement")
+    tick = known(raw) if type(raw) is str else None
+    if not tick:
+        tick = _step(row, "minPriceIncrement")
+    raw = g("minSizeIncrement")
+    lot = known(raw) if type(raw) is str else None
+    if not lot:
+        lot = _step(row, "minSizeIncrement")
+    raw = g("minOrderPrice")
+    if raw is None:
+        raw = g("minValidPrice")
+    min_price = known(raw) if type(raw) is str else None
+    if min_price is None:
+        min_price = _rule_amount_or_none(raw, "minOrderPrice")
+    raw = g("minOrderSize")
+    min_size = known(raw) if type(raw) is str else None
+    if min_size is None:
+        min_size = _rule_amount_or_none(raw, "minOrderSize")
+    raw = g("maxOrderSize")
+    max_size = known(raw) if type(raw) is str else None
+    if max_size is None:
+        max_size = _rule_amount_or_none(raw, "maxOrderSize")
+    market_type = g("type")
+    if type(market_type) is not str or not 0 < len(market_type) <= 64:
+        market_type = _name_or_none(market_type, "type")
+        if market_type is None:
+            market_type = "Futures" if to_bool(g("futures")) else "Spot"
+    base = g("baseCurrency")
+    if type(base) is not str or not 0 < len(base) <= 64:
+        base = _name_or_none(base, "baseCurrency") or _name_or_none(g("base"), "base")
+    quote = g("quoteCurrency")
+    if type(quote) is not str or not 0 < len(quote) <= 64:
+        quote = _name_or_none(quote, "quoteCurrency") or _name_or_none(g("quote"), "quote")
     if not (base and quote):  # legacy rows: read them off the symbol
         base_guess, quote_guess = split_symbol(symbol)
         base, quote = base or base_guess, quote or quote_guess
     active = g("active")
+    price_places = g("pricePrecision")
+    if type(price_places) is not int or not 0 <= price_places <= 30:
+        price_places = _precision(price_places, tick, "pricePrecision")
+    size_places = g("sizePrecision")
+    if type(size_places) is not int or not 0 <= size_places <= 30:
+        size_places = _precision(size_places, lot, "sizePrecision")
+    display = g("displayName")
     return Market(
         symbol,
         base,
@@ -119,9 +187,9 @@ def market_from_row(row: Mapping[str, Any]) -> Market:
         min_size or lot,
         max_size or _INFINITY,
         lot,
-        _precision(g("pricePrecision"), tick, "pricePrecision"),
-        _precision(g("sizePrecision"), lot, "sizePrecision"),
-        text_or_empty(g("displayName"), "displayName", 64),
+        price_places,
+        size_places,
+        display[:64] if type(display) is str else text_or_empty(display, "displayName", 64),
         market_type,
     )
 
