@@ -417,10 +417,19 @@ def slow_demo(tmp_path: Path) -> Iterator[tuple[SimServer, BtseApp]]:
 async def test_after_an_order_timeout_the_result_says_what_the_check_found(slow_demo) -> None:
     server, app = slow_demo
     async with app.run_test(size=(160, 48)) as pilot:
-        await until(pilot, lambda: app.desk.form.market is not None and app.desk.form.balances)
-        last = app.desk.form.ticker.last if app.desk.form.ticker else None
-        assert last is not None
-        price = str((last * D("0.97")).quantize(app.desk.form.market.tick))  # rests, no confirm
+        form = app.desk.form
+        # the ticket needs its market, the wallet and a last price (each arrives on its own)
+        await until(
+            pilot,
+            lambda: (
+                form.market is not None
+                and form.balances
+                and form.ticker is not None
+                and form.ticker.last is not None
+            ),
+        )
+        last = form.ticker.last
+        price = str((last * D("0.97")).quantize(form.market.tick))  # rests, no confirm
         server.faults.order_timeout = True  # placed by the exchange, never answered
         try:
             await place_limit(pilot, app, price, "0.001")
