@@ -31,3 +31,17 @@ def test_tool_is_clean(command: list[str]) -> None:
         timeout=300,  # mypy on a cold cache is the slowest; a loaded CI box is slower still
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_benchmark_module_imports() -> None:
+    """The benchmarks are not run by the tests, so a module that moved under them (the
+    simulator's hub once did) would break them silently: each must at least import."""
+    root = Path(__file__).resolve().parent.parent
+    names = sorted(p.stem for p in (root / "benchmarks").glob("*.py") if p.stem != "__init__")
+    code = (
+        "import importlib, sys\nfor n in sys.argv[1:]: importlib.import_module('benchmarks.' + n)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *names], cwd=root, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr

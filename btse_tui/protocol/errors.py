@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from btse_tui.protocol.models import OrderStatus
-
 #: Meanings of the API enum codes that appear in error bodies (§7.3).
 CODE_MEANINGS: dict[int, str] = {
     -1: "timeout — check order status",
@@ -169,13 +167,13 @@ class OrderRejected(ApiError):
     @classmethod
     def from_status(cls, status_code: int, message: str) -> OrderRejected:
         """Build from an order-level failure status (8/15/16/17) inside an HTTP 200 reply."""
-        return cls(200, status_code, message or OrderStatus.describe(status_code))
+        return cls(200, status_code, message or _status_words(status_code))
 
     @property
     def meaning(self) -> str:
         """Plain words for the code (order statuses included)."""
         if self.status == 200 and self.code is not None:
-            return OrderStatus.describe(self.code)
+            return _status_words(self.code)
         return code_meaning(self.code)
 
 
@@ -204,3 +202,11 @@ def parse_retry_after(value: str | None, now_s: float) -> float:
     if number >= 1e9:
         return max(0.0, number - now_s)
     return max(0.0, number)
+
+
+def _status_words(code: int) -> str:
+    """An order status code in words. models is imported here, not at the top: config (and so
+    `btse-tui --help`) imports this module, and models' dataclasses take ~18 ms to build."""
+    from btse_tui.protocol.models import OrderStatus
+
+    return OrderStatus.describe(code)
