@@ -10,6 +10,18 @@ from btse_tui.protocol.coalesce import Pending, coalescing_key
 from btse_tui.protocol.events import StreamEvent
 
 
+class _Slot:
+    """A topic's place in the backlog: its first waiting event, and the Pending that folds in
+    the ones after it (made only when a second one comes before the consumer takes it)."""
+
+    __slots__ = ("first", "key", "pending")
+
+    def __init__(self, key: str, first: StreamEvent) -> None:
+        self.key = key
+        self.first = first
+        self.pending: Pending | None = None
+
+
 class EventBacklog:
     """Events waiting for the consumer, in arrival order, held to a bounded size.
 
@@ -26,8 +38,8 @@ class EventBacklog:
             raise ValueError("EventBacklog needs a limit of at least 2")
         self.limit = limit
         self.peak = 0
-        self._items: deque[StreamEvent | tuple[str, Pending]] = deque()
-        self._slots: dict[str, tuple[str, Pending]] = {}
+        self._items: deque[StreamEvent | _Slot] = deque()
+        self._slots: dict[str, _Slot] = {}
         self._kept = 0  # events waiting that never fold
         self._finished = False
         self._reader: asyncio.Future[None] | None = None  # the consumer waiting for an event
@@ -54,10 +66,13 @@ class EventBacklog:
             self._kept += 1
         else:
             slot = self._slots.get(key)
-            if slot is not None:
-                slot[1].add(event)
+            if slot is not None:  # a second event of the topic: fold from here on
+                pending = slot.pending
+                if pending is None:
+                    pending = slot.pending = Pending(slot.first)
+                pending.add(event)
                 return
-            slot = self._slots[key] = (key, Pending(event))
+            slot = self._slots[key] = _Slot(key, event)  # most often taken before another comes
             self._items.append(slot)
         size = len(self._items)
         if size > self.peak:
@@ -72,11 +87,10 @@ class EventBacklog:
         if not items:
             return None
         item = items.popleft()
-        if isinstance(item, tuple):  # (key, a topic's pending state); events are dataclasses
-            key, pending = item
-            if self._slots.get(key) is item:
-                del self._slots[key]
-            return pending.event()
+        if isinstance(item, _Slot):
+            if self._slots.get(item.key) is item:
+                del self._slots[item.key]
+            return item.first if item.pending is None else item.pending.event()
         self._kept -= 1
         waiter = self._writer
         if waiter is not None and self._kept <= self.limit // 2 and not waiter.done():
