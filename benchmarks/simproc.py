@@ -9,9 +9,9 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from btse_tui.sim import hub as sim_hub
 from btse_tui.sim.context import SimConfig
 from btse_tui.sim.runner import SimServer
-from btse_tui.sim import hub as sim_hub
 
 _SENT = {"frames": 0, "bytes": 0, "notifications": 0}
 _CHURN = {"rate": 0.0}
