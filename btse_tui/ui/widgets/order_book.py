@@ -12,7 +12,6 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -23,12 +22,12 @@ from btse_tui.ui.widgets.format import (
     fit,
     fit_amount,
     fit_price,
-    fmt_age,
     fmt_bps,
     fmt_decimal,
     price_decimals,
     size_decimals,
 )
+from btse_tui.ui.widgets.pane_lines import Staleness, repaint_changed
 
 BookSide = Literal["bid", "ask"]
 OWN_MARK = "●"
@@ -143,13 +142,11 @@ class OrderBookView(Widget, can_focus=True):
         how long a stale book has been without news."""
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
-        self._stale_since: float | None = None
         self._market: Market | None = None
         self._bids: tuple[BookLevel, ...] = ()
         self._asks: tuple[BookLevel, ...] = ()
         self._own: frozenset[Decimal] = frozenset()
-        self._stale = False
-        self._stale_reason = ""
+        self._staleness = Staleness(clock)
         self._cursor: tuple[BookSide, int] | None = None
         self._lines: list[_Line] = []
         self._strips: dict[int, Strip] = {}
@@ -186,27 +183,16 @@ class OrderBookView(Widget, can_focus=True):
     def set_stale(self, stale: bool, reason: str = "", since: float | None = None) -> None:
         """Grey the book out (stream stale or resyncing) and say on the spread line how long
         it has been without news (`since`, on the view's clock; default now) and why."""
-        if stale and since is None:
-            since = self._stale_since if self._stale else self._clock()
-        if (stale, reason, since) == (self._stale, self._stale_reason, self._stale_since):
-            return
-        self._stale = stale
-        self._stale_reason = reason
-        self._stale_since = since if stale else None
-        self._relayout(force=True)
+        if self._staleness.set(stale, reason, since):
+            self._relayout(force=True)
 
     @property
     def stale_text(self) -> str:
         """`STALE 14s — reconnecting` while stale, else empty (the spread line's words)."""
-        if not self._stale:
-            return ""
-        since = self._stale_since
-        age = f" {fmt_age(self._clock() - since)}" if since is not None else ""
-        reason = f" — {self._stale_reason}" if self._stale_reason else ""
-        return f"STALE{age}{reason}"
+        return self._staleness.text
 
     def _tick_stale(self) -> None:
-        if self._stale:
+        if self._staleness.stale:
             self._relayout()
 
     @property
@@ -260,7 +246,7 @@ class OrderBookView(Widget, can_focus=True):
 
     def _spread_text(self) -> tuple[str, bool]:
         width = max(0, self.size.width)
-        if self._stale:
+        if self._staleness.stale:
             return fit(self.stale_text, width, "center"), False
         if not self._bids and not self._asks:
             what = self._market.symbol if self._market else "book"
@@ -351,16 +337,7 @@ class OrderBookView(Widget, can_focus=True):
         new = self._build_lines()
         old = self._lines
         self._lines = new
-        if force or len(new) != len(old):
-            self._strips.clear()
-            self.refresh()
-            return
-        width = self.size.width
-        for y, (a, b) in enumerate(zip(old, new)):
-            if a != b:
-                self._strips.pop(y, None)
-                start, end = _changed_span(a, b, width)
-                self.refresh(Region(start, y, end - start, 1))
+        repaint_changed(self, old, new, self._strips, force, span=_changed_span)
 
     # ------------------------------------------------------------------ rendering
 
@@ -391,7 +368,7 @@ class OrderBookView(Widget, can_focus=True):
         if line.cursor:
             base = base + styles["cursor"]
         side_style = styles[line.kind]
-        if self._stale:
+        if self._staleness.stale:
             side_style = styles["stale"]
         text = line.text.ljust(width)[:width]
         price_w = self._widths()[0]
@@ -399,7 +376,11 @@ class OrderBookView(Widget, can_focus=True):
         spans: list[tuple[int, int, Style]] = [
             (0, 1, base + (styles["own"] if line.own else Style())),
             (1, 1 + price_w, base + side_style),
-            (1 + price_w, width, base + (styles["stale"] if self._stale else styles["size"])),
+            (
+                1 + price_w,
+                width,
+                base + (styles["stale"] if self._staleness.stale else styles["size"]),
+            ),
         ]
         bar_start = width - line.bar if line.bar else width
         bar_style = styles[f"{line.kind}-bar"]
@@ -431,7 +412,7 @@ class OrderBookView(Widget, can_focus=True):
                 strip = Strip([Segment(fit(line.text, width), styles["header"])], width)
             elif line.kind in ("spread", "crossed"):
                 style = styles[line.kind]
-                if self._stale:
+                if self._staleness.stale:
                     style = style + styles["stale"]
                 strip = Strip([Segment(fit(line.text, width), style)], width)
             elif line.kind == "blank":

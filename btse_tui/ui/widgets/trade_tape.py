@@ -10,7 +10,6 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -20,11 +19,11 @@ from btse_tui.ui.widgets.format import (
     fit,
     fit_amount,
     fit_price,
-    fmt_age,
     fmt_time_ms,
     price_decimals,
     size_decimals,
 )
+from btse_tui.ui.widgets.pane_lines import Staleness, repaint_changed
 
 OWN_MARK = "●"
 TIME_W = 8
@@ -83,9 +82,7 @@ class TradeTapeView(Widget):
         self._clock = clock
         self._market: Market | None = None
         self._prints: tuple[TapePrint, ...] = ()
-        self._stale = False
-        self._stale_reason = ""
-        self._stale_since: float | None = None
+        self._staleness = Staleness(clock)
         self._lines: list[_Line] = []
         self._strips: dict[int, Strip] = {}
         self._styles: dict[str, Style] | None = None
@@ -117,24 +114,13 @@ class TradeTapeView(Widget):
     def set_stale(self, stale: bool, reason: str = "", since: float | None = None) -> None:
         """Grey the tape out (its socket is not live) and say on the top line how long it has
         been without news (`since`, on the view's clock; default now) and why."""
-        if stale and since is None:
-            since = self._stale_since if self._stale else self._clock()
-        if (stale, reason, since) == (self._stale, self._stale_reason, self._stale_since):
-            return
-        self._stale = stale
-        self._stale_reason = reason
-        self._stale_since = since if stale else None
-        self._relayout(force=True)
+        if self._staleness.set(stale, reason, since):
+            self._relayout(force=True)
 
     @property
     def stale_text(self) -> str:
         """`STALE 14s — reconnecting` while stale, else empty (the top line's words)."""
-        if not self._stale:
-            return ""
-        since = self._stale_since
-        age = f" {fmt_age(self._clock() - since)}" if since is not None else ""
-        reason = f" — {self._stale_reason}" if self._stale_reason else ""
-        return f"STALE{age}{reason}"
+        return self._staleness.text
 
     @property
     def lines_text(self) -> list[str]:
@@ -178,7 +164,7 @@ class TradeTapeView(Widget):
         height, width = self.size.height, self.size.width
         if height <= 0 or width <= 0:
             return []
-        if self._stale:
+        if self._staleness.stale:
             lines = [_Line("note", fit(self.stale_text, width, "center"))]
         else:
             lines = [_Line("header", self._header_text())]
@@ -198,15 +184,7 @@ class TradeTapeView(Widget):
         new = self._build_lines()
         old = self._lines
         self._lines = new
-        if force or len(new) != len(old):
-            self._strips.clear()
-            self.refresh()
-            return
-        width = self.size.width
-        for y, (a, b) in enumerate(zip(old, new)):
-            if a != b:
-                self._strips.pop(y, None)
-                self.refresh(Region(0, y, width, 1))
+        repaint_changed(self, old, new, self._strips, force)
 
     # ------------------------------------------------------------------ rendering
 
@@ -237,11 +215,11 @@ class TradeTapeView(Widget):
         price_start = 1 + time_w + 1
         price_end = price_start + price_w
         grey = base + styles["stale"]
-        side = grey if self._stale else base + styles[line.kind]
-        plain = grey if self._stale else base + styles["size"]
+        side = grey if self._staleness.stale else base + styles[line.kind]
+        plain = grey if self._staleness.stale else base + styles["size"]
         segments = [
             Segment(text[:1], base + styles["own"] if line.own else base),
-            Segment(text[1:price_start], grey if self._stale else base + styles["note"]),
+            Segment(text[1:price_start], grey if self._staleness.stale else base + styles["note"]),
             Segment(text[price_start:price_end], side),
             Segment(text[price_end:], plain),
         ]
@@ -261,7 +239,7 @@ class TradeTapeView(Widget):
             if line.kind == "header":
                 strip = Strip([Segment(fit(line.text, width), styles["header"])], width)
             elif line.kind == "note":
-                style = styles["base"] + styles["stale" if self._stale else "note"]
+                style = styles["base"] + styles["stale" if self._staleness.stale else "note"]
                 strip = Strip([Segment(fit(line.text, width), style)], width)
             else:
                 strip = self._render_print(line, width, styles)
@@ -276,7 +254,7 @@ class TradeTapeView(Widget):
         self.set_interval(1.0, self._tick_stale)
 
     def _tick_stale(self) -> None:
-        if self._stale:
+        if self._staleness.stale:
             self._relayout()
 
     def on_resize(self, event: events.Resize) -> None:
