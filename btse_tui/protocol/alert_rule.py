@@ -1,0 +1,39 @@
+"""PriceAlert: one price alert a trader set (a market, a condition, its numbers), as the
+command line parses it and the alert book keeps, checks and saves it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class AlertCondition(StrEnum):
+    """What the price must do for a price alert to fire."""
+
+    ABOVE = "above"  # last price at or above `level`
+    BELOW = "below"  # last price at or below `level`
+    CROSSES = "crosses"  # last price passes `level` in either direction
+    MOVES = "moves"  # last price moves `move_percent` % (either way) within `window_minutes`
+
+
+@dataclass(frozen=True, slots=True)
+class PriceAlert:
+    """A price alert on one market; `level` is set for above/below/crosses, `move_percent`
+    and `window_minutes` for moves. A recurring alert re-arms after it fires."""
+
+    symbol: str
+    condition: AlertCondition
+    level: Decimal | None = None
+    move_percent: Decimal | None = None
+    window_minutes: int | None = None
+    recurring: bool = False
+
+    def __post_init__(self) -> None:
+        if self.condition is AlertCondition.MOVES:
+            if self.move_percent is None or self.move_percent <= 0:
+                raise ValueError("a 'moves' alert needs a move_percent above 0")
+            if self.window_minutes is None or self.window_minutes <= 0:
+                raise ValueError("a 'moves' alert needs a window_minutes above 0")
+        elif self.level is None or self.level <= 0:
+            raise ValueError(f"an '{self.condition.value}' alert needs a level above 0")
