@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 from btse_tui.protocol.codec_json import (
     amount,
     amount_or_none,
@@ -214,7 +216,29 @@ def markets(obj: Any, dropped: list[BadValue] | None = None) -> list[Market]:
         data = data.get("symbols") or []
     if not isinstance(data, list):
         raise ProtocolError("markets: expected data.symbols to be a list")
-    return decode_rows(data, market_from_row, "market", dropped)
+    return decode_rows(data, _known_market, "market", dropped)
+
+
+#: a market row comes again, unchanged, in every refresh: the Market it gave is kept under the
+#: row's own JSON text (so 1, 1.0 and true stay apart, as the decoders tell them apart). Only
+#: rows that decoded are kept, so a refused row is refused again.
+_MARKETS_SEEN: dict[bytes, Market] = {}
+_MARKETS_SEEN_MAX = 4096
+
+
+def _known_market(row: Any) -> Market:
+    """`market_from_row(row)`, decoded once per distinct row."""
+    try:
+        key = orjson.dumps(row)
+    except TypeError:  # not a JSON value (an integer past 64 bits, say): decode it as it is
+        return market_from_row(row)
+    known = _MARKETS_SEEN.get(key)
+    if known is None:
+        known = market_from_row(row)
+        if len(_MARKETS_SEEN) >= _MARKETS_SEEN_MAX:
+            _MARKETS_SEEN.clear()
+        _MARKETS_SEEN[key] = known
+    return known
 
 
 def exchange_info(obj: Any) -> ExchangeInfo:

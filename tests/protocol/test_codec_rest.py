@@ -56,6 +56,26 @@ def test_markets_keeps_futures_rows_with_their_type() -> None:
     ]
 
 
+def test_markets_refresh_reads_each_row_anew_when_it_changed() -> None:
+    """A refresh that repeats a row gives the same market; a changed tick or precision, or a
+    row refused once, is read again, never taken from an earlier reply."""
+    first_market = codec.markets(MARKETS)[0]
+    assert codec.markets(MARKETS) == [first_market]
+    obj = codec.loads(MARKETS)
+    obj["data"]["symbols"][0]["minPriceIncrement"] = "0.05"
+    assert codec.markets(obj)[0].tick == D("0.05")
+    one = codec.loads(MARKETS)
+    one["data"]["symbols"][0]["pricePrecision"] = 1
+    assert codec.markets(one)[0].price_precision == 1
+    refused = codec.loads(MARKETS)
+    refused["data"]["symbols"][0]["pricePrecision"] = 99
+    for _ in range(2):
+        dropped: list = []
+        assert codec.markets(refused, dropped) == []
+        assert [bad.field for bad in dropped] == ["pricePrecision"]
+    assert codec.markets(MARKETS) == [first_market]
+
+
 def test_markets_missing_tick_is_a_protocol_error() -> None:
     obj = codec.loads(MARKETS)
     del obj["data"]["symbols"][0]["minPriceIncrement"]
