@@ -86,7 +86,9 @@ async def test_an_unreachable_webhook_never_blocks_and_never_shows_its_token() -
     sender.send({"n": 1}, reports.append)  # returns at once; the POST runs as a task
     assert reports == []
     await asyncio.wait_for(sender.aclose(), 5)
-    assert reports == ["alert webhook http://127.0.0.1:9/… failed (ConnectError); alerts still show here"]
+    assert reports == [
+        "alert webhook http://127.0.0.1:9/… failed (ConnectError); alerts still show here"
+    ]
 
 
 def test_shown_url_keeps_scheme_host_and_port_only() -> None:

@@ -74,9 +74,7 @@ def test_moves_fires_when_the_price_moved_the_percent_within_the_window() -> Non
     book = AlertBook([PriceAlert(SYM, C.MOVES, move_percent=D("2"), window_minutes=5)])
     # +1.9 % in 4 minutes: not yet; then +2.0 % against the low of the window
     assert fired(book, [(0, "100"), (120, "101"), (240, "101.9")]) == []
-    assert fired(book, [(290, "102")]) == [
-        "BTC-USDT moved +2.00% in 5 min (from 100 to 102)"
-    ]
+    assert fired(book, [(290, "102")]) == ["BTC-USDT moved +2.00% in 5 min (from 100 to 102)"]
     assert book.alerts == ()
 
 

@@ -12,8 +12,16 @@ from btse_tui.protocol.models import Order, Side
 
 
 def order(status: int, filled: str = "0") -> se.OrderChanged:
-    o = Order("BTC-USDT", "o1", Side.BUY, status, cl_order_id="c1", original_size=D("2"),
-              total_filled=D(filled), avg_fill_price=D("100") if filled != "0" else D(0))
+    o = Order(
+        "BTC-USDT",
+        "o1",
+        Side.BUY,
+        status,
+        cl_order_id="c1",
+        original_size=D("2"),
+        total_filled=D(filled),
+        avg_fill_price=D("100") if filled != "0" else D(0),
+    )
     return se.OrderChanged(o)  # fmt: skip
 
 
