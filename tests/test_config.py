@@ -293,5 +293,5 @@ def test_alert_desktop_takes_its_choices_only() -> None:
         "osc777",
     )
     assert load_settings(env={"BTSE_ALERT_DESKTOP": "off"}, dotenv_path=None).alert_desktop == ()
-    with pytest.raises(ConfigError, match="both | osc9 | osc777 | off"):
+    with pytest.raises(ConfigError, match=r"both \| osc9 \| osc777 \| off"):
         load_settings(env={"BTSE_ALERT_DESKTOP": "loud"}, dotenv_path=None)

@@ -41,7 +41,7 @@ class AlertHooks:
 
     saved: tuple[PriceAlert, ...] = ()
     save: Callable[[tuple[PriceAlert, ...]], None] | None = None
-    record: Callable[[dict[str, Any]], None] | None = None
+    record: Callable[[dict[str, Any]], object] | None = None
     webhook: AlertWebhook | None = None
     write_terminal: Callable[[str], None] | None = None
 
