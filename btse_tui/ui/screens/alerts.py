@@ -84,7 +84,7 @@ class AlertsScreen(ModalScreen[None]):
             background: $surface;
             padding: 0 1;
         }
-        #alert-list { height: auto; max-height: 12; min-height: 3; margin-bottom: 1; }
+        #alert-list { height: auto; max-height: 10; min-height: 1; margin: 1 0; }
         .row { height: 1; margin-bottom: 0; }
         .name { width: 10; color: $text-muted; }
         Input { width: 1fr; }
@@ -107,7 +107,7 @@ class AlertsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield OptionList(id="alert-list")
+            yield OptionList(id="alert-list", compact=True)
             with Horizontal(classes="row"):
                 yield Label("Market", classes="name")
                 yield Input(self.symbol, compact=True, id="alert-symbol")
@@ -126,9 +126,9 @@ class AlertsScreen(ModalScreen[None]):
             with Horizontal(classes="row"):
                 yield Label("Minutes", classes="name")
                 yield Input("15", compact=True, id="alert-minutes", placeholder="moves only")
-            yield Checkbox("recurring (re-arms after it fires)", id="alert-recurring")
+            yield Checkbox("recurring (re-arms after it fires)", compact=True, id="alert-recurring")
             yield Static("", id="alert-verdict")
-            yield Static("enter set · del/x delete · esc close", id="alert-keys")
+            yield Static("enter set · del/x delete (on the list) · esc close", id="alert-keys")
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = "Price alerts"
