@@ -153,3 +153,24 @@ async def test_an_alert_set_on_the_alerts_screen_fires_and_is_kept_across_a_rest
         await pilot.press("x")
         await until(pilot, lambda: load_alerts(state) == ())
         assert again.app.desk.alerts.book.alerts == ()
+
+
+async def test_a_storm_of_alerts_goes_out_as_one_then_one_summary(demo) -> None:
+    desk = Desk(*demo)
+    app, server = desk.app, desk.server
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.desk.selected is not None)
+        symbol = app.desk.selected
+        assert symbol is not None
+        await until(pilot, lambda: app.desk.session.tickers.get(symbol) is not None)
+        last = server.call(lambda: server.engine.ticker(symbol).last)
+        for divisor in (2, 3, 4):  # three alerts true at once: they fire together
+            level = (last / divisor).quantize(Decimal("0.01"))
+            app.desk.add_price_alert(PriceAlert(symbol, AlertCondition.ABOVE, level=level))
+        assert desk.written.count("\x1b]9;") == 1  # the first at once, the others held
+        await until(pilot, lambda: "2 more price alerts within 1 s" in desk.written)
+        assert desk.written.count("\x1b]9;") == 2
+        assert "⚑ 2 more price alerts within 1 s — latest: " in log_text(app)
+        rows = [(row["kind"], row["count"], row["delivered"]) for row in desk.journal]
+        assert rows == [("price", 1, True), ("price", 1, False), ("price", 1, False),
+                        ("price", 2, True)]  # fmt: skip
