@@ -195,10 +195,29 @@ def _environment(text: str) -> Environment:
     return Environment(text.lower()) if text else Environment.DEMO
 
 
+_DESKTOP: Final = {"both": ("osc9", "osc777"), "osc9": ("osc9",), "osc777": ("osc777",), "off": ()}
+
+
+def _desktop(text: str) -> tuple[str, ...]:
+    if text.lower() not in _DESKTOP:
+        raise ValueError(text)
+    return _DESKTOP[text.lower()]
+
+
+def _webhook(text: str) -> Secret | None:
+    # kept as a Secret: a push service's URL often carries its token (never shown or logged)
+    checked = url("http", "https").parse(text)
+    return Secret(checked) if checked else None
+
+
 TEXT_KIND: Final = Kind(_text, "any text")
 SECRET_KIND: Final = Kind(_secret, "any text")
 PATH_KIND: Final = Kind(_path, "a directory path")
 SYMBOLS_KIND: Final = Kind(_symbols, "comma-separated BASE-QUOTE symbols, e.g. BTC-USDT")
+DESKTOP_KIND: Final = Kind(
+    _desktop, "both | osc9 | osc777 | off", ("both", "osc9", "osc777", "off")
+)
+WEBHOOK_KIND: Final = Kind(_webhook, "an http:// or https:// URL, or empty for none")
 ENVIRONMENT_KIND: Final = Kind(
     _environment,
     " | ".join(e.value for e in Environment) + ", or empty (demo without a key, testnet with one)",
@@ -328,6 +347,61 @@ class Settings:
         "ring the terminal bell on fills",
         default="false",
         flag=Flag("--bell", switch=True),
+    )
+    alert_every_s: float = setting(
+        "BTSE_ALERT_EVERY",
+        number(1, 3_600, "seconds"),
+        "alerts: at most one alert of a kind this often; the rest are summed up in one",
+        default="5",
+    )
+    alert_bell: bool = setting(
+        "BTSE_ALERT_BELL", boolean(), "alerts: ring the terminal bell", default="true"
+    )
+    alert_desktop: tuple[str, ...] = setting(
+        "BTSE_ALERT_DESKTOP",
+        DESKTOP_KIND,
+        "alerts: desktop notifications written to the terminal (OSC 9 and/or OSC 777; "
+        "wrapped for tmux passthrough when TMUX is set)",
+        default="both",
+    )
+    alert_webhook: Secret | None = setting(
+        "BTSE_ALERT_WEBHOOK",
+        WEBHOOK_KIND,
+        "alerts: also POST each alert as JSON to this URL (e.g. a phone push service); "
+        "never logged, may hold a token",
+    )
+    alert_fill: bool = setting(
+        "BTSE_ALERT_FILL", boolean(), "alerts: an order filled", default="true"
+    )
+    alert_partial_fill: bool = setting(
+        "BTSE_ALERT_PARTIAL_FILL", boolean(), "alerts: an order partly filled", default="true"
+    )
+    alert_rejected: bool = setting(
+        "BTSE_ALERT_REJECTED", boolean(), "alerts: the exchange rejected an order", default="true"
+    )
+    alert_socket_down_s: float = setting(
+        "BTSE_ALERT_SOCKET_DOWN",
+        number(1, 86_400, "seconds", off=0),
+        "alerts: a socket down (or silent) for this long",
+        default="30",
+    )
+    alert_dms_fired: bool = setting(
+        "BTSE_ALERT_DMS_FIRED",
+        boolean(),
+        "alerts: the dead man's switch lapsed (the exchange cancels every order)",
+        default="true",
+    )
+    alert_rate_limited: bool = setting(
+        "BTSE_ALERT_RATE_LIMITED",
+        boolean(),
+        "alerts: the exchange rate-limited us (429)",
+        default="true",
+    )
+    alert_clock_skew_s: float = setting(
+        "BTSE_ALERT_CLOCK_SKEW",
+        number(0.1, 3_600, "seconds", off=0),
+        "alerts: the local clock is off the exchange's by more than this",
+        default="2",
     )
     http_timeout_s: float = setting(
         "BTSE_HTTP_TIMEOUT",
@@ -548,7 +622,7 @@ def settings_from_mapping(
 
 
 def _invalid(key: str, value: str, rule: str, flag: str | None = None) -> ConfigError:
-    shown = "****" if key == "BTSE_API_SECRET" else repr(value)
+    shown = "****" if key in ("BTSE_API_SECRET", "BTSE_ALERT_WEBHOOK") else repr(value)
     given_as = f" (from {flag})" if flag else ""
     return ConfigError(f"{key}={shown}{given_as} is invalid: expected {rule}")
 

@@ -38,8 +38,9 @@ NOTIFICATION = "notification"
 FILL = "fill"
 CONNECTION = "connection"
 RECONCILE = "reconcile"
-#: Every kind the session writes, in the order of an order's life.
-KINDS = (ORDER_REQUEST, ORDER_REPLY, ORDER_ERROR, NOTIFICATION, FILL, CONNECTION, RECONCILE)
+ALERT = "alert"  # written by the desk: every alert fired, delivered or coalesced
+#: Every kind the session and the desk write, in the order of an order's life.
+KINDS = (ORDER_REQUEST, ORDER_REPLY, ORDER_ERROR, NOTIFICATION, FILL, CONNECTION, RECONCILE, ALERT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from btse_tui.journal import FILL, KINDS, Entry, Journal, default_path
+from btse_tui.journal import ALERT, FILL, KINDS, Entry, Journal, default_path
 from btse_tui.protocol.models import OrderStatus
 
 #: CSV header of `--fills-csv`: each column is the `Fill` field of the same name (time: its
@@ -131,6 +131,10 @@ def listing_rows(entry: Entry) -> list[Row]:
         return [(kind, "", "", "", "", _connection_text(payload))]
     if kind == "reconcile":
         return [(kind, "", "", "", "", _text(payload.get("text")) or _summary(payload))]
+    if kind == ALERT:  # `fill: BTC-USDT BUY filled …`, `(held back)` when coalesced
+        held = "" if payload.get("delivered", True) else " (held back)"
+        status = f"{_text(payload.get('kind'))}: {_text(payload.get('text'))}{held}"
+        return [(kind, _text(payload.get("symbol")), "", "", "", status)]
     return [(kind, "", "", "", "", _summary(payload))]
 
 

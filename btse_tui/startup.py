@@ -15,7 +15,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Protocol
 
@@ -25,9 +25,11 @@ from btse_tui.protocol.errors import ConfigError
 
 if TYPE_CHECKING:
     from btse_tui.journal import Journal
+    from btse_tui.protocol.alert_rule import PriceAlert
     from btse_tui.sim.context import SimConfig
     from btse_tui.sim.runner import SimServer
     from btse_tui.ui.app import BtseApp
+    from btse_tui.ui.desk_alerts import AlertHooks
 
 
 class RunningExchange(Protocol):
@@ -272,7 +274,7 @@ def build_app(
         os.environ.setdefault("TEXTUAL_FPS", "10")
 
     from btse_tui.client.session import TradingSession
-    from btse_tui.prefs import load_favourites, save_favourites
+    from btse_tui.prefs import load_alerts, load_favourites, save_alerts, save_favourites
     from btse_tui.ui import partial_update
     from btse_tui.ui.app import BtseApp
 
@@ -285,4 +287,27 @@ def build_app(
         save_favourites=lambda symbols: save_favourites(state_dir, symbols),
         freeze_startup_gc=True,
         startup_notices=notices,
+        alerts=alert_hooks(settings, journal, state_dir, load_alerts(state_dir), save_alerts),
+    )
+
+
+def alert_hooks(
+    settings: Settings,
+    journal: Journal | None,
+    state_dir: Path,
+    saved: tuple[PriceAlert, ...],
+    save: Callable[[Path, tuple[PriceAlert, ...]], None],
+) -> AlertHooks:
+    """What the desk's alerts need from outside: the saved price alerts and how to save
+    them, the journal (every alert fired is recorded) and the webhook, if one is set."""
+    from btse_tui.client.webhook import WebhookSender
+    from btse_tui.journal import ALERT
+    from btse_tui.ui.desk_alerts import AlertHooks
+
+    webhook = settings.alert_webhook
+    return AlertHooks(
+        saved=saved,
+        save=lambda alerts: save(state_dir, alerts),
+        record=None if journal is None else lambda payload: journal.append(ALERT, payload),
+        webhook=WebhookSender(webhook.reveal()) if webhook else None,
     )

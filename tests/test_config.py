@@ -233,7 +233,8 @@ def test_every_rejected_value_names_the_key_the_value_and_the_declared_rule(
         values["BTSE_API_KEY"] = KEY
     with pytest.raises(ConfigError) as info:
         load_settings(values, None)
-    assert str(info.value) == f"{spec.key}='not valid!' is invalid: expected {spec.kind.rule}"
+    shown = "****" if spec.key == "BTSE_ALERT_WEBHOOK" else "'not valid!'"  # may hold a token
+    assert str(info.value) == f"{spec.key}={shown} is invalid: expected {spec.kind.rule}"
 
 
 def test_a_value_given_by_a_flag_names_the_flag() -> None:
@@ -268,3 +269,29 @@ def test_env_example_states_what_each_setting_accepts_and_its_flag() -> None:
             assert f"accepts {spec.kind.rule}" in comment, spec.key
         if spec.flag is not None:
             assert f"flag {spec.flag.name}" in comment, spec.key
+
+
+def test_the_alert_webhook_url_is_never_shown() -> None:
+    from btse_tui.protocol.errors import ConfigError
+
+    settings = load_settings(
+        env={"BTSE_ALERT_WEBHOOK": "https://ntfy.sh/tok-SECRET"}, dotenv_path=None
+    )
+    assert settings.alert_webhook is not None
+    assert settings.alert_webhook.reveal() == "https://ntfy.sh/tok-SECRET"
+    assert "tok-SECRET" not in repr(settings)
+    with pytest.raises(ConfigError) as refused:
+        load_settings(env={"BTSE_ALERT_WEBHOOK": "ftp://host/tok-SECRET"}, dotenv_path=None)
+    assert "tok-SECRET" not in str(refused.value)
+    assert "BTSE_ALERT_WEBHOOK" in str(refused.value)
+
+
+def test_alert_desktop_takes_its_choices_only() -> None:
+    from btse_tui.protocol.errors import ConfigError
+
+    assert load_settings(env={"BTSE_ALERT_DESKTOP": "osc777"}, dotenv_path=None).alert_desktop == (
+        "osc777",
+    )
+    assert load_settings(env={"BTSE_ALERT_DESKTOP": "off"}, dotenv_path=None).alert_desktop == ()
+    with pytest.raises(ConfigError, match=r"both \| osc9 \| osc777 \| off"):
+        load_settings(env={"BTSE_ALERT_DESKTOP": "loud"}, dotenv_path=None)

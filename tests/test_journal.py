@@ -92,3 +92,19 @@ def test_listing_filters_by_kind_and_names_the_kinds_of_a_typo(
     for kind in ("order_request", "order_reply", "order_error", "notification", "fill",
                  "connection", "reconcile"):  # fmt: skip
         assert kind in message
+
+
+def test_alerts_list_with_their_market_and_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = Journal(default_path(tmp_path), env="demo")
+    text = "BTC-USDT crossed 100,000 up — last 100,050"
+    journal.append("alert", {"kind": "price", "text": text, "symbol": "BTC-USDT",
+                             "count": 1, "delivered": True})  # fmt: skip
+    journal.append("alert", {"kind": "fill", "text": "x filled", "symbol": "", "delivered": False})
+    journal.close()
+    assert run_journal(["--state-dir", str(tmp_path), "--kind", "alert"]) == 0
+    _, first, second = capsys.readouterr().out.splitlines()
+    assert first.split()[2:4] == ["alert", "BTC-USDT"]
+    assert first.endswith(f"price: {text}")
+    assert second.endswith("fill: x filled (held back)")

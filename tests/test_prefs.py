@@ -13,3 +13,25 @@ def test_favourites_round_trip_and_damage_is_harmless(tmp_path: Path) -> None:
     assert load_favourites(tmp_path) == ("BTC-USDT", "ETH-USDT")
     (tmp_path / FAVOURITES_FILE).write_text("{not json")
     assert load_favourites(tmp_path) == ()
+
+
+def test_price_alerts_round_trip_in_order_and_a_bad_entry_is_skipped(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from btse_tui.prefs import ALERTS_FILE, load_alerts, save_alerts
+    from btse_tui.protocol.alert_rule import AlertCondition, PriceAlert
+
+    alerts = (
+        PriceAlert("BTC-USDT", AlertCondition.CROSSES, level=Decimal("100000.5")),
+        PriceAlert("ETH-USDT", AlertCondition.MOVES, move_percent=Decimal("2.5"), window_minutes=15,
+                   recurring=True),
+        PriceAlert("SOL-USDT", AlertCondition.BELOW, level=Decimal("0.00000123")),
+    )  # fmt: skip
+    assert load_alerts(tmp_path) == ()
+    save_alerts(tmp_path, alerts)
+    assert load_alerts(tmp_path) == alerts
+    path = tmp_path / ALERTS_FILE
+    path.write_text(path.read_text().replace('"100000.5"', '"-3"'))  # not a valid level
+    assert load_alerts(tmp_path) == alerts[1:]
+    path.write_text("[1, {}]")
+    assert load_alerts(tmp_path) == ()

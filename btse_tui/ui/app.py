@@ -16,6 +16,8 @@ from btse_tui.config import Settings
 from btse_tui.port import SessionPort
 from btse_tui.ui import screen_probe
 from btse_tui.ui.desk import DeskOptions, DeskScreen
+from btse_tui.ui.desk_alerts import AlertHooks
+from btse_tui.ui.screens.alerts import AlertsScreen
 from btse_tui.ui.screens.help import HelpScreen
 from btse_tui.ui.screens.quit import QuitScreen
 from btse_tui.ui.ticket.side_switch import SideSwitch
@@ -48,6 +50,7 @@ class BtseApp(App[None]):
         Binding("a", "amend_order", "Amend", id="app.amend"),
         Binding("X", "cancel_all", "Cancel all", id="app.cancel_all"),
         Binding("d", "toggle_dms", "DMS", id="app.dead_mans_switch"),
+        Binding("A", "alerts", "Alerts", id="app.alerts"),
         Binding("tab", "focus_next", show=False, priority=True, id="app.focus_next"),
         Binding("shift+tab", "focus_previous", show=False, priority=True, id="app.focus_prev"),
         Binding("1,f1", "tab('markets')", "Markets", show=False, id="app.tab_markets"),
@@ -68,6 +71,7 @@ class BtseApp(App[None]):
         startup_notices: tuple[str, ...] = (),
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        alerts: AlertHooks | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -84,6 +88,7 @@ class BtseApp(App[None]):
             startup_notices=startup_notices,
             clock=clock,
             monotonic=monotonic,
+            alerts=alerts or AlertHooks(),
         )
         self.desk = DeskScreen(session, self.options)
         """The screen under every dialog."""
@@ -140,6 +145,11 @@ class BtseApp(App[None]):
     def action_cancel_all(self) -> None:
         """Cancel every open order of the selected market, after a count preview."""
         self.desk.orders.cancel_all()
+
+    def action_alerts(self) -> None:
+        """List, add and delete price alerts."""
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen(self.desk.alerts, self.desk.selected))
 
     def action_toggle_dms(self) -> None:
         """Arm or disarm the dead man's switch (cancelAllAfter heartbeat)."""

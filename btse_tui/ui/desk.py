@@ -16,9 +16,11 @@ from textual.widgets import Input, Static
 
 from btse_tui.config import Settings
 from btse_tui.port import SessionPort
+from btse_tui.protocol.alert_rule import PriceAlert
 from btse_tui.protocol.errors import BtseError
 from btse_tui.protocol.models import Market
 from btse_tui.protocol.session_events import rest_problem
+from btse_tui.ui.desk_alerts import AlertHooks, DeskAlerts
 from btse_tui.ui.desk_events import DeskEvents
 from btse_tui.ui.desk_orders import OrderActions
 from btse_tui.ui.focus import focus_now
@@ -53,6 +55,7 @@ class DeskOptions:
     startup_notices: tuple[str, ...] = ()
     clock: Callable[[], float] = field(default=time.time)
     monotonic: Callable[[], float] = field(default=time.monotonic)
+    alerts: AlertHooks = field(default_factory=AlertHooks)
 
 
 class DeskScreen(Screen[None]):
@@ -73,6 +76,7 @@ class DeskScreen(Screen[None]):
         self.favourites = options.settings.favourites
         self.events = DeskEvents(self)
         self.orders = OrderActions(self)
+        self.alerts = DeskAlerts(self)
 
     # ------------------------------------------------------------------ layout
 
@@ -128,6 +132,7 @@ class DeskScreen(Screen[None]):
             self.notify(notice, title="warning", severity="warning", timeout=20)
         self._start_session()
         self.set_interval(1.0, self.events.follow_visible_quotes)
+        self.set_interval(1.0, self.alerts.tick)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -192,6 +197,11 @@ class DeskScreen(Screen[None]):
         at = self.options.clock()
         self.log_view.add(text, severity, sticky=sticky or severity == "error", at=at)
         self.last_line.update(text)
+
+    def add_price_alert(self, alert: PriceAlert) -> None:
+        """Set a price alert (the command line's `alert …` and the alerts screen); it is
+        saved at once and checked against every last price from then on."""
+        self.alerts.add(alert)
 
     def select_market(self, symbol: str) -> None:
         """Make `symbol` the market of the form and the book."""

@@ -53,6 +53,7 @@ class DeskEvents:
         """Called by the session for every event (on the app's loop)."""
         if self.stopped or not self.desk.app.is_running:
             return
+        self.desk.alerts.receive(event)
         if isinstance(event, se.TickersRefreshed):
             for ticker in event.tickers:
                 self._tickers.put(ticker.symbol, ticker)

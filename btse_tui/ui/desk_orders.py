@@ -105,6 +105,7 @@ class OrderActions:
                 desk.log_line(
                     f"Rejected {request.symbol}: {error.describe()}", "error", sticky=True
                 )
+                desk.alerts.rejected(request.symbol, _code_meaning(error), request.cl_order_id)
             else:  # refused before it was sent (nothing left this machine)
                 form.show_result(f"not sent: {error}", ok=False)
         finally:

@@ -82,6 +82,8 @@ ACTIONS: dict[str | tuple[str, str], str | None] = {
     "app.sell": "Sell: open the ticket on the selected market",
     "app.dead_mans_switch": "Dead man's switch on / off (the exchange cancels your orders "
     "if the app stops re-arming it)",
+    "app.alerts": "Price alerts: list, set (above, below, crosses, moves % in minutes) and "
+    "delete them; kept across restarts",
     "app.focus_next": "Next pane",
     "app.focus_prev": "Previous pane",
     "app.tab_markets": "Markets tab (small terminals)",
