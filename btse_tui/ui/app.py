@@ -39,6 +39,8 @@ class BtseApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
         # priority too: "/eth" typed in one burst filters by "eth" (see b / v below)
         Binding("slash", "filter", "Filter", priority=True, id="app.filter"),
+        # priority like `/`: ":buy 0.1 @ bid" typed in one burst lands in the command line
+        Binding("colon", "command_line", "Command", priority=True, id="app.command_line"),
         # b / v and Tab are priority: a key typed ahead (fast typing, a lagging SSH link) is
         # acted on before the keys after it are delivered, so "b95000<Tab>0.001" fills the
         # ticket's price and size instead of feeding the digits to the widget left behind
@@ -100,7 +102,7 @@ class BtseApp(App[None]):
         offer it as Filter there."""
         if isinstance(self.screen, QuitScreen):
             return action == "quit"  # any other key is the answer "stay"
-        if action == "filter":
+        if action in ("filter", "command_line"):
             return not isinstance(self.focused, Input) and not isinstance(self.screen, ModalScreen)
         if action in ("buy", "sell"):
             focused = self.focused
@@ -116,6 +118,10 @@ class BtseApp(App[None]):
     def action_filter(self) -> None:
         """Filter the markets table."""
         self.desk.open_filter()
+
+    def action_command_line(self) -> None:
+        """Open the command line: type an order, a cancel, an alert or a market."""
+        self.desk.open_command_line()
 
     def action_buy(self) -> None:
         """Buy the selected market."""

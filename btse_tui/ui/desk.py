@@ -16,9 +16,13 @@ from textual.widgets import Input, Static
 
 from btse_tui.config import Settings
 from btse_tui.port import SessionPort
+from btse_tui.protocol.alert_rule import PriceAlert
+from btse_tui.protocol.command_plan import describe_alert
 from btse_tui.protocol.errors import BtseError
 from btse_tui.protocol.models import Market
 from btse_tui.protocol.session_events import rest_problem
+from btse_tui.ui.command_line import CommandLine
+from btse_tui.ui.desk_commands import CommandActions, CommandReporter
 from btse_tui.ui.desk_events import DeskEvents
 from btse_tui.ui.desk_orders import OrderActions
 from btse_tui.ui.focus import focus_now
@@ -73,6 +77,7 @@ class DeskScreen(Screen[None]):
         self.favourites = options.settings.favourites
         self.events = DeskEvents(self)
         self.orders = OrderActions(self)
+        self.commands = CommandActions(self)
 
     # ------------------------------------------------------------------ layout
 
@@ -101,6 +106,11 @@ class DeskScreen(Screen[None]):
                 yield Static("Balances", classes="pane-title")
                 yield BalancesTable(id="balances")
         yield LastLine(id="last-line")
+        yield CommandLine(
+            self.commands.preview,
+            lambda line: self.commands.run(line, self.command_reporter),
+            id="command-line",
+        )
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -115,6 +125,8 @@ class DeskScreen(Screen[None]):
         self.balances_table = self.query_one(BalancesTable)
         self.last_line = self.query_one("#last-line", Static)
         self.filter_box = self.query_one("#filter", Input)
+        self.command_line = self.query_one(CommandLine)
+        self.command_reporter = CommandReporter(self, self.command_line)
         self.status.set_environment(options.settings.environment)
         self.status.set_dms(self.orders.dms_seconds if self.orders.dms_on else None)
         self.markets_table.set_favourites(self.favourites)
@@ -249,6 +261,24 @@ class DeskScreen(Screen[None]):
         if self.narrow:
             self.show_tab("markets")
         focus_now(box)
+
+    def open_command_line(self, text: str = "") -> None:
+        """Open the `:` command line (with `text` typed, when given)."""
+        self.command_line.open(text)
+
+    @on(CommandLine.Closed)
+    def _command_line_closed(self) -> None:
+        if self.narrow:
+            focus_now(self.markets_table if self.tab == "markets" else self.form)
+        else:
+            focus_now(self.markets_table)
+
+    def add_price_alert(self, alert: PriceAlert) -> None:
+        """Keep `alert` in the alert book. This build has no alert book: say so plainly, and
+        set nothing."""
+        text = f"alerts are not available in this build yet: not set ({describe_alert(alert)})"
+        self.log_line(text, "warning")
+        self.notify(text, title="alert not set", severity="warning")
 
     def key_escape(self) -> None:
         box = self.filter_box
