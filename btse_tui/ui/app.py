@@ -16,6 +16,7 @@ from btse_tui.config import Settings
 from btse_tui.port import SessionPort
 from btse_tui.ui import screen_probe
 from btse_tui.ui.desk import DeskOptions, DeskScreen
+from btse_tui.ui.palette import DeskCommands
 from btse_tui.ui.screens.help import HelpScreen
 from btse_tui.ui.screens.quit import QuitScreen
 from btse_tui.ui.ticket.side_switch import SideSwitch
@@ -33,6 +34,7 @@ class BtseApp(App[None]):
     TITLE = "btse-tui"
     CSS_PATH: ClassVar[list[str | PurePath]] = ["btse_tui.tcss", "app.tcss"]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {DeskCommands}
     DEFAULT_MODE = DESK_MODE
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),

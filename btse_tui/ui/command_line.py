@@ -182,7 +182,10 @@ class CommandLine(Vertical):
     @on(Input.Submitted, "#command-input")
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
-        line = event.value
+        self.enter(event.value)
+
+    def enter(self, line: str) -> None:
+        """Carry out `line` as Enter does: remember it, run it, show what became of it."""
         if not line.strip():
             return
         self.history.add(line)

@@ -266,6 +266,11 @@ class DeskScreen(Screen[None]):
         """Open the `:` command line (with `text` typed, when given)."""
         self.command_line.open(text)
 
+    def enter_command(self, line: str) -> None:
+        """Carry out `line` on the command line, as if typed there and Enter pressed."""
+        self.command_line.open()
+        self.command_line.enter(line)
+
     @on(CommandLine.Closed)
     def _command_line_closed(self) -> None:
         if self.narrow:

@@ -190,7 +190,7 @@ class OrderActions:
         desk = self.desk
         market = desk.market(symbol)
         preview = [describe_order(o, market) for o in orders[:8]]
-        what = f"{side.value} orders" if side else "orders"
+        kind = f"{side.value} " if side else ""
 
         async def cancel_each() -> Sequence[Order]:
             results: list[Order] = []
@@ -201,9 +201,9 @@ class OrderActions:
         def decided(confirmed: bool | None) -> None:
             if confirmed:
                 self._order_action(
-                    f"Cancel {what}",
+                    f"Cancel {kind}orders",
                     (lambda: desk.session.cancel_all(symbol)) if side is None else cancel_each,
-                    done=lambda count: f"cancelled {count} of {len(orders)} {what} on {symbol}",
+                    done=lambda count: f"cancelled {count} {kind}{_orders(count)} on {symbol}",
                 )
 
         environment = desk.options.settings.environment
@@ -251,6 +251,11 @@ class OrderActions:
         desk.status.set_dms(self.dms_seconds if self.dms_on else None)
         state = f"armed ({self.dms_seconds:.0f} s)" if self.dms_on else "off"
         desk.log_line(f"dead man's switch {state}", "connection")
+
+
+def _orders(count: int) -> str:
+    """`order` or `orders`, as `count` needs."""
+    return "order" if count == 1 else "orders"
 
 
 def _code_meaning(error: ApiError) -> str:
