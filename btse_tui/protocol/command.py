@@ -397,7 +397,8 @@ def _order(words: _Words, tx_type: TxType) -> OrderCommand:
     order = OrderCommand(side, _size(words), words.symbol(), tx_type=tx_type)
     if words.peek() in ("@", "at"):
         words.take("@")
-        order = replace(order, at=_price(words, "trigger price" if tx_type else "price"))
+        trigger = tx_type is not TxType.LIMIT
+        order = replace(order, at=_price(words, "trigger price" if trigger else "price"))
     elif tx_type is not TxType.LIMIT:
         words.missing(f"'@ trigger price' (a {KIND_WORDS[tx_type]} order triggers at a price)")
     while words.peek() in _CLAUSES:

@@ -171,12 +171,15 @@ class CommandLine(Vertical):
         self._show(preview.text, preview.ok)
 
     def _follow_prices(self) -> None:
-        if self.shown and self.input.value.strip():
+        """Prices move: the preview of a typed line follows them (an outcome stays)."""
+        if self.shown and not self.showing_result and self.input.value.strip():
             self.refresh_preview()
 
     @on(Input.Changed, "#command-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.value.strip():
+            self.showing_result = False  # a new line is being typed
         self.refresh_preview()
 
     @on(Input.Submitted, "#command-input")

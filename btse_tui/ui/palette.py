@@ -92,8 +92,11 @@ def keys_for(desk: DeskScreen, binding_id: str) -> str:
     nodes: tuple[DOMNode, ...] = (app, desk, desk.markets_table)
     shown: list[str] = []
     for node in nodes:
-        # `_bindings` holds the merged class bindings with the keymap applied (as help reads it)
-        for _key, binding in node._bindings:
+        # `_bindings` holds the node's merged class bindings (as help reads them); Textual
+        # applies the app's keymap to a copy of them when it looks a key up, and so do we
+        bindings = node._bindings.copy()
+        bindings.apply_keymap(app._keymap)
+        for _key, binding in bindings:
             if binding.id == binding_id:
                 display = app.get_key_display(binding)
                 if display not in shown:

@@ -160,6 +160,21 @@ def test_a_rejected_line_names_the_word_it_could_not_read(line: str, word: str) 
     assert f"'{word}'" in result.message
 
 
+def test_a_rejected_word_is_named_with_what_was_expected_there() -> None:
+    assert str(parse_command("buy 0.1 @ cheap")) == (
+        "could not read 'cheap': price is not a number"
+    )
+    assert str(parse_command("stop sell 0.1 @ cheap")) == (
+        "could not read 'cheap': trigger price is not a number"
+    )
+    assert str(parse_command("buy 0.1 BTC-USDT @ 1 2")) == (
+        "could not read '2': expected the end of the line"
+    )
+    assert str(parse_command("stop sell 0.1")) == (
+        "expected '@ trigger price' (a stop order triggers at a price) after '0.1'"
+    )
+
+
 def test_an_empty_line_asks_for_a_command() -> None:
     result = parse_command("   ")
     assert isinstance(result, CommandError)
