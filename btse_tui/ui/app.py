@@ -41,8 +41,6 @@ class BtseApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
         # priority too: "/eth" typed in one burst filters by "eth" (see b / v below)
         Binding("slash", "filter", "Filter", priority=True, id="app.filter"),
-        # priority like `/`: ":buy 0.1 @ bid" typed in one burst lands in the command line
-        Binding("colon", "command_line", "Command", priority=True, id="app.command_line"),
         # b / v and Tab are priority: a key typed ahead (fast typing, a lagging SSH link) is
         # acted on before the keys after it are delivered, so "b95000<Tab>0.001" fills the
         # ticket's price and size instead of feeding the digits to the widget left behind
@@ -52,6 +50,8 @@ class BtseApp(App[None]):
         Binding("a", "amend_order", "Amend", id="app.amend"),
         Binding("X", "cancel_all", "Cancel all", id="app.cancel_all"),
         Binding("d", "toggle_dms", "DMS", id="app.dead_mans_switch"),
+        # priority like `/`: ":buy 0.1 @ bid" typed in one burst lands in the command line
+        Binding("colon", "command_line", "Command", priority=True, id="app.command_line"),
         Binding("tab", "focus_next", show=False, priority=True, id="app.focus_next"),
         Binding("shift+tab", "focus_previous", show=False, priority=True, id="app.focus_prev"),
         Binding("1,f1", "tab('markets')", "Markets", show=False, id="app.tab_markets"),
