@@ -21,7 +21,7 @@ from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import Order, OrderRequest
 from btse_tui.ui.ticket import review
 from btse_tui.ui.ticket.form_logic import reference_price
-from btse_tui.ui.ticket.form_text import order_result
+from btse_tui.ui.ticket.form_text import checked_result, order_result
 
 if TYPE_CHECKING:
     from btse_tui.ui.command_line import CommandLine
@@ -157,9 +157,5 @@ class CommandReporter:
 
     def order_checked(self, cl_order_id: str | None, order: Order | None) -> None:
         """The check by client id of the command's unknown order ended: say what it found."""
-        if cl_order_id is None or cl_order_id != self.result_for:
-            return
-        if order is None:
-            self.show_result("not placed (checked by client id)", ok=False)
-        else:
-            self.show_result(f"{order.status_label} (status {order.status}, checked)", ok=True)
+        if cl_order_id is not None and cl_order_id == self.result_for:
+            self.show_result(*checked_result(order))
