@@ -64,7 +64,8 @@ class DeskScreen(Screen[None]):
     balances.
 
     Its parts: `events` (DeskEvents) paints what the session reports; `orders`
-    (OrderActions) sends what the trader asks for. The screen itself owns the layout, the
+    (OrderActions) sends what the trader asks for; `commands` (CommandActions) previews and
+    carries out what is typed on the `:` command line. The screen itself owns the layout, the
     selected market and the notifications lines.
     """
 
