@@ -14,16 +14,6 @@ from btse_tui.protocol.decimal_text import plain_decimal
 _HUNDRED = Decimal(100)
 
 
-def describe_alert(alert: PriceAlert) -> str:
-    """`BTC-USDT above 100,000`, `ETH-USDT moves 2% in 15 min (recurring)`."""
-    if alert.condition is AlertCondition.MOVES:
-        percent = plain_decimal(alert.move_percent or Decimal(0))
-        rule = f"moves {percent}% in {alert.window_minutes} min"
-    else:
-        rule = f"{alert.condition.value} {plain_decimal(alert.level or Decimal(0))}"
-    return f"{alert.symbol} {rule}{' (recurring)' if alert.recurring else ''}"
-
-
 @dataclass(frozen=True, slots=True)
 class PriceAlertFired:
     """A price alert fired: the rule, the price that fired it, when (the caller's clock), and

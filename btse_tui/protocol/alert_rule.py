@@ -1,11 +1,13 @@
 """PriceAlert: one price alert a trader set (a market, a condition, its numbers), as the
-command line parses it and the alert book keeps, checks and saves it."""
+command line parses it and the alert book keeps, checks and saves it, and its one-line text."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+
+from btse_tui.protocol.decimal_text import plain_decimal
 
 
 class AlertCondition(StrEnum):
@@ -37,3 +39,20 @@ class PriceAlert:
                 raise ValueError("a 'moves' alert needs a window_minutes above 0")
         elif self.level is None or self.level <= 0:
             raise ValueError(f"an '{self.condition.value}' alert needs a level above 0")
+
+
+_ALERT_WORDS = {
+    AlertCondition.ABOVE: "is at or above",
+    AlertCondition.BELOW: "is at or below",
+    AlertCondition.CROSSES: "crosses",
+}
+
+
+def describe_alert(alert: PriceAlert) -> str:
+    """`BTC-USDT last is at or above 100,000 (once)`, `… moves 2% within 15 min (every time)`."""
+    how = "every time" if alert.recurring else "once"
+    if alert.condition is AlertCondition.MOVES:
+        move = plain_decimal(alert.move_percent or Decimal(0))
+        return f"{alert.symbol} moves {move}% within {alert.window_minutes} min ({how})"
+    words = _ALERT_WORDS[alert.condition]
+    return f"{alert.symbol} last {words} {plain_decimal(alert.level or Decimal(0))} ({how})"

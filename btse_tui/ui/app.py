@@ -17,6 +17,7 @@ from btse_tui.port import SessionPort
 from btse_tui.ui import screen_probe
 from btse_tui.ui.desk import DeskOptions, DeskScreen
 from btse_tui.ui.desk_alerts import AlertHooks
+from btse_tui.ui.palette import DeskCommands
 from btse_tui.ui.screens.alerts import AlertsScreen
 from btse_tui.ui.screens.help import HelpScreen
 from btse_tui.ui.screens.quit import QuitScreen
@@ -35,6 +36,7 @@ class BtseApp(App[None]):
     TITLE = "btse-tui"
     CSS_PATH: ClassVar[list[str | PurePath]] = ["btse_tui.tcss", "app.tcss"]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {DeskCommands}
     DEFAULT_MODE = DESK_MODE
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -51,6 +53,8 @@ class BtseApp(App[None]):
         Binding("X", "cancel_all", "Cancel all", id="app.cancel_all"),
         Binding("d", "toggle_dms", "DMS", id="app.dead_mans_switch"),
         Binding("A", "alerts", "Alerts", id="app.alerts"),
+        # priority like `/`: ":buy 0.1 @ bid" typed in one burst lands in the command line
+        Binding("colon", "command_line", "Command", priority=True, id="app.command_line"),
         Binding("tab", "focus_next", show=False, priority=True, id="app.focus_next"),
         Binding("shift+tab", "focus_previous", show=False, priority=True, id="app.focus_prev"),
         Binding("1,f1", "tab('markets')", "Markets", show=False, id="app.tab_markets"),
@@ -105,7 +109,7 @@ class BtseApp(App[None]):
         offer it as Filter there."""
         if isinstance(self.screen, QuitScreen):
             return action == "quit"  # any other key is the answer "stay"
-        if action == "filter":
+        if action in ("filter", "command_line"):
             return not isinstance(self.focused, Input) and not isinstance(self.screen, ModalScreen)
         if action in ("buy", "sell"):
             focused = self.focused
@@ -121,6 +125,10 @@ class BtseApp(App[None]):
     def action_filter(self) -> None:
         """Filter the markets table."""
         self.desk.open_filter()
+
+    def action_command_line(self) -> None:
+        """Open the command line: type an order, a cancel, an alert or a market."""
+        self.desk.open_command_line()
 
     def action_buy(self) -> None:
         """Buy the selected market."""

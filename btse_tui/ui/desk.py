@@ -20,7 +20,9 @@ from btse_tui.protocol.alert_rule import PriceAlert
 from btse_tui.protocol.errors import BtseError
 from btse_tui.protocol.models import Market
 from btse_tui.protocol.session_events import rest_problem
+from btse_tui.ui.command_line import CommandLine
 from btse_tui.ui.desk_alerts import AlertHooks, DeskAlerts
+from btse_tui.ui.desk_commands import CommandActions, CommandReporter
 from btse_tui.ui.desk_events import DeskEvents
 from btse_tui.ui.desk_orders import OrderActions
 from btse_tui.ui.focus import focus_now
@@ -63,7 +65,8 @@ class DeskScreen(Screen[None]):
     balances.
 
     Its parts: `events` (DeskEvents) paints what the session reports; `orders`
-    (OrderActions) sends what the trader asks for. The screen itself owns the layout, the
+    (OrderActions) sends what the trader asks for; `commands` (CommandActions) previews and
+    carries out what is typed on the `:` command line. The screen itself owns the layout, the
     selected market and the notifications lines.
     """
 
@@ -77,6 +80,7 @@ class DeskScreen(Screen[None]):
         self.events = DeskEvents(self)
         self.orders = OrderActions(self)
         self.alerts = DeskAlerts(self)
+        self.commands = CommandActions(self)
 
     # ------------------------------------------------------------------ layout
 
@@ -105,6 +109,11 @@ class DeskScreen(Screen[None]):
                 yield Static("Balances", classes="pane-title")
                 yield BalancesTable(id="balances")
         yield LastLine(id="last-line")
+        yield CommandLine(
+            self.commands.preview,
+            lambda line: self.commands.run(line, self.command_reporter),
+            id="command-line",
+        )
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -119,6 +128,8 @@ class DeskScreen(Screen[None]):
         self.balances_table = self.query_one(BalancesTable)
         self.last_line = self.query_one("#last-line", Static)
         self.filter_box = self.query_one("#filter", Input)
+        self.command_line = self.query_one(CommandLine)
+        self.command_reporter = CommandReporter(self, self.command_line)
         self.status.set_environment(options.settings.environment)
         self.status.set_dms(self.orders.dms_seconds if self.orders.dms_on else None)
         self.markets_table.set_favourites(self.favourites)
@@ -259,6 +270,22 @@ class DeskScreen(Screen[None]):
         if self.narrow:
             self.show_tab("markets")
         focus_now(box)
+
+    def open_command_line(self, text: str = "") -> None:
+        """Open the `:` command line (with `text` typed, when given)."""
+        self.command_line.open(text)
+
+    def enter_command(self, line: str) -> None:
+        """Carry out `line` on the command line, as if typed there and Enter pressed."""
+        self.command_line.open()
+        self.command_line.enter(line)
+
+    @on(CommandLine.Closed)
+    def _command_line_closed(self) -> None:
+        if self.narrow:
+            focus_now(self.markets_table if self.tab == "markets" else self.form)
+        else:
+            focus_now(self.markets_table)
 
     def key_escape(self) -> None:
         box = self.filter_box

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from btse_tui.port import DeskEvent
 from btse_tui.protocol import events as ev
 from btse_tui.protocol import session_events as se
-from btse_tui.protocol.alert_book import AlertBook, describe_alert
+from btse_tui.protocol.alert_book import AlertBook
 from btse_tui.protocol.alert_events import EventAlertRules, EventAlerts
-from btse_tui.protocol.alert_rule import PriceAlert
+from btse_tui.protocol.alert_rule import PriceAlert, describe_alert
 from btse_tui.protocol.alerts import Alert, AlertKind, StormGate
 from btse_tui.protocol.osc import desktop_notification
 

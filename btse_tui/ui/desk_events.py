@@ -158,6 +158,7 @@ class DeskEvents:
             case se.OrderChecked(order=order):  # its new state came as OrderChanged
                 desk.log_line(event.text, "warning" if order is None else "info")
                 form.order_checked(event.cl_order_id, order)
+                desk.command_reporter.order_checked(event.cl_order_id, order)
             case se.OrderChanged(order=order, new_state=new_state):
                 self._order_changed(order, new_state)
                 if event.from_stream:
@@ -297,6 +298,7 @@ class DeskEvents:
         else:
             desk.orders_table.remove_order(order.order_id)
         desk.form.order_changed(order)  # the ticket's result line follows its own order
+        desk.command_reporter.order_changed(order)  # and the command line its own
         if not new_state:
             return
         market = desk.market(order.symbol)

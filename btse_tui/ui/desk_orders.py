@@ -4,7 +4,7 @@ the dead man's switch."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from btse_tui.protocol.errors import (
     ApiError,
@@ -14,16 +14,36 @@ from btse_tui.protocol.errors import (
     TransportError,
 )
 from btse_tui.protocol.guards import needs_confirmation
-from btse_tui.protocol.models import AmendRequest, Order, OrderRequest
+from btse_tui.protocol.models import AmendRequest, Order, OrderRequest, Side
 from btse_tui.protocol.submission import OrderSubmission, outcome_unknown
 from btse_tui.ui.bridge import describe_order
 from btse_tui.ui.screens.amend import AmendScreen
 from btse_tui.ui.screens.cancel_all import CancelAllScreen
 from btse_tui.ui.screens.confirm import ConfirmOrderScreen
-from btse_tui.ui.ticket.review import order_warnings
+from btse_tui.ui.ticket.review import Costs, order_warnings
 
 if TYPE_CHECKING:
     from btse_tui.ui.desk import DeskScreen
+
+
+class OrderReporter(Protocol):
+    """Where an order's outcome is shown (the order form, or the command line): it names the
+    order it follows, prices it for the confirm screen and hears when its submission ends."""
+
+    result_for: str | None
+    """Client order id of the order whose result it shows."""
+
+    def costs_of(self, request: OrderRequest) -> Costs:
+        """Notional and fee of `request` for the confirm screen."""
+        ...
+
+    def show_result(self, text: str, ok: bool | None) -> None:
+        """Show the outcome (`ok` None: not known yet)."""
+        ...
+
+    def submission_done(self) -> None:
+        """The submission is settled: ack, error or declined."""
+        ...
 
 
 class OrderActions:
@@ -37,10 +57,18 @@ class OrderActions:
         self.dms_seconds = settings.cancel_all_after_s or 60.0
         self.dms_on = settings.cancel_all_after_s > 0
 
-    def submit(self, request: OrderRequest) -> None:
-        """Send a checked order: straight away, or after the confirm screen when it must be."""
+    def submit(
+        self,
+        request: OrderRequest,
+        reporter: OrderReporter | None = None,
+        *,
+        always_confirm: bool = False,
+    ) -> None:
+        """Send a checked order: straight away, or after the confirm screen when it must be
+        (always, with `always_confirm`); `reporter` (the form by default) shows the outcome."""
         desk = self.desk
-        settings, form = desk.options.settings, desk.form
+        settings = desk.options.settings
+        form: OrderReporter = reporter or desk.form
         ticker = desk.session.tickers.get(request.symbol)
         market = desk.market(request.symbol)
         if market is None:
@@ -53,7 +81,7 @@ class OrderActions:
             max_deviation_pct=settings.max_price_deviation_pct,
             notional_cap=settings.notional_cap,
         )
-        must_confirm = needs_confirmation(
+        must_confirm = always_confirm or needs_confirmation(
             request,
             warnings,
             production=settings.is_production,
@@ -62,12 +90,12 @@ class OrderActions:
         submission = OrderSubmission.of(request)  # its body: what is shown is what is sent
         form.result_for = submission.cl_order_id
         if not must_confirm:
-            self._send(submission)
+            self._send(submission, form)
             return
 
         def decided(confirmed: bool | None) -> None:
             if confirmed:
-                self._send(submission)
+                self._send(submission, form)
             else:
                 form.submission_done()
                 form.show_result("not sent", ok=False)
@@ -83,13 +111,12 @@ class OrderActions:
             decided,
         )
 
-    def _send(self, submission: OrderSubmission) -> None:
-        self.desk.run_worker(self._place(submission), group="orders")
+    def _send(self, submission: OrderSubmission, form: OrderReporter) -> None:
+        self.desk.run_worker(self._place(submission, form), group="orders")
 
-    async def _place(self, submission: OrderSubmission) -> None:
+    async def _place(self, submission: OrderSubmission, form: OrderReporter) -> None:
         """Send one order; its result line follows the session's OrderChanged events."""
         desk = self.desk
-        form = desk.form
         request = submission.request
         try:
             await desk.session.place(submission)
@@ -158,6 +185,40 @@ class OrderActions:
             decided,
         )
 
+    def cancel_orders(self, symbol: str, side: Side | None, orders: Sequence[Order]) -> None:
+        """Cancel the listed open orders of `symbol` (`side` None: every order of the market,
+        one cancel-all request), after the same count preview as cancel all."""
+        desk = self.desk
+        market = desk.market(symbol)
+        preview = [describe_order(o, market) for o in orders[:8]]
+        kind = f"{side.value} " if side else ""
+
+        async def cancel_each() -> Sequence[Order]:
+            results: list[Order] = []
+            for order in orders:  # one by one: BTSE cancels by id, or every order of a market
+                results.extend(await desk.session.cancel(order))
+            return results
+
+        def decided(confirmed: bool | None) -> None:
+            if confirmed:
+                self._order_action(
+                    f"Cancel {kind}orders",
+                    (lambda: desk.session.cancel_all(symbol)) if side is None else cancel_each,
+                    done=lambda count: f"cancelled {count} {kind}{_orders(count)} on {symbol}",
+                )
+
+        environment = desk.options.settings.environment
+        desk.app.push_screen(
+            CancelAllScreen(
+                symbol,
+                len(orders),
+                preview=preview,
+                environment=environment,
+                kind=side.value if side else "",
+            ),
+            decided,
+        )
+
     def _order_action(
         self,
         what: str,
@@ -191,6 +252,11 @@ class OrderActions:
         desk.status.set_dms(self.dms_seconds if self.dms_on else None)
         state = f"armed ({self.dms_seconds:.0f} s)" if self.dms_on else "off"
         desk.log_line(f"dead man's switch {state}", "connection")
+
+
+def _orders(count: int) -> str:
+    """`order` or `orders`, as `count` needs."""
+    return "order" if count == 1 else "orders"
 
 
 def _code_meaning(error: ApiError) -> str:

@@ -7,9 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from btse_tui.protocol.alert_book import AlertBook, describe_alert
+from btse_tui.protocol.alert_book import AlertBook
 from btse_tui.protocol.alert_rule import AlertCondition as C
-from btse_tui.protocol.alert_rule import PriceAlert
+from btse_tui.protocol.alert_rule import PriceAlert, describe_alert
 
 SYM = "BTC-USDT"
 
@@ -115,6 +115,8 @@ def test_a_price_that_cannot_be_true_is_ignored(bad: str) -> None:
 
 
 def test_describe_alert() -> None:
-    assert describe_alert(PriceAlert(SYM, C.ABOVE, level=D("100000"))) == "BTC-USDT above 100,000"
+    assert describe_alert(PriceAlert(SYM, C.ABOVE, level=D("100000"))) == (
+        "BTC-USDT last is at or above 100,000 (once)"
+    )
     moves = PriceAlert(SYM, C.MOVES, move_percent=D("2.5"), window_minutes=15, recurring=True)
-    assert describe_alert(moves) == "BTC-USDT moves 2.5% in 15 min (recurring)"
+    assert describe_alert(moves) == "BTC-USDT moves 2.5% within 15 min (every time)"

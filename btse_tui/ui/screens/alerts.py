@@ -15,8 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from btse_tui.protocol.alert_book import describe_alert
-from btse_tui.protocol.alert_rule import AlertCondition, PriceAlert
+from btse_tui.protocol.alert_rule import AlertCondition, PriceAlert, describe_alert
 from btse_tui.protocol.models import Market
 
 if TYPE_CHECKING:

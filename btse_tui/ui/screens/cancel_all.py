@@ -57,6 +57,7 @@ class CancelAllScreen(ModalScreen[bool]):
         *,
         preview: Sequence[str] = (),
         environment: str = "",
+        kind: str = "",
     ) -> None:
         super().__init__()
         self.symbol = symbol
@@ -65,14 +66,17 @@ class CancelAllScreen(ModalScreen[bool]):
         self.preview = tuple(preview)
         """One line per order (e.g. `bridge.describe_order`), shown under the question."""
         self.environment = str(environment).lower()
+        self.kind = kind
+        """`BUY` or `SELL` when only that side's orders are cancelled ('' for all)."""
         self.decided = False
 
     def question(self) -> str:
         """`Cancel 3 orders on BTC-USDT?` (or the no-orders sentence)."""
+        kind = f"{self.kind} " if self.kind else ""
         if self.count <= 0:
-            return f"No open orders on {self.symbol}: nothing to cancel."
+            return f"No open {kind}orders on {self.symbol}: nothing to cancel."
         noun = "order" if self.count == 1 else "orders"
-        return f"Cancel {self.count} {noun} on {self.symbol}?"
+        return f"Cancel {self.count} {kind}{noun} on {self.symbol}?"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -97,7 +101,8 @@ class CancelAllScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.set_class(self.environment == "production", "-production")
-        self.query_one("#dialog").border_title = "Cancel all"
+        title = f"Cancel {self.kind} orders" if self.kind else "Cancel all"
+        self.query_one("#dialog").border_title = title
 
     def action_confirm(self) -> None:
         """Cancel them (only when there is something to cancel; once)."""

@@ -91,6 +91,8 @@ ACTIONS: dict[str | tuple[str, str], str | None] = {
     "app.tab_orders": "Open orders tab (small terminals)",
     "app.tab_log": "Notifications tab (small terminals)",
     "command_palette": "Command palette: search every command",
+    "app.command_line": "Command line: buy 0.1 BTC-USDT @ 60000, sell 25%, cancel buys, "
+    "alert > 100000, market ETH-USDT (↑/↓ history, Esc closes)",
     "app.cancel": "Cancel the order under the cursor (from any pane)",
     "app.amend": "Amend the order under the cursor: price, size or trigger",
     "app.cancel_all": "Cancel every open order of the selected market (asks first)",

@@ -50,6 +50,7 @@ from btse_tui.ui.ticket import form_logic as fl
 from btse_tui.ui.ticket import review
 from btse_tui.ui.ticket.form_text import (
     available_text,
+    checked_result,
     costs_summary,
     order_result,
     price_text,
@@ -351,10 +352,7 @@ class OrderForm(Vertical):
         say what it found (its state, or that the exchange has no trace of it)."""
         if cl_order_id is None or cl_order_id != self.result_for:
             return  # the form has moved on to another order
-        if order is None:
-            self.show_result("not placed (checked by client id)", ok=False)
-        else:
-            self.show_result(f"{order.status_label} (status {order.status}, checked)", ok=True)
+        self.show_result(*checked_result(order))
 
     def clear_result(self) -> None:
         """The trader started the next order: the last one's result leaves the form."""

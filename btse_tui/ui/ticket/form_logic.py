@@ -23,16 +23,15 @@ typed into its own `amount` input; inputs a kind does not use are hidden and kee
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from btse_tui.protocol import rules
+from btse_tui.protocol.command_plan import available_balance
 from btse_tui.protocol.decimal_text import plain_decimal
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import (
-    Balance,
     Market,
     OrderRequest,
     OrderType,
@@ -355,16 +354,9 @@ def field_of(error: ValidationError) -> str:
 # --------------------------------------------------------------------------- helpers
 
 
-def available_for(side: Side, market: Market, balances: Mapping[str, Balance]) -> Decimal | None:
-    """Free balance that pays for an order: quote for a BUY, base for a SELL.
-
-    None when no balances are known at all (not loaded yet); 0 when the currency is absent.
-    """
-    if not balances:
-        return None
-    currency = market.quote if side is Side.BUY else market.base
-    balance = balances.get(currency)
-    return balance.available if balance is not None else Decimal(0)
+#: Free balance that pays for an order (quote for a BUY, base for a SELL; None: not loaded):
+#: the command line's rule too, so the form and a typed `25%` size from the same balance.
+available_for = available_balance
 
 
 def reference_price(side: Side, ticker: Ticker | None) -> Decimal | None:

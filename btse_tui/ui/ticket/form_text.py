@@ -26,6 +26,14 @@ def order_result(order: Order) -> tuple[str, bool]:
     return f"{order.status_label} (status {order.status})", not order.is_failure
 
 
+def checked_result(order: Order | None) -> tuple[str, bool]:
+    """The result line once a check by client id ended: what it found, or that the exchange
+    has no trace of the order."""
+    if order is None:
+        return "not placed (checked by client id)", False
+    return f"{order.status_label} (status {order.status}, checked)", True
+
+
 def price_text(price: Decimal, market: Market | None) -> str:
     """A picked price as the price input shows it: on the market's tick when there is one."""
     if market is not None and market.tick > 0:
