@@ -266,15 +266,17 @@ def build_app(
     """The session and the dashboard for `settings`, ready to run.
 
     The session gets `settings` itself (its sockets' heartbeat is BTSE_PING_INTERVAL and
-    BTSE_STALE_AFTER); the app gets them with the saved favourites added.
+    BTSE_STALE_AFTER); the app gets them with the saved favourites added, the trader's keymap
+    (`keymap.toml` in the state directory) and the saved theme and colours.
     """
     if settings.low_bandwidth:
         os.environ.setdefault("TEXTUAL_FPS", "10")
 
     from btse_tui.client.session import TradingSession
-    from btse_tui.prefs import load_favourites, save_favourites
+    from btse_tui.prefs import load_display, load_favourites, save_display, save_favourites
     from btse_tui.ui import partial_update
     from btse_tui.ui.app import BtseApp
+    from btse_tui.ui.keys.keymap_file import KEYMAP_FILE, read_keymap
 
     partial_update.install()
     favourites = tuple(dict.fromkeys((*settings.favourites, *load_favourites(state_dir))))
@@ -285,4 +287,7 @@ def build_app(
         save_favourites=lambda symbols: save_favourites(state_dir, symbols),
         freeze_startup_gc=True,
         startup_notices=notices,
+        keymap=read_keymap(state_dir / KEYMAP_FILE),
+        display_prefs=load_display(state_dir),
+        save_display=lambda prefs: save_display(state_dir, prefs),
     )
