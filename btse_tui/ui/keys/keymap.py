@@ -15,6 +15,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding, BindingsMap
@@ -61,7 +62,7 @@ class KeySetup:
         return [" ".join(keys) for keys, target in self.sequences.items() if target == binding_id]
 
 
-def binding_scopes(app: App[object]) -> list[Scope]:
+def binding_scopes(app: App[Any]) -> list[Scope]:
     """Every place the desk's bindings live: the app itself (with Textual's own keys) and each
     btse_tui screen and widget class (with what it inherits), base classes first."""
     import btse_tui.ui
@@ -78,8 +79,8 @@ def binding_scopes(app: App[object]) -> list[Scope]:
     return scopes
 
 
-def _subclasses(kind: type) -> set[type]:
-    found: set[type] = set()
+def _subclasses(kind: type[DOMNode]) -> set[type[DOMNode]]:
+    found: set[type[DOMNode]] = set()
     for sub in kind.__subclasses__():
         found.add(sub)
         found |= _subclasses(sub)

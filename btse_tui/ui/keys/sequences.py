@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -44,7 +45,7 @@ class KeySequences:
             self._held = ()
         return self._held
 
-    async def handle(self, app: App[object], event: events.Key) -> bool:
+    async def handle(self, app: App[Any], event: events.Key) -> bool:
         """Take `event` if it is part of a sequence (held, or the last key: the action ran)."""
         if not self.sequences:
             return False
@@ -58,7 +59,7 @@ class KeySequences:
         self._held = ()
         return bool(held) and await self._advance(app, (event.key,))
 
-    async def _advance(self, app: App[object], typed: tuple[str, ...]) -> bool:
+    async def _advance(self, app: App[Any], typed: tuple[str, ...]) -> bool:
         """Run the sequence `typed` completes, or hold it if it starts one; False if neither."""
         starts = False
         for keys, binding_id in self.sequences.items():
@@ -78,7 +79,7 @@ class KeySequences:
         return starts
 
 
-def _find(app: App[object], binding_id: str) -> tuple[DOMNode, Binding] | None:
+def _find(app: App[Any], binding_id: str) -> tuple[DOMNode, Binding] | None:
     """The binding `binding_id` where a key pressed now would look for it, with its node."""
     start: DOMNode = app.focused or app.screen
     for node in start.ancestors_with_self:

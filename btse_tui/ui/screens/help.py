@@ -195,8 +195,12 @@ def collect_rows(
             continue
         seen.add((pane, type(node)))
         # `_bindings` holds the merged class bindings plus any added at run time
+        # in the bindings' own order (the keymap moves a rebound binding to the end)
+        place = {binding.id: index for index, (_key, binding) in enumerate(node._bindings)}
         in_force = keys.in_force(node._bindings)
-        ours_first = sorted(in_force, key=lambda item: item[1].id is None)
+        ours_first = sorted(
+            in_force, key=lambda item: (item[1].id is None, place.get(item[1].id, len(place)))
+        )
         for _key, binding in ours_first:
             action = _action_text(pane, binding)
             if action is None:
