@@ -113,3 +113,44 @@ async def test_the_palette_offers_the_colour_switch(tmp_path: Path) -> None:
         await _palette_pick(pilot, "red up", "Colours: red up / green down")
         await until(pilot, lambda: app.red_up, "red up")
         assert load_display(tmp_path).red_up
+
+
+#: Each pane's rising/buying look and its falling/selling look (component classes).
+DIRECTIONS = [
+    ("#markets", "live-table--up", "live-table--down"),
+    ("#markets", "live-table--flash-up", "live-table--flash-down"),
+    ("#markets", "live-table--fade-up", "live-table--fade-down"),
+    ("#orders", "live-table--up", "live-table--down"),
+    ("#book", "order-book--bid", "order-book--ask"),
+    ("#book", "order-book--bid-bar", "order-book--ask-bar"),
+    ("#tape", "trade-tape--buy", "trade-tape--sell"),
+    ("#side-switch", "side-switch--buy", "side-switch--sell"),
+]
+
+
+def _looks(app: BtseApp) -> dict[tuple[str, str], tuple[object, object]]:
+    looks: dict[tuple[str, str], tuple[object, object]] = {}
+    for selector, up, down in DIRECTIONS:
+        widget = app.desk.query_one(selector)
+        for name in (up, down):
+            style = widget.get_component_rich_style(name)
+            looks[selector, name] = (style.color, style.bgcolor)
+    submit = app.desk.form.query_one("#submit")
+    looks["#submit", "BUY"] = (None, submit.styles.background.rgb)
+    return looks
+
+
+async def test_red_up_swaps_every_up_down_and_buy_sell_colour(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await desk_started(pilot)
+        green_up = _looks(app)
+        app.action_toggle_red_up()
+        await pilot.pause()
+        red_up = _looks(app)
+    for selector, up, down in DIRECTIONS:
+        assert green_up[selector, up] != green_up[selector, down], (selector, up)
+        assert red_up[selector, up] == green_up[selector, down], (selector, up)
+        assert red_up[selector, down] == green_up[selector, up], (selector, down)
+    assert green_up["#submit", "BUY"] == (None, Color.parse(app.theme_variables["success"]).rgb)
+    assert red_up["#submit", "BUY"] == (None, Color.parse(app.theme_variables["error"]).rgb)
