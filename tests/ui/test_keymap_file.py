@@ -129,3 +129,26 @@ def test_the_scopes_hold_every_binding_of_the_desk_with_an_id() -> None:
     assert {"app.buy", "table.home", "book.pick", "order_form.fraction_25", "help.close"} <= ids
     assert "LiveTable" in scopes and "the app" in scopes
     assert LiveTable.__name__ in scopes
+
+
+def test_an_app_key_moved_onto_a_widget_key_conflicts_there() -> None:
+    """The app's priority keys run first in every pane: moving Buy onto the table's g would
+    make g do nothing there, and a sequence starting with an app key would swallow it."""
+    scopes = [
+        ("the app", BindingsMap([Binding("b", "buy", "Buy", priority=True, id="app.buy")])),
+        SCOPES[1],
+    ]
+    setup = resolve_keymap(parse_keymap('"app.buy" = "g"\n'), scopes)
+    assert setup.notices == (
+        "keymap: conflict: g is both app.buy and table.group in LiveTable and the app",
+    )
+    setup = resolve_keymap(parse_keymap('"table.home" = "b b"\n'), scopes)
+    assert setup.notices == (
+        "keymap: conflict: b b (table.home) starts with b, already app.buy in LiveTable",
+    )
+
+
+def test_the_vim_preset_over_the_whole_desk_has_no_conflict() -> None:
+    app = BtseApp(StaticSession(), keymap=parse_keymap('preset = "vim"\n'))
+    assert app.keys.notices == ()
+    assert app.keys.sequences == {("g", "g"): "table.home"}

@@ -52,10 +52,7 @@ class KeySetup:
 
     def in_force(self, bindings: BindingsMap) -> BindingsMap:
         """`bindings` with this keymap applied, as Textual applies it on a key press."""
-        applied = bindings.copy()
-        if self.keymap:
-            applied.apply_keymap(self.keymap)
-        return applied
+        return _applied(bindings, self.keymap)
 
     def sequences_of(self, binding_id: str) -> list[str]:
         """The key sequences of a binding, as written (`"g g"`)."""
@@ -132,7 +129,7 @@ def resolve_keymap(file: KeymapFile, scopes: Iterable[Scope]) -> KeySetup:
                 singles.append(steps[0])
         if singles:
             keymap[binding_id] = ",".join(singles)
-    notices.extend(_conflicts(where, scopes, keymap, sequences))
+    notices.extend(_conflicts(where, scopes, defaults, keymap, sequences))
     return KeySetup(file.path, file.preset, keymap, sequences, tuple(notices), file.found)
 
 
@@ -164,39 +161,46 @@ def _label(binding: Binding) -> str:
 def _conflicts(
     where: str,
     scopes: list[Scope],
+    defaults: Mapping[str, tuple[str, ...]],
     keymap: Mapping[str, str],
     sequences: Mapping[tuple[str, ...], str],
 ) -> list[str]:
-    """One line per key that two actions of one scope share once the keymap is applied, and
-    per sequence whose first key is already a key of its scope.
-
-    (Textual resolves such a clash silently: the keymap's binding takes the key.)"""
+    """One line per key the keymap gives to two actions: of one scope, or of a widget and a
+    priority key of the app (which runs first, everywhere); and per key sequence whose first
+    key is already a key there. (Textual resolves a clash silently: the keymap's binding takes
+    the key.) Overlaps of the built-in keys are by design and not reported."""
     lines: list[str] = []
     seen: set[tuple[str, frozenset[str]]] = set()
 
-    def report(key: str, names: set[str], scope: str, text: str) -> None:
+    def moved(binding: Binding) -> bool:
+        """The keymap gave `binding` its key (not one of its own)."""
+        own = defaults.get(binding.id, ()) if binding.id is not None else ()
+        return binding.id in keymap and binding.key not in own
+
+    def report(key: str, names: set[str], scope: str, text: str = "") -> None:
         conflict = (key, frozenset(names))
         if len(names) > 1 and conflict not in seen:
             seen.add(conflict)
+            text = text or f"{key} is both {' and '.join(sorted(names))}"
             lines.append(f"{where}: conflict: {text} in {scope}")
 
-    for scope, bindings in scopes:
-        applied = bindings.copy()
-        if keymap:
-            applied.apply_keymap(keymap)
+    applied_scopes = [(name, bindings, _applied(bindings, keymap)) for name, bindings in scopes]
+    app_keys = applied_scopes[0][2].key_to_bindings if applied_scopes else {}
+    for scope, bindings, applied in applied_scopes:
         for key, now in applied.key_to_bindings.items():
-            names = {_label(binding) for binding in now}
-            if any(binding.id in keymap for binding in now):
-                report(key, names, scope, f"{key} is both {' and '.join(sorted(names))}")
+            if any(map(moved, now)):
+                report(key, {_label(binding) for binding in now}, scope)
+            first = [b for b in app_keys.get(key, []) if b.priority and b not in now]
+            if first and any(map(moved, [*first, *now])):
+                report(key, {*map(_label, first), *map(_label, now)}, f"{scope} and the app")
         for key, before in bindings.key_to_bindings.items():
             now = applied.key_to_bindings.get(key, [])
             for binding in before:
                 if binding.id not in keymap and now and binding not in now:
-                    names = {_label(binding), *map(_label, now)}
-                    report(key, names, scope, f"{key} is both {' and '.join(sorted(names))}")
+                    report(key, {_label(binding), *map(_label, now)}, scope)
         ids = {binding.id for _key, binding in bindings}
         for steps, binding_id in sequences.items():
-            taken = applied.key_to_bindings.get(steps[0], [])
+            taken = applied.key_to_bindings.get(steps[0]) or app_keys.get(steps[0], [])
             if binding_id in ids and taken:
                 written = " ".join(steps)
                 report(
@@ -206,3 +210,10 @@ def _conflicts(
                     f"{written} ({binding_id}) starts with {steps[0]}, already {_label(taken[0])}",
                 )
     return lines
+
+
+def _applied(bindings: BindingsMap, keymap: Mapping[str, str]) -> BindingsMap:
+    applied = bindings.copy()
+    if keymap:
+        applied.apply_keymap(keymap)
+    return applied
