@@ -72,6 +72,9 @@ def _epilog() -> str:
         "  btse-tui sim [--help]      run the embedded BTSE exchange on its own",
         "  btse-tui journal [--help]  list the local journal, export fills",
         "",
+        "keys: rebind any action in keymap.toml in the state directory (--state-dir, default",
+        f"  {_default_state_dir()}); ? in the app lists the keys in force and names the file.",
+        "",
         "settings come from the environment and .env (see .env.example); flags win over both.",
         "settings without a flag:",
     ]
@@ -84,6 +87,14 @@ def _epilog() -> str:
                 subsequent_indent=" " * 28,
             )
     return "\n".join(lines)
+
+
+def _default_state_dir() -> str:
+    from platformdirs import user_state_dir
+
+    from btse_tui.config import APP_NAME
+
+    return user_state_dir(APP_NAME)
 
 
 def setting_overrides(options: argparse.Namespace) -> dict[str, str | None]:

@@ -1,10 +1,12 @@
-"""Small per-user preferences kept beside the journal (favourite markets, price alerts)."""
+"""Small per-user preferences kept beside the journal: favourite markets, price alerts,
+the theme and the colour convention (green up / red down, or red up / green down)."""
 
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from btse_tui.protocol.alert_rule import AlertCondition, PriceAlert
 
 FAVOURITES_FILE = "favourites.json"
 ALERTS_FILE = "alerts.json"
+DISPLAY_FILE = "display.json"
 
 
 def load_favourites(state_dir: str | Path) -> tuple[str, ...]:
@@ -80,6 +83,35 @@ def _alert_from_json(item: dict[str, Any]) -> PriceAlert | None:
         )
     except (KeyError, ValueError, TypeError, InvalidOperation):
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayPrefs:
+    """How the desk looks: the theme picked in the palette (None: the default) and whether a
+    rise is red and a fall green (the convention of many Asian markets)."""
+
+    theme: str | None = None
+    red_up: bool = False
+
+
+def load_display(state_dir: str | Path) -> DisplayPrefs:
+    """The saved display preferences (the defaults when none, or unreadable)."""
+    try:
+        data = json.loads((Path(state_dir) / DISPLAY_FILE).read_text())
+    except (OSError, ValueError):
+        return DisplayPrefs()
+    if not isinstance(data, dict):
+        return DisplayPrefs()
+    theme = data.get("theme")
+    return DisplayPrefs(
+        theme=theme if isinstance(theme, str) and theme else None,
+        red_up=data.get("red_up") is True,
+    )
+
+
+def save_display(state_dir: str | Path, prefs: DisplayPrefs) -> None:
+    """Write the display preferences atomically."""
+    _write_atomically(Path(state_dir) / DISPLAY_FILE, asdict(prefs))
 
 
 def _write_atomically(target: Path, data: object) -> None:

@@ -268,15 +268,24 @@ def build_app(
     """The session and the dashboard for `settings`, ready to run.
 
     The session gets `settings` itself (its sockets' heartbeat is BTSE_PING_INTERVAL and
-    BTSE_STALE_AFTER); the app gets them with the saved favourites added.
+    BTSE_STALE_AFTER); the app gets them with the saved favourites added, the trader's keymap
+    (`keymap.toml` in the state directory) and the saved theme and colours.
     """
     if settings.low_bandwidth:
         os.environ.setdefault("TEXTUAL_FPS", "10")
 
     from btse_tui.client.session import TradingSession
-    from btse_tui.prefs import load_alerts, load_favourites, save_alerts, save_favourites
+    from btse_tui.prefs import (
+        load_alerts,
+        load_display,
+        load_favourites,
+        save_alerts,
+        save_display,
+        save_favourites,
+    )
     from btse_tui.ui import partial_update
     from btse_tui.ui.app import BtseApp
+    from btse_tui.ui.keys.keymap_file import KEYMAP_FILE, read_keymap
 
     partial_update.install()
     favourites = tuple(dict.fromkeys((*settings.favourites, *load_favourites(state_dir))))
@@ -287,6 +296,9 @@ def build_app(
         save_favourites=lambda symbols: save_favourites(state_dir, symbols),
         freeze_startup_gc=True,
         startup_notices=notices,
+        keymap=read_keymap(state_dir / KEYMAP_FILE),
+        display_prefs=load_display(state_dir),
+        save_display=lambda prefs: save_display(state_dir, prefs),
         alerts=alert_hooks(settings, journal, state_dir, load_alerts(state_dir), save_alerts),
     )
 

@@ -1,10 +1,18 @@
-"""Favourite markets survive a restart; a damaged file never stops the app."""
+"""Favourite markets and display choices survive a restart; a damaged file never stops the app."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from btse_tui.prefs import FAVOURITES_FILE, load_favourites, save_favourites
+from btse_tui.prefs import (
+    DISPLAY_FILE,
+    FAVOURITES_FILE,
+    DisplayPrefs,
+    load_display,
+    load_favourites,
+    save_display,
+    save_favourites,
+)
 
 
 def test_favourites_round_trip_and_damage_is_harmless(tmp_path: Path) -> None:
@@ -35,3 +43,13 @@ def test_price_alerts_round_trip_in_order_and_a_bad_entry_is_skipped(tmp_path: P
     assert load_alerts(tmp_path) == alerts[1:]
     path.write_text("[1, {}]")
     assert load_alerts(tmp_path) == ()
+
+
+def test_display_choices_round_trip_and_damage_gives_the_defaults(tmp_path: Path) -> None:
+    assert load_display(tmp_path) == DisplayPrefs()
+    save_display(tmp_path, DisplayPrefs(theme="btse-high-contrast", red_up=True))
+    assert load_display(tmp_path) == DisplayPrefs(theme="btse-high-contrast", red_up=True)
+    (tmp_path / DISPLAY_FILE).write_text('{"theme": 7, "red_up": "yes"}')
+    assert load_display(tmp_path) == DisplayPrefs()
+    (tmp_path / DISPLAY_FILE).write_text("[")
+    assert load_display(tmp_path) == DisplayPrefs()

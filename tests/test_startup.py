@@ -8,9 +8,10 @@ import pytest
 
 from btse_tui import startup
 from btse_tui.config import load_settings
-from btse_tui.prefs import save_favourites
+from btse_tui.prefs import DisplayPrefs, load_display, save_display, save_favourites
 from btse_tui.protocol.endpoints import BaseUrls
 from btse_tui.ui import partial_update
+from btse_tui.ui.keys.keymap_file import KEYMAP_FILE
 
 URLS = BaseUrls("http://127.0.0.1:9", "ws://127.0.0.1:9/ws/spot", "ws://127.0.0.1:9/ws/oss/spot")
 
@@ -47,5 +48,23 @@ async def test_the_app_gets_the_settings_with_the_saved_favourites(
     try:
         assert app.settings.favourites == ("ETH-USDT", "BTC-USDT")
         assert app.settings.bell and app.desk.orders.dms_on and app.desk.orders.dms_seconds == 30.0
+    finally:
+        await app.session.close()
+
+
+async def test_the_app_gets_the_keymap_and_the_display_choices_of_the_state_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partial_update, "install", lambda: False)
+    (tmp_path / KEYMAP_FILE).write_text('preset = "vim"\n"app.buy" = "B"\n')
+    save_display(tmp_path, DisplayPrefs(theme="btse-high-contrast", red_up=True))
+    settings = load_settings({"BTSE_STATE_DIR": str(tmp_path)}, None)
+    app = startup.build_app(settings, URLS, None, tmp_path)
+    try:
+        assert app.keys.path == tmp_path / KEYMAP_FILE and app.keys.preset == "vim"
+        assert app.keys.keymap["app.buy"] == "B" and app.keys.notices == ()
+        assert app.theme == "btse-high-contrast" and app.red_up
+        app.action_toggle_red_up()
+        assert load_display(tmp_path) == DisplayPrefs(theme="btse-high-contrast")
     finally:
         await app.session.close()

@@ -1,26 +1,35 @@
-"""BtseApp: the application around the desk — its key map, its quit, its one DeskScreen."""
+"""BtseApp: the application around the desk — its keys (and the trader's keymap), its looks,
+its quit, its one DeskScreen."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import ClassVar
 
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
 from textual.widgets import Input
 
 from btse_tui.config import Settings
 from btse_tui.port import SessionPort
+from btse_tui.prefs import DisplayPrefs
 from btse_tui.ui import screen_probe
 from btse_tui.ui.desk import DeskOptions, DeskScreen
 from btse_tui.ui.desk_alerts import AlertHooks
+from btse_tui.ui.keys.keymap import KeySetup, binding_scopes, resolve_keymap
+from btse_tui.ui.keys.keymap_file import KeymapFile
+from btse_tui.ui.keys.sequences import KeySequences
 from btse_tui.ui.palette import DeskCommands
 from btse_tui.ui.screens.alerts import AlertsScreen
 from btse_tui.ui.screens.help import HelpScreen
 from btse_tui.ui.screens.quit import QuitScreen
+from btse_tui.ui.themes import RED_UP, THEMES
 from btse_tui.ui.ticket.side_switch import SideSwitch
 
 #: The app's one screen stack, with the desk at its base.
@@ -34,7 +43,7 @@ class BtseApp(App[None]):
     """
 
     TITLE = "btse-tui"
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["btse_tui.tcss", "app.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["btse_tui.tcss", "app.tcss", "direction.tcss"]
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {DeskCommands}
     DEFAULT_MODE = DESK_MODE
@@ -76,8 +85,24 @@ class BtseApp(App[None]):
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         alerts: AlertHooks | None = None,
+        keymap: KeymapFile | None = None,
+        display_prefs: DisplayPrefs | None = None,
+        save_display: Callable[[DisplayPrefs], None] | None = None,
     ) -> None:
         super().__init__()
+        self.keys = self._key_setup(keymap or KeymapFile())
+        """The keys in force: the keymap file applied to every binding (App.set_keymap)."""
+        self.key_sequences = KeySequences(self.keys.sequences, clock=monotonic)
+        self._typing = False  # the key being dispatched is text for the focused widget
+        startup_notices = (*startup_notices, *self.keys.notices)
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.display_prefs = display_prefs or DisplayPrefs()
+        """The theme and colour convention, kept across restarts by `save_display`."""
+        self._save_display = save_display
+        if self.display_prefs.theme in self.available_themes:
+            self.theme = self.display_prefs.theme
+        self.set_class(self.display_prefs.red_up, RED_UP)
         self.session = session
         self.settings = settings = settings or Settings()
         frame_period = 1.0 / (5.0 if settings.low_bandwidth else frame_hz)
@@ -100,13 +125,40 @@ class BtseApp(App[None]):
 
     def on_mount(self) -> None:
         screen_probe.install(self)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     # ------------------------------------------------------------------ keys
+
+    def _key_setup(self, keymap: KeymapFile) -> KeySetup:
+        """Check the keymap file against every binding, and hand Textual its keymap."""
+        if not (keymap.entries or keymap.preset or keymap.problems):
+            return KeySetup(keymap.path, found=keymap.found)
+        setup = resolve_keymap(keymap, binding_scopes(self))
+        self.set_keymap(setup.keymap)
+        return setup
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key first goes to the keymap's key sequences (`g g`); while the focused widget
+        takes a key as text, no binding the keymap put on that key runs (see check_action)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        if await self.key_sequences.handle(self, event):
+            return
+        focused = self.focused
+        self._typing = focused is not None and focused.check_consume_key(event.key, event.character)
+        try:
+            await super().on_event(event)
+        finally:
+            self._typing = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """b / v open the ticket from the main screen; an input types them, the side switch
         keeps its own b / v (set the side). An input types `/` too, so the footer does not
-        offer it as Filter there."""
+        offer it as Filter there. A key the focused input types (the keymap may have put an
+        app key on `l`) runs no binding."""
+        if self._typing:
+            return False
         if isinstance(self.screen, QuitScreen):
             return action == "quit"  # any other key is the answer "stay"
         if action in ("filter", "command_line"):
@@ -120,7 +172,7 @@ class BtseApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(keys=self.keys))
 
     def action_filter(self) -> None:
         """Filter the markets table."""
@@ -162,6 +214,42 @@ class BtseApp(App[None]):
     def action_toggle_dms(self) -> None:
         """Arm or disarm the dead man's switch (cancelAllAfter heartbeat)."""
         self.desk.orders.toggle_dead_mans_switch()
+
+    # ------------------------------------------------------------------ looks
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's palette commands (Theme, …) and the colour convention switch."""
+        yield from super().get_system_commands(screen)
+        now = "red up / green down" if not self.red_up else "green up / red down"
+        yield SystemCommand(
+            f"Colours: {now}",
+            "Switch the colour of a rise, a bid and a buy everywhere (kept across restarts)",
+            self.action_toggle_red_up,
+        )
+
+    @property
+    def red_up(self) -> bool:
+        """True while a rise, a bid and a buy show red, and a fall, an ask and a sell green."""
+        return self.display_prefs.red_up
+
+    def action_toggle_red_up(self) -> None:
+        """Swap the up / down colours everywhere, and keep the choice."""
+        self.set_class(not self.red_up, RED_UP)
+        self._keep_display(dataclasses.replace(self.display_prefs, red_up=not self.red_up))
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """The palette changed the theme: keep it for the next start."""
+        if theme.name != self.display_prefs.theme:
+            self._keep_display(dataclasses.replace(self.display_prefs, theme=theme.name))
+
+    def _keep_display(self, prefs: DisplayPrefs) -> None:
+        self.display_prefs = prefs
+        if self._save_display is None:
+            return
+        try:
+            self._save_display(prefs)
+        except OSError as exc:
+            self.notify(f"could not keep the display choice: {exc}", severity="warning")
 
     # ------------------------------------------------------------------ quit
 

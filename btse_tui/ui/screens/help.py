@@ -1,9 +1,10 @@
 """HelpScreen: what each key and mouse click does, in a trader's words, grouped by pane.
 
 The key rows come from the bindings themselves (the app, the screen below and every btse_tui
-widget on it), so a new binding shows up by itself, with its own description until `ACTIONS`
-says it better. Textual's own bindings (scrolling, copy, focus) are left out unless `ACTIONS`
-names their action; mouse use has no bindings, so `MOUSE` lists it.
+widget on it), with the trader's keymap applied (the keys in force, key sequences included),
+so a new binding shows up by itself, with its own description until `ACTIONS` says it better.
+Textual's own bindings (scrolling, copy, focus) are left out unless `ACTIONS` names their
+action; mouse use has no bindings, so `MOUSE` lists it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from btse_tui.ui.keys.keymap import KeySetup
 from btse_tui.ui.ticket.form import OrderForm
 from btse_tui.ui.widgets.balances import BalancesTable
 from btse_tui.ui.widgets.markets import MarketsTable
@@ -175,17 +177,21 @@ def _key_text(app: App[object], binding: Binding) -> str:
     return display.upper() if re.fullmatch(r"f\d+", display) else display
 
 
-def collect_rows(app: App[object], screen: Screen[object] | None = None) -> list[HelpRow]:
+def collect_rows(
+    app: App[object], screen: Screen[object] | None = None, keys: KeySetup | None = None
+) -> list[HelpRow]:
     """Rows for the bindings of `app`, `screen` and the btse_tui widgets on it, plus the mouse.
 
-    Bindings of one pane that do the same thing are one row listing every key (`↑ / ↓  Move
-    the cursor`); rows come pane by pane in `PANES` order.
+    Keys are those in force under `keys` (the keymap; key sequences as `g g`). Bindings of
+    one pane that do the same thing are one row listing every key (`↑ / ↓  Move the cursor`);
+    rows come pane by pane in `PANES` order.
     """
+    keys = keys or KeySetup()
     nodes: list[DOMNode] = [app]
     if screen is not None:
         nodes.append(screen)
         nodes.extend(screen.walk_children(with_self=False))
-    keys: dict[tuple[str, str], list[str]] = {}
+    texts: dict[tuple[str, str], list[str]] = {}
     seen: set[tuple[str, type]] = set()
     for node in nodes:
         pane = _pane(node, app)
@@ -193,23 +199,37 @@ def collect_rows(app: App[object], screen: Screen[object] | None = None) -> list
             continue
         seen.add((pane, type(node)))
         # `_bindings` holds the merged class bindings plus any added at run time
-        ours_first = sorted(node._bindings, key=lambda item: item[1].id is None)
+        # in the bindings' own order (the keymap moves a rebound binding to the end)
+        place = {binding.id: index for index, (_key, binding) in enumerate(node._bindings)}
+        in_force = keys.in_force(node._bindings)
+        ours_first = sorted(
+            in_force, key=lambda item: (item[1].id is None, place.get(item[1].id, len(place)))
+        )
         for _key, binding in ours_first:
             action = _action_text(pane, binding)
             if action is None:
                 continue
             home = HOME_PANES.get(binding.id or "", pane)
-            shown = keys.setdefault((home, action), [])
-            key = _key_text(app, binding)
-            if key not in shown:
-                shown.append(key)
-    rows = [HelpRow(pane, " / ".join(shown), action) for (pane, action), shown in keys.items()]
+            shown = texts.setdefault((home, action), [])
+            for key in (_key_text(app, binding), *keys.sequences_of(binding.id or "")):
+                if key not in shown:
+                    shown.append(key)
+    rows = [HelpRow(pane, " / ".join(shown), action) for (pane, action), shown in texts.items()]
     rows.extend(HelpRow(pane, click, action) for pane, click, action in MOUSE)
 
     def order(row: HelpRow) -> int:
         return _PANE_ORDER.index(row.pane) if row.pane in _PANE_ORDER else len(_PANE_ORDER)
 
     return sorted(rows, key=order)  # stable: keys first, then the mouse, within a pane
+
+
+def keymap_line(keys: KeySetup) -> str:
+    """Where the keys can be changed, and whether the file is in use ('' when none is known)."""
+    if keys.path is None:
+        return ""
+    preset = f', preset "{keys.preset}"' if keys.preset else ""
+    state = f"in use{preset}" if keys.found else "none yet: the keys below are the built-in ones"
+    return f"Keymap file: {keys.path} ({state})"
 
 
 def help_table(rows: Iterable[HelpRow]) -> Table:
@@ -251,11 +271,18 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
     ]
 
-    def __init__(self, rows: Sequence[HelpRow] | None = None, usage: str = USAGE) -> None:
+    def __init__(
+        self,
+        rows: Sequence[HelpRow] | None = None,
+        usage: str = USAGE,
+        keys: KeySetup | None = None,
+    ) -> None:
         super().__init__()
         self.rows: list[HelpRow] | None = list(rows) if rows is not None else None
         """The rows shown; None means: collect them from the screen below when mounted."""
-        self.usage = usage
+        self.keys = keys or KeySetup()
+        """The keymap in force (its file is named at the top)."""
+        self.usage = "\n".join(filter(None, (keymap_line(self.keys), usage)))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"), VerticalScroll(id="keys"):
@@ -267,7 +294,7 @@ class HelpScreen(ModalScreen[None]):
         if self.rows is None:
             stack = self.app.screen_stack
             below = stack[-2] if len(stack) > 1 and stack[-1] is self else self.app.screen
-            self.rows = collect_rows(self.app, below)
+            self.rows = collect_rows(self.app, below, self.keys)
         self.query_one("#table", Static).update(help_table(self.rows))
         self.query_one("#keys").focus()
 
