@@ -110,10 +110,11 @@ class HistoryKeeper:
         """Load the journal's history, then the exchange's fills of `symbols()` plus every
         market on record; HistoryLoaded after each (the journal's marked as such)."""
         self.load_journal()
+        if self.record.symbols():
+            self._loaded(HistorySource(False, "asking the exchange", loading=True))
         if not self.can_trade:
             self._loaded(HistorySource(False, "no API key"))
             return
-        self.source = HistorySource(False, "asking the exchange", loading=True)
         wanted = sorted(set(symbols()) | self.record.symbols())[:MAX_HISTORY_MARKETS]
         end = self._clock.now_ms()
         try:

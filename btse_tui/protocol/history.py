@@ -48,6 +48,13 @@ class HistorySource:
     loading: bool = False
 
     @property
+    def short(self) -> str:
+        """`exchange` / `journal only` / `loading…`, for a pane title."""
+        if self.loading:
+            return "journal; asking the exchange…"
+        return "exchange" if self.from_exchange else "journal only"
+
+    @property
     def text(self) -> str:
         """`from the exchange` / `from the journal — exchange unreachable` / `loading…`."""
         if self.loading:
