@@ -18,7 +18,7 @@ from btse_tui.protocol.errors import BtseError
 from btse_tui.protocol.events import FillsReceived
 from btse_tui.protocol.history import HistorySource, SentOrder, TradeRecord
 from btse_tui.protocol.models import Fill, Order, Side, TxType
-from btse_tui.protocol.session_events import HistoryLoaded, OrderChanged
+from btse_tui.protocol.session_events import HistoryLoaded, OrderChanged, rest_problem
 
 #: BTSE's trade_history answers at most 7 days a call; the start-up load asks for that much.
 TRADE_HISTORY_WINDOW_MS = 7 * 24 * 3_600_000
@@ -126,7 +126,8 @@ class HistoryKeeper:
                 self.record.add_fills(fills)
         except BtseError as exc:
             self._health.failed("trade history", exc)
-            self._loaded(HistorySource(False, f"exchange unreachable ({exc})"))
+            problem = rest_problem(exc)
+            self._loaded(HistorySource(False, f"the exchange could not be asked ({problem})"))
             return
         self._health.good("trade history")
         self._loaded(HistorySource(True))

@@ -138,7 +138,7 @@ class StaticSession:
             price=eth - 100,
             original_size=D("4.5050"),
             total_filled=D("4.5050"),
-            avg_fill_price=eth - 100,
+            avg_fill_price=eth - 101,
             timestamp_ms=NOW_MS - 3_600_000,
         )
         cancelled = Order(
@@ -159,7 +159,7 @@ class StaticSession:
                     "ord-h1",
                     "t-h1",
                     Side.BUY,
-                    eth - 100,
+                    eth - 101,  # a tick of luck below the limit
                     D("4.5050"),
                     fee_amount=D("0.0050"),
                     fee_currency="ETH",
