@@ -38,9 +38,11 @@ async def test_a_fill_and_a_cancel_become_history_rows_with_slippage_from_the_li
         taker = (await session.place(request))[0]
         await run.events.wait_kind(FillsReceived, after=mark)
         await run.events.wait_for(
-            lambda e: isinstance(e, OrderChanged)
-            and e.order.order_id == taker.order_id
-            and not e.order.is_open,
+            lambda e: (
+                isinstance(e, OrderChanged)
+                and e.order.order_id == taker.order_id
+                and not e.order.is_open
+            ),
             after=mark,
         )
         await session.cancel(session.ledger.orders[resting.order_id])
@@ -69,9 +71,7 @@ async def test_a_market_order_is_measured_against_the_mid_at_send_and_journalled
         mid = session.mid(SYMBOL)
         assert mid is not None
         mark = run.events.mark()
-        await session.place(
-            OrderRequest(SYMBOL, Side.BUY, OrderType.MARKET, size=Decimal("0.001"))
-        )
+        await session.place(OrderRequest(SYMBOL, Side.BUY, OrderType.MARKET, size=Decimal("0.001")))
         await run.events.wait_kind(FillsReceived, after=mark)
         records = session.fill_history(SYMBOL)
         assert records and {r.reference_kind for r in records} == {"mid at send"}
@@ -91,9 +91,9 @@ async def _buy_then_sell_half(sim: SimServer, journal: Journal) -> tuple[object,
             mark = run.events.mark()
             order = (await session.place(request))[0]
             await run.events.wait_for(
-                lambda e, oid=order.order_id: isinstance(e, OrderChanged)
-                and e.order.order_id == oid
-                and not e.order.is_open,
+                lambda e, oid=order.order_id: (
+                    isinstance(e, OrderChanged) and e.order.order_id == oid and not e.order.is_open
+                ),
                 after=mark,
             )
             await run.events.wait_for(
