@@ -25,6 +25,8 @@ TRADE_HISTORY_WINDOW_MS = 7 * 24 * 3_600_000
 TRADE_HISTORY_COUNT = 500
 #: At most this many markets are asked for their fills at start (each is one signed call).
 MAX_HISTORY_MARKETS = 20
+#: Order entries of each kind read back from the journal at start (the newest ones).
+JOURNAL_ORDER_ENTRIES = 20_000
 
 
 class HistoryKeeper:
@@ -78,10 +80,15 @@ class HistoryKeeper:
             return 0
         read = 0
         try:
-            for kind in (jr.ORDER_REQUEST, jr.ORDER_REPLY, jr.NOTIFICATION, jr.FILL):
-                for entry in journal.iter_kind(kind):
+            # the newest order entries are enough for the list (it keeps HISTORY_LIMIT); the
+            # P&L needs every fill
+            for kind in (jr.ORDER_REQUEST, jr.ORDER_REPLY, jr.NOTIFICATION):
+                for entry in journal.recent(JOURNAL_ORDER_ENTRIES, kind):
                     if entry.env == journal.env:
                         read += self._fold_entry(entry)
+            for entry in journal.iter_kind(jr.FILL):
+                if entry.env == journal.env:
+                    read += self._fold_entry(entry)
         except Exception:  # a damaged journal must not stop the desk
             log.exception("journal history could not be read")
         return read
