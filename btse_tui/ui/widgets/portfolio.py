@@ -67,10 +67,10 @@ def _fees(value: Any, row: Mapping[str, Any]) -> str:
 def pnl_columns() -> tuple[Column, ...]:
     """Columns of the P&L table; the asset, its position and its unrealized P&L stay."""
     return (
-        Column("asset", "Asset", 9, priority=200),
-        Column("position", "Position @ avg cost", 26, priority=100),
-        Column("unrealized", "Unrealized", 16, "right", _signed, _sign_tone, priority=100),
-        Column("realized", "Realized", 16, "right", _signed, _sign_tone, priority=60),
+        Column("asset", "Asset", 7, priority=200),
+        Column("position", "Position @ avg cost", 22, priority=100),
+        Column("unrealized", "Unrealized", 14, "right", _signed, _sign_tone, priority=100),
+        Column("realized", "Realized", 14, "right", _signed, _sign_tone, priority=60),
         Column("fees", "Fees paid", 14, "right", _fees, priority=30),
     )
 
