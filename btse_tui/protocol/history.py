@@ -108,7 +108,10 @@ class TradeRecord:
     # ------------------------------------------------------------------ folding in
 
     def note_sent(self, sent: SentOrder) -> None:
-        """Remember what an order sent now is measured against."""
+        """Remember what an order sent now is measured against (the first send of a
+        clOrderID counts: a refused second send of it changes nothing)."""
+        if sent.cl_order_id in self._sent:
+            return
         self._sent[sent.cl_order_id] = sent
         while len(self._sent) > self.limit:
             self._sent.popitem(last=False)
