@@ -190,6 +190,13 @@ def _symbols(text: str) -> tuple[str, ...]:
     return symbols
 
 
+def _currency(text: str) -> str:
+    code = text.strip().upper()
+    if not code or not code.isalnum() or len(code) > 12:
+        raise ValueError(text)
+    return code
+
+
 def _environment(text: str) -> Environment:
     # empty reads as DEMO here; settings_from_mapping makes it TESTNET when a key is set
     return Environment(text.lower()) if text else Environment.DEMO
@@ -218,6 +225,7 @@ DESKTOP_KIND: Final = Kind(
     _desktop, "both | osc9 | osc777 | off", ("both", "osc9", "osc777", "off")
 )
 WEBHOOK_KIND: Final = Kind(_webhook, "an http:// or https:// URL, or empty for none")
+CURRENCY_KIND: Final = Kind(_currency, "a currency code of 1 to 12 letters or digits, e.g. USDT")
 ENVIRONMENT_KIND: Final = Kind(
     _environment,
     " | ".join(e.value for e in Environment) + ", or empty (demo without a key, testnet with one)",
@@ -424,6 +432,13 @@ class Settings:
     )
     favourites: tuple[str, ...] = setting(
         "BTSE_FAVOURITES", SYMBOLS_KIND, "markets pinned on top and kept live"
+    )
+    valuation_currency: str = setting(
+        "BTSE_VALUATION_CURRENCY",
+        CURRENCY_KIND,
+        "the currency balances, equity and P&L are valued in (from live prices)",
+        default="USDT",
+        flag=Flag("--value-in", metavar="CURRENCY"),
     )
     demo_seed: int | None = setting(
         "BTSE_DEMO_SEED",

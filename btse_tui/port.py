@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from btse_tui.protocol.events import BookResync, BookUpdated, StreamEvent
+from btse_tui.protocol.history import FillRecord, HistorySource
 from btse_tui.protocol.models import AmendRequest, Balance, FeeRate, Market, Order, Ticker
+from btse_tui.protocol.pnl import Position
 from btse_tui.protocol.session_events import SessionEvent
 from btse_tui.protocol.submission import OrderSubmission
 from btse_tui.protocol.tape import TapePrint
@@ -29,8 +31,9 @@ class SessionPort(Protocol):
     order's new state comes as `OrderChanged` whether an ack, a notification or a check
     brought it, never as a return value the desk must merge in.
 
-    The views (`markets`, `tickers`, `balances`, `fees`, `open_orders`, `recent_trades`) are
-    the session's current picture; the desk reads them and never changes them.
+    The views (`markets`, `tickers`, `balances`, `fees`, `open_orders`, `recent_trades`,
+    `done_orders`, `fill_history`, `positions`, `history_source`) are the session's current
+    picture; the desk reads them and never changes them.
     """
 
     # ------------------------------------------------------------------ views
@@ -64,6 +67,28 @@ class SessionPort(Protocol):
         each marked when it was one of the trader's fills; empty for any other market and
         until its trades arrive (over REST on selection, then live: `TradesLoaded`,
         `TradesPrinted`)."""
+        ...
+
+    def done_orders(self, symbol: str | None = None) -> Sequence[Order]:
+        """The trader's orders that are done — filled, cancelled, rejected, triggered —
+        newest first (optionally of one market): this session's and the journal's (BTSE has
+        no order-history call). Changes come as `OrderChanged`."""
+        ...
+
+    def fill_history(self, symbol: str | None = None) -> Sequence[FillRecord]:
+        """The trader's fills, newest first (optionally of one market), each with the price
+        it is measured against and its slippage: the exchange's trade history joined with the
+        journal's and the live ones (`HistoryLoaded`, then `FillsReceived`)."""
+        ...
+
+    def positions(self) -> Mapping[str, Position]:
+        """P&L per market from the trader's fills (average cost, fees included), by symbol;
+        kept across restarts (rebuilt from the journal and the trade history)."""
+        ...
+
+    @property
+    def history_source(self) -> HistorySource:
+        """Where the history and P&L came from: the exchange, or only the journal (and why)."""
         ...
 
     # ------------------------------------------------------------------ lifecycle

@@ -23,15 +23,17 @@ from btse_tui.client.session_base import (
     Tasks,
     as_payload,
 )
+from btse_tui.client.session_history import HistoryKeeper
 from btse_tui.client.session_orders import OrderDesk
 from btse_tui.client.session_refresh import DeadMansSwitchKeeper, Refresher
 from btse_tui.client.session_sync import AccountSync, Activity, MarketFeed
 from btse_tui.client.stream import Backoff, Stream, credentials_for
 from btse_tui.config import Settings
 from btse_tui.journal import Journal
-from btse_tui.port import Emit
+from btse_tui.port import DeskEvent, Emit
 from btse_tui.protocol import endpoints as ep
 from btse_tui.protocol.endpoints import BaseUrls
+from btse_tui.protocol.history import FillRecord, HistorySource, SentOrder
 from btse_tui.protocol.ledger import OrderLedger, ReconcileReport
 from btse_tui.protocol.models import (
     AmendRequest,
@@ -40,8 +42,10 @@ from btse_tui.protocol.models import (
     Market,
     Order,
     OrderRequest,
+    OrderType,
     Ticker,
 )
+from btse_tui.protocol.pnl import Position
 from btse_tui.protocol.signing import NonceSource
 from btse_tui.protocol.submission import OrderSubmission
 from btse_tui.protocol.tape import TapePrint
@@ -157,6 +161,10 @@ class TradingSession:
             self.rest, sink=sink, notes=notes, health=self.health, limiter=self.limiter,
             clock=self.clock, can_trade=can_trade, timeout_s=settings.cancel_all_after_s,
         )  # fmt: skip
+        self.history = HistoryKeeper(
+            self.rest, journal, sink=sink, health=self.health, tasks=self._tasks,
+            clock=self.clock, can_trade=can_trade,
+        )  # fmt: skip
         self._closed = False
 
     # ------------------------------------------------------------------ views
@@ -231,6 +239,34 @@ class TradingSession:
         tape = self.feed.tape
         return tape.prints if tape.symbol == symbol else ()
 
+    def done_orders(self, symbol: str | None = None) -> list[Order]:
+        """Orders that are done (filled, cancelled, rejected, triggered …), newest first."""
+        return self.history.record.done_orders(symbol)
+
+    def fill_history(self, symbol: str | None = None) -> list[FillRecord]:
+        """The trader's fills, newest first, each with its reference price and slippage."""
+        return self.history.record.fills(symbol)
+
+    def positions(self) -> dict[str, Position]:
+        """P&L per market from the trader's fills (average cost, fees included)."""
+        return self.history.record.positions()
+
+    @property
+    def history_source(self) -> HistorySource:
+        """Where the history came from: the exchange, or only the journal (and why)."""
+        return self.history.source
+
+    def mid(self, symbol: str) -> Decimal | None:
+        """The market's mid now: its live book's when followed, else its ticker's bid/ask."""
+        book = self.books.book(symbol)
+        mid = book.mid if book is not None else None
+        if mid is not None:
+            return mid
+        ticker = self.tickers.get(symbol)
+        if ticker is not None and ticker.bid and ticker.ask and ticker.ask >= ticker.bid > 0:
+            return (ticker.bid + ticker.ask) / 2
+        return None
+
     def now_ms(self) -> int:
         """The exchange's time as best known: local clock corrected by the measured skew."""
         return self.clock.now_ms()
@@ -242,13 +278,37 @@ class TradingSession:
         once: clock skew, markets, tickers and — with credentials — fees, balances and open
         orders. Failures are reported as RestHealth(False) (run_refresh keeps trying, and the
         first LIVE of run_spot reconciles orders); nothing is raised."""
-        self._sink.connect(emit)
+        self._sink.connect(self._observed(emit))
         self.account.heard_now()
         ok = await self.refresher.load()
         if self.can_trade:
             ok = await self.account.load_open_orders() and ok
         self.health.started(ok)
+        self._tasks.spawn(self.history.load(self._history_symbols), "history")
         await self.feed.sync_selection()
+
+    def _observed(self, emit: Emit) -> Emit:
+        """`emit`, with the history folding in each order change and fill first."""
+        observe = self.history.observe
+
+        def observed(event: DeskEvent) -> None:
+            observe(event)
+            emit(event)
+
+        return observed
+
+    def _history_symbols(self) -> set[str]:
+        """The markets whose fills the start-up history asks for: those with open orders,
+        the selected one, and each held asset's market in the valuation currency."""
+        wanted = {order.symbol for order in self.ledger.open_orders()}
+        if self.feed.selected:
+            wanted.add(self.feed.selected)
+        quote = self.settings.valuation_currency
+        for balance in self.balances.values():
+            symbol = f"{balance.currency}-{quote}"
+            if balance.total and symbol in self.markets:
+                wanted.add(symbol)
+        return wanted
 
     async def run_spot(self) -> None:
         """Consume the private socket until cancelled (see AccountSync.run)."""
@@ -303,8 +363,18 @@ class TradingSession:
     # ------------------------------------------------------------------ orders
 
     async def place(self, submission: OrderSubmission | OrderRequest) -> list[Order]:
-        """Send one order, once (see OrderDesk.place)."""
-        return await self.orders.place(submission)
+        """Send one order, once (see OrderDesk.place); its limit price and the market's mid
+        now are kept (and journalled) as what its fills are measured against."""
+        if isinstance(submission, OrderRequest):
+            submission = OrderSubmission.of(submission)
+        request = submission.request
+        mid = self.mid(request.symbol)
+        limit = request.price if request.type is OrderType.LIMIT else None
+        sent = SentOrder(
+            submission.cl_order_id, request.symbol, request.side, limit, mid, self.now_ms()
+        )
+        self.history.note_sent(sent)
+        return await self.orders.place(submission, mid=mid)
 
     async def cancel(self, order: Order) -> list[Order]:
         """Cancel one order (see OrderDesk.cancel)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from btse_tui import journal as jr
@@ -101,10 +102,13 @@ class OrderDesk:
 
     # ------------------------------------------------------------------ place
 
-    async def place(self, submission: OrderSubmission | OrderRequest) -> list[Order]:
+    async def place(
+        self, submission: OrderSubmission | OrderRequest, *, mid: Decimal | None = None
+    ) -> list[Order]:
         """Send one order, once: the submission's body exactly as built (a bare request is
         made a submission first). Returns the ack items (2 for OCO); every change they make
-        is emitted as OrderChanged.
+        is emitted as OrderChanged. `mid`, the market's mid at send, goes into the journal
+        with the request (a market order's fills are measured against it).
 
         A clOrderID already used is refused (ValidationError), so the same order can never go
         out twice. BTSE's own refusal (a 4xx with an error code, or OrderAckRejected) means
@@ -121,7 +125,9 @@ class OrderDesk:
             raise ValidationError("clOrderID", cl, "was already sent: an order is never resent")
         body = dict(submission.body)
         self._refuse_while_blocked("place", {"clOrderID": cl, "body": body})
-        self._notes.record(jr.ORDER_REQUEST, {"action": "place", "clOrderID": cl, "body": body})
+        self._notes.record(
+            jr.ORDER_REQUEST, {"action": "place", "clOrderID": cl, "body": body, "mid": mid}
+        )
         self.ledger.begin(request, self._clock.now_ms())
         try:
             acks = await self._rest.place_order(submission)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from btse_tui.protocol.errors import ApiError, BtseError, RequestTimeout, TransportError
+from btse_tui.protocol.history import HistorySource
 from btse_tui.protocol.ledger import ReconcileReport
 from btse_tui.protocol.models import Balance, Market, Order, OrderRequest, Ticker
 
@@ -68,6 +69,17 @@ class OrderChanged:
     order: Order
     new_state: bool = True
     from_stream: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLoaded:
+    """The order and fill history (and the P&L it builds) was loaded: from the journal at
+    start, then from the exchange's trade history, or from the journal only when the
+    exchange could not be asked (`source` says which and why)."""
+
+    source: HistorySource
+    orders: int
+    fills: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +230,7 @@ SessionEvent = (
     | TradesLoaded
     | OrdersSnapshot
     | OrderChanged
+    | HistoryLoaded
     | Resynced
     | OrderUnknown
     | OrderChecked

@@ -70,6 +70,10 @@ class BtseApp(App[None]):
         Binding("2,f2", "tab('trade')", "Trade", show=False, id="app.tab_trade"),
         Binding("3,f3", "tab('orders')", "Orders", show=False, id="app.tab_orders"),
         Binding("4,f4", "tab('log')", "Log", show=False, id="app.tab_log"),
+        Binding("6,f6", "tab('history')", "History", show=False, id="app.tab_history"),
+        Binding("o", "history", "History", id="app.history"),
+        Binding("p", "portfolio", "P&L", id="app.portfolio"),
+        Binding("m", "history_market", "This market", show=False, id="app.history_market"),
     ]
 
     def __init__(
@@ -193,6 +197,18 @@ class BtseApp(App[None]):
     def action_tab(self, name: str) -> None:
         """Show one pane group on a narrow terminal."""
         self.desk.show_tab(name)
+
+    def action_history(self, name: str = "") -> None:
+        """Open orders → order history → fills in the orders pane (or the tab `name`)."""
+        self.desk.history.show_view(name)
+
+    def action_portfolio(self, name: str = "") -> None:
+        """Balances ↔ P&L in the portfolio pane (or the tab `name`)."""
+        self.desk.history.show_portfolio(name)
+
+    def action_history_market(self) -> None:
+        """Order history and fills of the selected market only, or of every market."""
+        self.desk.history.toggle_market()
 
     def action_cancel_order(self) -> None:
         """Cancel the order under the cursor in the open-orders table."""

@@ -24,15 +24,18 @@ from btse_tui.ui.command_line import CommandLine
 from btse_tui.ui.desk_alerts import AlertHooks, DeskAlerts
 from btse_tui.ui.desk_commands import CommandActions, CommandReporter
 from btse_tui.ui.desk_events import DeskEvents
+from btse_tui.ui.desk_history import HistoryPanes
 from btse_tui.ui.desk_orders import OrderActions
 from btse_tui.ui.focus import focus_now
 from btse_tui.ui.ticket.form import OrderForm
 from btse_tui.ui.widgets.balances import BalancesTable
 from btse_tui.ui.widgets.footer import KeyFooter
+from btse_tui.ui.widgets.history import FillHistoryTable, OrderHistoryTable
 from btse_tui.ui.widgets.markets import MarketsTable
 from btse_tui.ui.widgets.notifications import LastLine, NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
 from btse_tui.ui.widgets.order_book import OrderBookView
+from btse_tui.ui.widgets.portfolio import EquityLine, PnlTable
 from btse_tui.ui.widgets.status_bar import StatusBar
 from btse_tui.ui.widgets.trade_tape import TradeTapeView
 
@@ -42,7 +45,9 @@ NARROW_HEIGHT = 32
 #: From this width open orders, notifications and balances share one bottom row (each pane
 #: still gets Market, Side, Price, Size and Status, or Total, Available and Locked).
 WIDE_WIDTH = 190
-TABS = ("markets", "trade", "orders", "log")
+TABS = ("markets", "trade", "orders", "log", "history")
+#: Tabs whose key is not their place in TABS (History is 6 / F6 whatever comes before it).
+TAB_KEYS = {"history": 6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,7 @@ class DeskScreen(Screen[None]):
         self.orders = OrderActions(self)
         self.alerts = DeskAlerts(self)
         self.commands = CommandActions(self)
+        self.history = HistoryPanes(self)
 
     # ------------------------------------------------------------------ layout
 
@@ -100,14 +106,18 @@ class DeskScreen(Screen[None]):
                     yield TradeTapeView(id="tape", clock=monotonic)
         with Horizontal(id="bottom"):
             with Vertical(id="orders-pane"):
-                yield Static("Open orders", classes="pane-title")
+                yield Static("Open orders", classes="pane-title", id="orders-title")
                 yield OpenOrdersTable(id="orders")
+                yield OrderHistoryTable(id="done-orders")
+                yield FillHistoryTable(id="fills")
             with Vertical(id="log-pane"):
                 yield Static("Notifications", classes="pane-title")
                 yield NotificationLog(id="log", clock=self.options.clock)
             with Vertical(id="balances-pane"):
-                yield Static("Balances", classes="pane-title")
+                yield Static("Balances", classes="pane-title", id="balances-title")
                 yield BalancesTable(id="balances")
+                yield PnlTable(id="pnl")
+                yield EquityLine(id="equity")
         yield LastLine(id="last-line")
         yield CommandLine(
             self.commands.preview,
@@ -130,6 +140,7 @@ class DeskScreen(Screen[None]):
         self.filter_box = self.query_one("#filter", Input)
         self.command_line = self.query_one(CommandLine)
         self.command_reporter = CommandReporter(self, self.command_line)
+        self.history.mounted()
         self.status.set_environment(options.settings.environment)
         self.status.set_dms(self.orders.dms_seconds if self.orders.dms_on else None)
         self.markets_table.set_favourites(self.favourites)
@@ -164,7 +175,7 @@ class DeskScreen(Screen[None]):
         """The tab bar: each label switches to its tab when clicked (as its F key does)."""
         return "  ".join(
             f"[{'reverse ' if name == self.tab else ''}@click=app.tab('{name}')]"
-            f" F{i} {name.title()} [/]"
+            f" F{TAB_KEYS.get(name, i)} {name.title()} [/]"
             for i, name in enumerate(TABS, 1)
         )
 
@@ -173,11 +184,13 @@ class DeskScreen(Screen[None]):
         self.tab = name
         self.query_one("#tabs", Static).update(self._tabs_text())
         self._apply_size(self.app.size.width, self.app.size.height)
+        self.history.tab_shown(name)
         target = {
             "markets": self.markets_table,
             "trade": self.form.query_one("#side-switch"),
             "orders": self.orders_table,
             "log": self.log_view,
+            "history": self.history.focus_target(),
         }[name]
         focus_now(target)
 
@@ -228,6 +241,7 @@ class DeskScreen(Screen[None]):
         self.tape_view.set_market(market)  # empty, saying so, until this market's trades come
         self.session.select_market(symbol)
         self.events.tape_due()
+        self.history.market_selected(symbol)
 
     # ------------------------------------------------------------------ widget messages
 

@@ -109,6 +109,7 @@ class DeskEvents:
             desk.markets_table.apply_tickers(tickers.values())
             if desk.selected in tickers:
                 desk.form.update_ticker(tickers[desk.selected])
+            desk.history.prices_changed()
         quotes = self._quotes.drain()
         for quote in quotes.values():
             desk.markets_table.apply_quote(quote.symbol, quote.bid, quote.ask)
@@ -146,6 +147,11 @@ class DeskEvents:
             case se.BalancesRefreshed(balances=balances):
                 desk.balances_table.set_balances(balances)
                 form.update_balances({b.currency: b for b in balances})
+                desk.history.prices_changed(force=True)
+            case se.HistoryLoaded(source=source):
+                desk.history.reload()
+                if not (source.from_exchange or source.loading):
+                    desk.log_line(f"history {source.text}", "warning")
             case se.OrdersSnapshot(orders=orders):
                 desk.orders_table.set_orders(orders)
             case se.FeesLoaded(maker=maker, taker=taker):
@@ -183,6 +189,7 @@ class DeskEvents:
                 status.set_rest(ok, problem)
                 self._rest_notice(event)
             case ev.FillsReceived(fills=fills):
+                desk.history.fills_added()
                 if any(fill.symbol == desk.selected for fill in fills):
                     self.tape_due()  # a print on the tape may be the trader's own
                 for fill in fills:
@@ -281,6 +288,7 @@ class DeskEvents:
         desk = self.desk
         desk.markets_table.set_markets(markets)
         desk.orders_table.set_markets(markets)
+        desk.history.markets_loaded(markets)
         if not self._startup_frozen:
             self._startup_frozen = True
             desk.set_timer(gc_tuning.SETTLE_AFTER_S, gc_tuning.freeze_startup_objects)
@@ -299,6 +307,7 @@ class DeskEvents:
             desk.orders_table.remove_order(order.order_id)
         desk.form.order_changed(order)  # the ticket's result line follows its own order
         desk.command_reporter.order_changed(order)  # and the command line its own
+        desk.history.order_changed(order)
         if not new_state:
             return
         market = desk.market(order.symbol)

@@ -18,6 +18,7 @@ from btse_tui.protocol.session_events import (
     BalancesRefreshed,
     ClockSkew,
     FeesLoaded,
+    HistoryLoaded,
     MarketsLoaded,
     OrderChanged,
     OrdersSnapshot,
@@ -235,6 +236,8 @@ async def test_rest_outage_is_reported_once_and_so_is_the_recovery(sim: SimServe
     session = fast_session(sim)
     session.refresher.tickers_every_s = 0.05
     async with running(session, spot=False, refresh=True) as run:
+        # the start-up history (trade history per market) is done: only the refresh calls
+        await run.events.wait_for(lambda e: isinstance(e, HistoryLoaded) and not e.source.loading)
         mark = run.events.mark()
         sim.faults.http_500 = True
         down = await run.events.wait_kind(RestHealth, ok=False, after=mark)

@@ -17,6 +17,7 @@ from btse_tui.protocol.events import (
     StreamStateChanged,
     TradesPrinted,
 )
+from btse_tui.protocol.history import FillRecord, HistorySource, TradeRecord
 from btse_tui.protocol.ledger import OrderLedger
 from btse_tui.protocol.models import (
     AmendRequest,
@@ -30,6 +31,7 @@ from btse_tui.protocol.models import (
     Ticker,
     Trade,
 )
+from btse_tui.protocol.pnl import Position
 from btse_tui.protocol.submission import OrderSubmission
 from btse_tui.protocol.tape import TapePrint, TradeTape
 from btse_tui.sim.engine.catalog import default_markets
@@ -105,6 +107,8 @@ class StaticSession:
             remaining_size=D("0.01000"),
             timestamp_ms=NOW_MS - 60_000,
         )
+        self.record = TradeRecord()
+        self.history_source = HistorySource(from_exchange=True)
         self.tape = TradeTape()
         self.backfill = True
         """Whether selecting a market brings its recent trades at once (as REST would)."""
@@ -114,6 +118,57 @@ class StaticSession:
     def open_orders(self, symbol: str | None = None) -> list[Order]:
         return self.ledger.open_orders(symbol)
 
+    def done_orders(self, symbol: str | None = None) -> list[Order]:
+        return self.record.done_orders(symbol)
+
+    def fill_history(self, symbol: str | None = None) -> list[FillRecord]:
+        return self.record.fills(symbol)
+
+    def positions(self) -> dict[str, Position]:
+        return self.record.positions()
+
+    def _history(self) -> None:
+        """An hour ago the trader bought 4 ETH (fee in ETH) and cancelled a BTC order."""
+        eth = self.tickers["ETH-USDT"].last
+        bought = Order(
+            "ETH-USDT",
+            "ord-h1",
+            Side.BUY,
+            4,
+            price=eth - 100,
+            original_size=D("4.5050"),
+            total_filled=D("4.5050"),
+            avg_fill_price=eth - 101,
+            timestamp_ms=NOW_MS - 3_600_000,
+        )
+        cancelled = Order(
+            "BTC-USDT",
+            "ord-h2",
+            Side.SELL,
+            6,
+            price=self.tickers["BTC-USDT"].last + 2000,
+            original_size=D("0.01000"),
+            timestamp_ms=NOW_MS - 1_800_000,
+        )
+        for order in (bought, cancelled):
+            self.record.add_order(order)
+        self.record.add_fills(
+            [
+                Fill(
+                    "ETH-USDT",
+                    "ord-h1",
+                    "t-h1",
+                    Side.BUY,
+                    eth - 101,  # a tick of luck below the limit
+                    D("4.5050"),
+                    fee_amount=D("0.0050"),
+                    fee_currency="ETH",
+                    maker=True,
+                    timestamp_ms=NOW_MS - 3_600_000,
+                )
+            ]
+        )
+
     async def start(self, emit: Emit) -> None:
         self._emit = emit
         emit(se.MarketsLoaded(tuple(self.markets.values())))
@@ -122,6 +177,8 @@ class StaticSession:
         emit(se.FeesLoaded(D("0.001"), D("0.002")))
         self.ledger.apply_order(self.resting)
         emit(se.OrdersSnapshot((self.resting,)))
+        self._history()
+        emit(se.HistoryLoaded(self.history_source, 2, 1))
         emit(se.ClockSkew(12.0, False))
         emit(se.RestHealth(True))
 
@@ -140,25 +197,24 @@ class StaticSession:
             avg_fill_price=self.tickers["ETH-USDT"].last,
             timestamp_ms=NOW_MS - 5_000,
         )
+        self.record.add_order(filled)
         emit(se.OrderChanged(filled, new_state=True, from_stream=True))
-        emit(
-            FillsReceived(
-                (
-                    Fill(
-                        "ETH-USDT",
-                        "ord-2",
-                        "t-1",
-                        Side.SELL,
-                        filled.price,
-                        D("0.5000"),
-                        fee_amount=D("1.70"),
-                        fee_currency="USDT",
-                        maker=False,
-                        timestamp_ms=NOW_MS - 5_000,
-                    ),
-                )
-            )
+        fills = (
+            Fill(
+                "ETH-USDT",
+                "ord-2",
+                "t-1",
+                Side.SELL,
+                filled.price,
+                D("0.5000"),
+                fee_amount=D("1.70"),
+                fee_currency="USDT",
+                maker=False,
+                timestamp_ms=NOW_MS - 5_000,
+            ),
         )
+        self.record.add_fills(fills)
+        emit(FillsReceived(fills))
         await self._quiet.wait()
 
     async def run_book(self) -> None:

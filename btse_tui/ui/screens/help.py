@@ -92,6 +92,10 @@ ACTIONS: dict[str | tuple[str, str], str | None] = {
     "app.tab_trade": "Trade tab: book and order ticket (small terminals)",
     "app.tab_orders": "Open orders tab (small terminals)",
     "app.tab_log": "Notifications tab (small terminals)",
+    "app.tab_history": "History tab: order history or fills over the P&L (small terminals)",
+    "app.history": "Open orders → order history → fills (the orders pane's tabs)",
+    "app.portfolio": "Balances ↔ P&L (average cost, realized and unrealized, fees included)",
+    "app.history_market": "Order history and fills of the selected market only / of all",
     "command_palette": "Command palette: search every command",
     "app.command_line": "Command line: buy 0.1 BTC-USDT @ 60000, sell 25%, cancel buys, "
     "alert > 100000, market ETH-USDT (↑/↓ history, Esc closes)",
@@ -134,6 +138,7 @@ MOUSE: tuple[tuple[str, str, str], ...] = (
     ("Order ticket", "click BUY / SELL", "Pick the side"),
     ("Open orders", "click row", "Put the cursor on that order (then c or a)"),
     ("Open orders", "click header", "Sort by that column (again: reverse)"),
+    (EVERYWHERE, "click a pane's tab", "Open orders / History / Fills, Balances / P&L"),
     ("Book", "click level", "Use its price in the ticket"),
     ("Log", "click pinned error", "Dismiss it"),
     ("Balances", "click header", "Sort by that column (again: reverse)"),
