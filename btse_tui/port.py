@@ -7,7 +7,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from btse_tui.protocol.events import BookResync, BookUpdated, StreamEvent
-from btse_tui.protocol.models import AmendRequest, Balance, FeeRate, Market, Order, Ticker
+from btse_tui.protocol.models import (
+    AmendRequest,
+    Balance,
+    Candle,
+    FeeRate,
+    Market,
+    Order,
+    Ticker,
+)
 from btse_tui.protocol.session_events import SessionEvent
 from btse_tui.protocol.submission import OrderSubmission
 from btse_tui.protocol.tape import TapePrint
@@ -66,6 +74,13 @@ class SessionPort(Protocol):
         `TradesPrinted`)."""
         ...
 
+    def candles(self, symbol: str, interval: str) -> Sequence[Candle]:
+        """The followed market's candles at `interval` (a key of `protocol.candles.INTERVALS`),
+        oldest first, at most CANDLES_KEPT, the open one last and flat candles for periods up
+        to now without a trade; empty for any other market and until `load_candles` was
+        called (its klines then come as `CandlesLoaded`; trades keep them live)."""
+        ...
+
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self, emit: Emit) -> None:
@@ -106,6 +121,11 @@ class SessionPort(Protocol):
 
     def select_market(self, symbol: str) -> None:
         """Follow `symbol`: its order book and its public trades."""
+        ...
+
+    def load_candles(self, symbol: str, interval: str) -> None:
+        """Fetch the followed market's klines at `interval` in the background, once per
+        market and interval (`CandlesLoaded` when they arrive)."""
         ...
 
     def watch_quotes(self, symbols: Iterable[str]) -> None:
