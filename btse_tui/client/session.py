@@ -65,9 +65,9 @@ class TradingSession:
 
     It is composed of parts with their own state: `orders` (OrderDesk: place, cancel, amend,
     unknown checks), `account` (AccountSync: the private socket and the reconcile), `feed`
-    (MarketFeed: the selected book, trades and candles, and the quotes), `refresher` (the REST picture: markets,
-    tickers, balances, fees, skew), `dms` (the dead man's switch), `health` (REST health)
-    and `drops` (ignored data); the properties below read them.
+    (MarketFeed: the selected book, trades and candles, and the quotes), `refresher` (the
+    REST picture: markets, tickers, balances, fees, skew), `dms` (the dead man's switch),
+    `health` (REST health) and `drops` (ignored data); the properties below read them.
 
     Promises: an order POST is sent at most once (a timeout turns into `unknown — checking`
     and a query by clOrderID); after every reconnect the ledger is reconciled with the

@@ -24,6 +24,7 @@ from btse_tui.ui.desk_orders import OrderActions
 from btse_tui.ui.focus import focus_now
 from btse_tui.ui.ticket.form import OrderForm
 from btse_tui.ui.widgets.balances import BalancesTable
+from btse_tui.ui.widgets.chart import CandleChart
 from btse_tui.ui.widgets.footer import KeyFooter
 from btse_tui.ui.widgets.markets import MarketsTable
 from btse_tui.ui.widgets.notifications import LastLine, NotificationLog
@@ -38,7 +39,7 @@ NARROW_HEIGHT = 32
 #: From this width open orders, notifications and balances share one bottom row (each pane
 #: still gets Market, Side, Price, Size and Status, or Total, Available and Locked).
 WIDE_WIDTH = 190
-TABS = ("markets", "trade", "orders", "log")
+TABS = ("markets", "trade", "orders", "log", "chart")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class DeskOptions:
     save_favourites: Callable[[tuple[str, ...]], None] | None = None
     frame_period: float = 1.0 / 15
     book_period: float = 1.0 / 10
+    chart_period: float = 1.0 / 4
     freeze_startup_gc: bool = False
     startup_notices: tuple[str, ...] = ()
     clock: Callable[[], float] = field(default=time.time)
@@ -84,7 +86,9 @@ class DeskScreen(Screen[None]):
         yield Static(self._tabs_text(), id="tabs")
         yield Input(placeholder="filter markets (Esc closes)", id="filter")
         with Horizontal(id="main"):
-            yield MarketsTable(id="markets", clock=monotonic)
+            with Vertical(id="left"):
+                yield MarketsTable(id="markets", clock=monotonic)
+                yield CandleChart(id="chart", clock=monotonic)
             with Vertical(id="right"):
                 yield OrderBookView(id="book", clock=monotonic)
                 with Vertical(id="ticket"):
@@ -109,6 +113,7 @@ class DeskScreen(Screen[None]):
         self.markets_table = self.query_one(MarketsTable)
         self.book_view = self.query_one(OrderBookView)
         self.tape_view = self.query_one(TradeTapeView)
+        self.chart_view = self.query_one(CandleChart)
         self.form = self.query_one(OrderForm)
         self.orders_table = self.query_one(OpenOrdersTable)
         self.log_view = self.query_one(NotificationLog)
@@ -128,6 +133,7 @@ class DeskScreen(Screen[None]):
             self.notify(notice, title="warning", severity="warning", timeout=20)
         self._start_session()
         self.set_interval(1.0, self.events.follow_visible_quotes)
+        self.set_interval(1.0, self.events.chart_due)  # a quiet market's new candle opens
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -162,8 +168,11 @@ class DeskScreen(Screen[None]):
             "trade": self.form.query_one("#side-switch"),
             "orders": self.orders_table,
             "log": self.log_view,
+            "chart": self.chart_view,
         }[name]
         focus_now(target)
+        if name == "chart":
+            self.events.chart_due()
 
     # ------------------------------------------------------------------ the session
 
@@ -205,8 +214,24 @@ class DeskScreen(Screen[None]):
             self.form.set_fees(fees.maker, fees.taker)
         self.book_view.set_market(market)
         self.tape_view.set_market(market)  # empty, saying so, until this market's trades come
+        self.chart_view.set_market(market)
         self.session.select_market(symbol)
         self.events.tape_due()
+        # after the next paint: start-up shows the markets first, the klines come after
+        self.call_after_refresh(self.load_chart)
+
+    @property
+    def chart_shown(self) -> bool:
+        """True while the candle chart is on screen (always, but for a narrow terminal's
+        other tabs)."""
+        return not self.narrow or self.tab == "chart"
+
+    def load_chart(self) -> None:
+        """Ask for the selected market's candles at the chart's interval (fetched once)."""
+        if self.selected is not None:
+            self.session.load_candles(self.selected, self.chart_view.interval)
+            self.chart_view.set_orders(self.session.open_orders(self.selected))
+            self.events.chart_due()
 
     # ------------------------------------------------------------------ widget messages
 
@@ -226,6 +251,10 @@ class DeskScreen(Screen[None]):
     @on(OrderForm.Submitted)
     def _order_submitted(self, message: OrderForm.Submitted) -> None:
         self.orders.submit(message.request)
+
+    @on(CandleChart.IntervalChanged)
+    def _chart_interval(self) -> None:
+        self.load_chart()
 
     @on(OrderBookView.PricePicked)
     def _price_picked(self, message: OrderBookView.PricePicked) -> None:

@@ -19,7 +19,12 @@ def trade(seconds: float, price: str, size: str, tid: str = "") -> Trade:
 
 def test_a_candle_is_open_high_low_close_and_quote_volume_of_its_trades() -> None:
     series = CandleSeries("BTC-USDT", "1m")
-    for t in (trade(1, "100", "2"), trade(20, "104", "1"), trade(30, "97", "1"), trade(59, "101", "3")):
+    for t in (
+        trade(1, "100", "2"),
+        trade(20, "104", "1"),
+        trade(30, "97", "1"),
+        trade(59, "101", "3"),
+    ):
         series.add(t)
     (candle,) = series.view()
     assert candle == Candle(T0, D("100"), D("104"), D("97"), D("101"), D("200") + 104 + 97 + 303)

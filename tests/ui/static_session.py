@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from btse_tui.port import Emit
 from btse_tui.protocol import session_events as se
+from btse_tui.protocol.candles import INTERVALS, CandleBook
 from btse_tui.protocol.errors import ConfigError
 from btse_tui.protocol.events import (
     BookUpdated,
@@ -17,7 +18,6 @@ from btse_tui.protocol.events import (
     StreamStateChanged,
     TradesPrinted,
 )
-from btse_tui.protocol.candles import INTERVALS, CandleBook
 from btse_tui.protocol.ledger import OrderLedger
 from btse_tui.protocol.models import (
     AmendRequest,
