@@ -82,8 +82,9 @@ class CandleSeries:
         return dropped
 
     def add(self, trade: Trade) -> bool:
-        """Merge one public trade into its candle; True when a candle changed. A trade older
-        than the oldest candle kept is ignored."""
+        """Merge one public trade into its candle (the first trade of a flat, empty candle
+        opens it); True when a candle changed. A trade older than the oldest candle kept is
+        ignored."""
         period = self.period_s
         start = trade.timestamp_ms // 1000 // period * period
         price, volume = trade.price, trade.price * trade.size
@@ -96,6 +97,9 @@ class CandleSeries:
         if index >= len(candles) or candles[index].open_time_s != start:
             return False  # before the oldest kept
         old = candles[index]
+        if old.volume == 0:  # a flat candle without trades: its first trade opens it
+            candles[index] = Candle(start, price, price, price, price, volume)
+            return True
         candles[index] = replace(
             old,
             high=max(old.high, price),

@@ -98,3 +98,10 @@ def test_interval_keys_step_and_stop_at_the_ends() -> None:
     assert next_interval("15m", 1) == "1h"
     assert next_interval("1d", 1) == "1d"
     assert next_interval("1m", -1) == "1m"
+
+
+def test_the_first_trade_of_an_empty_candle_opens_it() -> None:
+    series = CandleSeries("BTC-USDT", "1m")
+    series.load([Candle(T0, D(100), D(100), D(100), D(100), D(0))])  # the exchange's flat one
+    series.add(trade(10, "103", "1"))
+    assert series.view() == (Candle(T0, D(103), D(103), D(103), D(103), D(103)),)

@@ -239,7 +239,7 @@ class CandleChart(Widget, can_focus=True):
         """A click on a candle puts the cursor on it."""
         visible = self._visible()
         x = event.x - (self._plot_width - len(visible))
-        if 0 <= x < len(visible) and 1 <= event.y < self.size.height - 1:
+        if 0 <= x < len(visible) and 0 <= event.y < self.size.height - 1:
             self.cursor = len(visible) - 1 - x
             self._relayout()
 
@@ -271,12 +271,12 @@ class CandleChart(Widget, can_focus=True):
         self._plot_width = plot_w
         visible = self._visible()
         header = self._header(width, visible)
-        if not visible or height < 4 or plot_w < 4:
+        if not visible or height < 4 + len(header) or plot_w < 4:
             what = self._market.symbol if self._market is not None else "a market"
             note = f"waiting for {what} {self.interval} candles…"
-            return [header, _plain(fit(note, width, "center"), "n")][:height]
+            return [*header, _plain(fit(note, width, "center"), "n")][:height]
         volume_h = 0 if height < 8 else max(1, (height - 2) // 5)
-        price_h = height - 2 - volume_h
+        price_h = height - 1 - len(header) - volume_h
         grid = _Grid(plot_w, price_h, visible, self._orders)
         grid.draw_candles()
         last = visible[-1].close
@@ -292,45 +292,53 @@ class CandleChart(Widget, can_focus=True):
             if 0 <= column < len(visible):
                 grid.mark(column, fill.price, "▲" if fill.side is Side.BUY else "▼", "f")
         axis = self._axis(grid, axis_w, last)
-        lines = [header]
+        lines = list(header)
         for row in range(price_h):
             lines.append((grid.text[row] + axis[row][0], grid.codes[row] + axis[row][1]))
         lines.extend(_volume_lines(visible, plot_w, axis_w, volume_h))
         lines.append(self._time_axis(visible, plot_w, width))
         return lines
 
-    def _header(self, width: int, visible: Sequence[Candle]) -> Line:
+    def _header(self, width: int, visible: Sequence[Candle]) -> list[Line]:
+        """The top line: market, interval, staleness and the readout of the cursor's candle
+        (time, O/H/L/C, volume); two lines when one is too narrow for the readout."""
         symbol = self._market.symbol if self._market is not None else ""
-        parts = [f" {symbol} {self.interval}"]
+        first = [f" {symbol} {self.interval}"]
         if self._staleness.stale:
-            parts.append(self._staleness.text)
+            first.append(self._staleness.text)
         candle = self.shown_candle() if visible else None
+        second: list[str] = []
         if candle is not None:
-            parts.append(
-                f"{_time_label(candle.open_time_s, self.interval, full=True)}"
-                f"  O {self._price(candle.open)}  H {self._price(candle.high)}"
-                f"  L {self._price(candle.low)}  C {self._price(candle.close)}"
-                f"  V {fmt_compact(candle.volume)}"
-            )
-        text = "  ".join(parts)
+            first.append(_time_label(candle.open_time_s, self.interval, full=True))
+            price = self._price
+            second = [
+                f"O {price(candle.open)}", f"H {price(candle.high)}", f"L {price(candle.low)}",
+                f"C {price(candle.close)}", f"V {fmt_compact(candle.volume)}",
+            ]  # fmt: skip
+        text = "  ".join(first + second)
         keys = "[ ] interval"
         if len(text) + len(keys) + 2 <= width:
-            text = text.ljust(width - len(keys) - 1) + keys + " "
-        return _plain(fit(text, width), "h")
+            return [_plain(text.ljust(width - len(keys) - 1) + keys + " ", "h")]
+        if len(text) <= width or not second:
+            return [_plain(fit(text, width), "h")]
+        return [
+            _plain(fit("  ".join(first), width), "h"),
+            _plain(fit(" " + " ".join(second), width), "h"),
+        ]
 
     def _axis(self, grid: _Grid, axis_w: int, last: Decimal) -> list[Line]:
         """The price axis beside each price row: labels every few rows, each own order's price
         in its colour and the last price reversed (which wins its row)."""
         rows: list[Line] = [(" " * axis_w, " " * axis_w)] * grid.rows
         for row in range(0, grid.rows, LABEL_EVERY):
-            rows[row] = _plain(" " + fit(self._price(grid.price_at(row)), axis_w - 1), "a")
+            rows[row] = _plain(" " + fit(self._price(grid.price_at(row)), axis_w - 1, "right"), "a")
         for order in grid.orders:
             price, _ = _order_level(order)
             row = grid.row_of(price)
             code = "b" if order.side is Side.BUY else "s"
-            rows[row] = _plain(" " + fit(self._price(price), axis_w - 1), code)
+            rows[row] = _plain(" " + fit(self._price(price), axis_w - 1, "right"), code)
         row = grid.row_of(last)
-        rows[row] = (" " + fit(self._price(last), axis_w - 1), " " + "L" * (axis_w - 1))
+        rows[row] = (" " + fit(self._price(last), axis_w - 1, "right"), " " + "L" * (axis_w - 1))
         return rows
 
     def _time_axis(self, visible: Sequence[Candle], plot_w: int, width: int) -> Line:
