@@ -38,7 +38,7 @@ def from_trades(trades: list[Trade], period: int) -> dict[int, Candle]:
             min(t.price for t in ts),
             ts[-1].price,
             sum((t.price * t.size for t in ts), Decimal(0)),
-        )  # fmt: skip
+        )
         for start, ts in by_period.items()
     }
 

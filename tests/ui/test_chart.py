@@ -111,7 +111,7 @@ async def test_an_order_line_appears_and_leaves_with_the_order_and_fills_are_mar
             is_trigger=True, original_size=D("0.01"),
         )  # fmt: skip
         chart.set_orders([buy, stop])
-        ((buy_row, buy_cells),) = cells_of(chart, "b")
+        ((_, buy_cells),) = cells_of(chart, "b")
         ((_, sell_cells),) = cells_of(chart, "s")
         assert "─" in buy_cells and buy_cells.endswith("99.0")  # a line, its price on the axis
         assert "╌" in sell_cells and sell_cells.endswith("102.0")  # a stop waits at its trigger
