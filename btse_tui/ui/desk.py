@@ -133,7 +133,8 @@ class DeskScreen(Screen[None]):
             self.notify(notice, title="warning", severity="warning", timeout=20)
         self._start_session()
         self.set_interval(1.0, self.events.follow_visible_quotes)
-        self.set_interval(1.0, self.events.chart_due)  # a quiet market's new candle opens
+        # a quiet market's new candle opens on time; a chart just shown gets its klines
+        self.set_interval(1.0, self.load_chart)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -147,6 +148,7 @@ class DeskScreen(Screen[None]):
         narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
         self.set_class(narrow, "-narrow")
         self.set_class(not narrow and width >= WIDE_WIDTH, "-wide")
+        self.set_class(not self.options.settings.chart, "-no-chart")
         for name in TABS:
             self.set_class(name == self.tab, f"-tab-{name}")
 
@@ -172,7 +174,7 @@ class DeskScreen(Screen[None]):
         }[name]
         focus_now(target)
         if name == "chart":
-            self.events.chart_due()
+            self.load_chart()
 
     # ------------------------------------------------------------------ the session
 
@@ -222,13 +224,16 @@ class DeskScreen(Screen[None]):
 
     @property
     def chart_shown(self) -> bool:
-        """True while the candle chart is on screen (always, but for a narrow terminal's
-        other tabs)."""
-        return not self.narrow or self.tab == "chart"
+        """True while the candle chart is on screen: under the markets unless the chart
+        setting is off; on a narrow terminal only in its Chart tab."""
+        if self.narrow:
+            return self.tab == "chart"
+        return self.options.settings.chart
 
     def load_chart(self) -> None:
-        """Ask for the selected market's candles at the chart's interval (fetched once)."""
-        if self.selected is not None:
+        """Ask for the selected market's candles at the chart's interval while the chart is
+        on screen (the session fetches each market and interval once)."""
+        if self.selected is not None and self.chart_shown:
             self.session.load_candles(self.selected, self.chart_view.interval)
             self.chart_view.set_orders(self.session.open_orders(self.selected))
             self.events.chart_due()

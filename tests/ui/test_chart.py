@@ -13,6 +13,7 @@ from btse_tui.protocol import session_events as se
 from btse_tui.protocol.candles import CandleSeries
 from btse_tui.protocol.events import StreamState, StreamStateChanged
 from btse_tui.protocol.models import Candle, Fill, Market, Order, Side, Trade
+from btse_tui.config import Settings
 from btse_tui.ui.app import BtseApp
 from btse_tui.ui.widgets.chart import CandleChart
 from tests.ui.static_session import NOW_MS, StaticSession
@@ -197,3 +198,20 @@ async def test_the_chart_tab_at_80x24() -> None:
         assert app.desk.tab == "chart" and chart.region.width == 80
         assert chart.lines_text[0].startswith(" BTC-USDT 15m")
         assert app.desk.focused is chart
+
+
+async def test_with_the_chart_off_no_klines_are_asked_for_until_its_tab_is_shown() -> None:
+    session = StaticSession()
+    app = BtseApp(session, settings=Settings(chart=False), clock=lambda: NOW_MS / 1000)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(50):
+            if session.tape.prints and app.desk.tape_view.lines_text[1:]:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause(0.1)
+        assert not app.desk.chart_view.display or app.desk.chart_view.region.height == 0
+        assert session.candle_book.get("BTC-USDT", "15m") is None  # nothing fetched
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("5")
+        chart = await settle(pilot, app)
+        assert chart.candles and app.desk.tab == "chart"
