@@ -9,11 +9,11 @@ from decimal import Decimal
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 
+from btse_tui.config import Settings
 from btse_tui.protocol import session_events as se
 from btse_tui.protocol.candles import CandleSeries
 from btse_tui.protocol.events import StreamState, StreamStateChanged
 from btse_tui.protocol.models import Candle, Fill, Market, Order, Side, Trade
-from btse_tui.config import Settings
 from btse_tui.ui.app import BtseApp
 from btse_tui.ui.widgets.chart import CandleChart
 from tests.ui.static_session import NOW_MS, StaticSession
