@@ -50,7 +50,7 @@ class DeskOptions:
     save_favourites: Callable[[tuple[str, ...]], None] | None = None
     frame_period: float = 1.0 / 15
     book_period: float = 1.0 / 10
-    chart_period: float = 1.0 / 4
+    chart_period: float = 1.0 / 2
     freeze_startup_gc: bool = False
     startup_notices: tuple[str, ...] = ()
     clock: Callable[[], float] = field(default=time.time)

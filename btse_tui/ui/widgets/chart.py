@@ -129,6 +129,8 @@ class CandleChart(Widget, can_focus=True):
         self._strips: dict[int, Strip] = {}
         self._styles: dict[str, Style] | None = None
         self._plot_width = 0
+        self._axis_for: tuple[Candle, ...] = ()
+        self._axis_w = 0
 
     # ------------------------------------------------------------------ public API
 
@@ -252,11 +254,14 @@ class CandleChart(Widget, can_focus=True):
         return fit_price(value, self._decimals(), width)
 
     def _axis_width(self) -> int:
+        """Cells of the price axis: the widest price held, and a space."""
         candles = self._candles
         if not candles:
             return 0
-        high = max(c.high for c in candles[-200:])
-        return len(self._price(high)) + 1
+        if self._axis_for is not candles:
+            self._axis_for = candles
+            self._axis_w = len(self._price(max(c.high for c in candles))) + 1
+        return self._axis_w
 
     def _visible(self) -> tuple[Candle, ...]:
         width = self.size.width - self._axis_width()
@@ -293,8 +298,8 @@ class CandleChart(Widget, can_focus=True):
                 grid.mark(column, fill.price, "▲" if fill.side is Side.BUY else "▼", "f")
         axis = self._axis(grid, axis_w, last)
         lines = list(header)
-        for row in range(price_h):
-            lines.append((grid.text[row] + axis[row][0], grid.codes[row] + axis[row][1]))
+        for text, codes, (axis_text, axis_codes) in zip(grid.text, grid.codes, axis, strict=True):
+            lines.append((text + axis_text, codes + axis_codes))
         lines.extend(_volume_lines(visible, plot_w, axis_w, volume_h))
         lines.append(self._time_axis(visible, plot_w, width))
         return lines
@@ -524,17 +529,16 @@ def _volume_lines(candles: Sequence[Candle], plot_w: int, axis_w: int, rows: int
         return []
     top = max(c.volume for c in candles)
     offset = plot_w - len(candles)
-    levels = [int(c.volume / top * rows * 8) if top > 0 else 0 for c in candles]
+    scale = rows * 8 / float(top) if top > 0 else 0.0
+    levels = [int(float(c.volume) * scale) for c in candles]
+    ups = ["U" if c.close >= c.open else "D" for c in candles]
+    codes_line = " " * offset + "".join(ups) + "a" * axis_w
     lines: list[Line] = []
     for row in range(rows):
         floor = (rows - 1 - row) * 8
-        text = [" "] * offset
-        codes = [" "] * offset
-        for candle, level in zip(candles, levels, strict=True):
-            text.append(_EIGHTHS[max(0, min(8, level - floor))])
-            codes.append("U" if candle.close >= candle.open else "D")
+        bars = "".join(_EIGHTHS[max(0, min(8, level - floor))] for level in levels)
         label = " " + fit(f"V {fmt_compact(top)}" if row == 0 else "", axis_w - 1)
-        lines.append(("".join(text) + label, "".join(codes) + "a" * axis_w))
+        lines.append((" " * offset + bars + label, codes_line))
     return lines
 
 
