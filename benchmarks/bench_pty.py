@@ -443,7 +443,7 @@ def chart_cost(quick: bool = False) -> list[Result]:
             target=target,
             passed=passed,
             higher_is_better=False,
-            note=f"chart +{on['cpu_pct'] - off['cpu_pct']:.1f} points; "
+            note=f"chart {on['cpu_pct'] - off['cpu_pct']:+.1f} points; "
             f"{on['msgs_per_s']:.0f} / {off['msgs_per_s']:.0f} msgs/s sent",
             extra={"chart_on": samples["on"], "chart_off": samples["off"]},
         ),
@@ -457,7 +457,7 @@ def chart_cost(quick: bool = False) -> list[Result]:
             target=target,
             passed=passed,
             higher_is_better=False,
-            note=f"chart +{(on['bytes_per_s'] - off['bytes_per_s']) / 1000:.1f} KB/s",
+            note=f"chart {(on['bytes_per_s'] - off['bytes_per_s']) / 1000:+.1f} KB/s",
         ),
     ]
 
