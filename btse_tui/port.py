@@ -37,8 +37,8 @@ class SessionPort(Protocol):
     order's new state comes as `OrderChanged` whether an ack, a notification or a check
     brought it, never as a return value the desk must merge in.
 
-    The views (`markets`, `tickers`, `balances`, `fees`, `open_orders`, `recent_trades`) are
-    the session's current picture; the desk reads them and never changes them.
+    The views (`markets`, `tickers`, `balances`, `fees`, `open_orders`, `recent_trades`,
+    `candles`) are the session's current picture; the desk reads them and never changes them.
     """
 
     # ------------------------------------------------------------------ views

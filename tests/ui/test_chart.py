@@ -215,3 +215,34 @@ async def test_with_the_chart_off_no_klines_are_asked_for_until_its_tab_is_shown
         await pilot.press("5")
         chart = await settle(pilot, app)
         assert chart.candles and app.desk.tab == "chart"
+
+
+async def test_low_bandwidth_repaints_the_chart_at_most_once_a_second() -> None:
+    session = StaticSession()
+    now = [1000.0]
+    app = BtseApp(
+        session,
+        settings=Settings(low_bandwidth=True),
+        clock=lambda: NOW_MS / 1000,
+        monotonic=lambda: now[0],
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        chart = await settle(pilot, app)
+        shown = chart.candles
+        price = shown[-1].high + 50
+        now[0] += 0.5  # past the tape's frame, not the chart's second
+        session.push_trades([Trade("BTC-USDT", "lb-1", price, D("0.001"), Side.BUY, NOW_MS)])
+        tape = app.desk.tape_view
+        for _ in range(100):  # the tape's frame came (the chart is painted in the same pass)
+            if tape.prints and tape.prints[0].trade.trade_id == "lb-1":
+                break
+            await pilot.pause(0.02)
+        assert tape.prints[0].trade.trade_id == "lb-1"
+        assert chart.candles == shown  # painted less than a second ago: not yet
+        assert session.candles("BTC-USDT", chart.interval)[-1].high == price
+        now[0] += 1.01
+        for _ in range(100):
+            if chart.candles != shown:
+                break
+            await pilot.pause(0.02)
+        assert chart.candles[-1].high == price
