@@ -326,8 +326,9 @@ class CandleChart(Widget, can_focus=True):
             return [_plain(text.ljust(width - len(keys) - 1) + keys + " ", "h")]
         if len(text) <= width or not second:
             return [_plain(fit(text, width), "h")]
+        close = second.pop(3)  # the close beside the time, the rest on the second line
         return [
-            _plain(fit("  ".join(first), width), "h"),
+            _plain(fit("  ".join([*first, close]), width), "h"),
             _plain(fit(" " + " ".join(second), width), "h"),
         ]
 
