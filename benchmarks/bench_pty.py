@@ -13,6 +13,7 @@ import fcntl
 import os
 import re
 import signal
+import statistics
 import struct
 import subprocess
 import sys
@@ -404,6 +405,63 @@ def cost(quick: bool = False) -> list[Result]:
     ]
 
 
+# ---------------------------------------------------------------------- 8: chart repaint cost
+
+
+def chart_cost(quick: bool = False) -> list[Result]:
+    """Benchmark 8: CPU and terminal bytes at 1,000 msgs/s with the candle chart on screen,
+    against the same app with `--no-chart` (runs alternate on one simulator: same load)."""
+    seconds = 3.0 if quick else 10.0
+    rounds = 1 if quick else 2
+    target = "chart on: row 6's busy targets (≤ 30 % CPU, ≤ 60 KB/s)"
+    samples: dict[str, list[dict[str, float]]] = {"on": [], "off": []}
+    with tempfile.TemporaryDirectory() as state, SimProcess(markets=31, flow_rate=0) as sim:
+        for _ in range(rounds):
+            for mode, args in (("on", ()), ("off", ("--no-chart",))):
+                sim.command("rate", value=0)
+                try:
+                    app = _start_app(external_env(sim, state), args)
+                except Exception as exc:
+                    reason = str(exc)[:160]
+                    return [not_ready("8", "chart repaint cost (CPU %, B/s)", target, reason)]
+                with app:
+                    app.keep = False
+                    time.sleep(2.0 if quick else 3.0)  # settle: the klines come after paint
+                    rate = _calibrate(sim, app, 1000.0)
+                    samples[mode].append({**app.sample(seconds), "msgs_per_s": rate})
+    on = {k: statistics.median(s[k] for s in samples["on"]) for k in samples["on"][0]}
+    off = {k: statistics.median(s[k] for s in samples["off"]) for k in samples["off"][0]}
+    passed = on["cpu_pct"] <= 30 and on["bytes_per_s"] <= 60_000
+    return [
+        Result(
+            "8",
+            "chart repaint cost at 1,000 msgs/s: CPU % of one core",
+            on["cpu_pct"],
+            "%",
+            baseline=off["cpu_pct"],
+            baseline_name="--no-chart",
+            target=target,
+            passed=passed,
+            higher_is_better=False,
+            note=f"chart {on['cpu_pct'] - off['cpu_pct']:+.1f} points; "
+            f"{on['msgs_per_s']:.0f} / {off['msgs_per_s']:.0f} msgs/s sent",
+            extra={"chart_on": samples["on"], "chart_off": samples["off"]},
+        ),
+        Result(
+            "8",
+            "chart repaint cost at 1,000 msgs/s: bytes/s to the terminal",
+            on["bytes_per_s"],
+            "B/s",
+            baseline=off["bytes_per_s"],
+            baseline_name="--no-chart",
+            target=target,
+            passed=passed,
+            higher_is_better=False,
+            note=f"chart {(on['bytes_per_s'] - off['bytes_per_s']) / 1000:+.1f} KB/s",
+        ),
+    ]
+
+
 # ---------------------------------------------------------------------- 7: memory
 
 
@@ -481,7 +539,7 @@ def memory(quick: bool = False) -> list[Result]:
 
 
 def run(quick: bool = False, only: set[str] | None = None) -> list[Result]:
-    """Benchmarks 4, 6 and 7 (each reports "not ready" if the app cannot be driven yet)."""
+    """Benchmarks 4, 6, 7 and 8 (each reports "not ready" if the app cannot be driven yet)."""
     rows: list[Result] = []
     if only is None or "4" in only:
         rows += tick_to_screen(quick)
@@ -489,6 +547,8 @@ def run(quick: bool = False, only: set[str] | None = None) -> list[Result]:
         rows += cost(quick)
     if only is None or "7" in only:
         rows += memory(quick)
+    if only is None or "8" in only:
+        rows += chart_cost(quick)
     return rows
 
 

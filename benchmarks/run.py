@@ -18,6 +18,7 @@ TITLES = {
     "5": "start-up",
     "6": "cost in a pty",
     "7": "memory",
+    "8": "chart repaint cost",
 }
 
 
@@ -64,7 +65,7 @@ def table(rows: Sequence[Result]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the selected benchmarks in one process, print the table, write results/latest.json."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
-    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="comma-separated benchmark ids")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8", help="comma-separated benchmark ids")
     parser.add_argument("--quick", action="store_true", help="smaller samples (~1 minute)")
     args = parser.parse_args(argv)
     selected = [b.strip() for b in args.only.split(",") if b.strip()]

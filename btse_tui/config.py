@@ -331,6 +331,14 @@ class Settings:
         "fewer frames, no flashes (default: on when SSH_CONNECTION is set)",
         flag=Flag("--low-bandwidth", negatable=True),
     )
+    chart: bool = setting(
+        "BTSE_CHART",
+        boolean(),
+        "show the candle chart under the markets (off: no klines, no chart repaints; the "
+        "narrow layout's Chart tab still shows it)",
+        default="true",
+        flag=Flag("--chart", negatable=True),
+    )
     confirm_all: bool = setting(
         "BTSE_CONFIRM_ALL",
         boolean(),

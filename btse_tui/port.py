@@ -8,7 +8,15 @@ from typing import Protocol
 
 from btse_tui.protocol.events import BookResync, BookUpdated, StreamEvent
 from btse_tui.protocol.history import FillRecord, HistorySource
-from btse_tui.protocol.models import AmendRequest, Balance, FeeRate, Market, Order, Ticker
+from btse_tui.protocol.models import (
+    AmendRequest,
+    Balance,
+    Candle,
+    FeeRate,
+    Market,
+    Order,
+    Ticker,
+)
 from btse_tui.protocol.pnl import Position
 from btse_tui.protocol.session_events import SessionEvent
 from btse_tui.protocol.submission import OrderSubmission
@@ -32,8 +40,8 @@ class SessionPort(Protocol):
     brought it, never as a return value the desk must merge in.
 
     The views (`markets`, `tickers`, `balances`, `fees`, `open_orders`, `recent_trades`,
-    `done_orders`, `fill_history`, `positions`, `history_source`) are the session's current
-    picture; the desk reads them and never changes them.
+    `done_orders`, `fill_history`, `positions`, `history_source`, `candles`) are the
+    session's current picture; the desk reads them and never changes them.
     """
 
     # ------------------------------------------------------------------ views
@@ -89,6 +97,12 @@ class SessionPort(Protocol):
     @property
     def history_source(self) -> HistorySource:
         """Where the history and P&L came from: the exchange, or only the journal (and why)."""
+
+    def candles(self, symbol: str, interval: str) -> Sequence[Candle]:
+        """The followed market's candles at `interval` (a key of `protocol.candles.INTERVALS`),
+        oldest first, at most CANDLES_KEPT, the open one last and flat candles for periods up
+        to now without a trade; empty for any other market and until `load_candles` was
+        called (its klines then come as `CandlesLoaded`; trades keep them live)."""
         ...
 
     # ------------------------------------------------------------------ lifecycle
@@ -131,6 +145,11 @@ class SessionPort(Protocol):
 
     def select_market(self, symbol: str) -> None:
         """Follow `symbol`: its order book and its public trades."""
+        ...
+
+    def load_candles(self, symbol: str, interval: str) -> None:
+        """Fetch the followed market's klines at `interval` in the background, once per
+        market and interval (`CandlesLoaded` when they arrive)."""
         ...
 
     def watch_quotes(self, symbols: Iterable[str]) -> None:

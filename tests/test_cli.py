@@ -49,7 +49,13 @@ def test_help_lists_every_setting_with_its_key() -> None:
 def test_every_flag_but_env_file_sets_a_declared_setting() -> None:
     flags = {flag for action in build_parser()._actions for flag in action.option_strings}
     declared = {spec.flag.name for spec in SETTINGS_TABLE if spec.flag is not None}
-    assert flags - {"-h", "--help", "--env-file", "--no-low-bandwidth"} == declared
+    negations = {
+        "--no-" + spec.flag.name.removeprefix("--")
+        for spec in SETTINGS_TABLE
+        if spec.flag is not None and spec.flag.negatable
+    }
+    assert negations == {"--no-low-bandwidth", "--no-chart"}
+    assert flags - {"-h", "--help", "--env-file"} - negations == declared
 
 
 @pytest.mark.parametrize(

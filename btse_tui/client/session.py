@@ -23,6 +23,7 @@ from btse_tui.client.session_base import (
     Tasks,
     as_payload,
 )
+from btse_tui.client.session_candles import CandleFeed
 from btse_tui.client.session_history import HistoryKeeper
 from btse_tui.client.session_orders import OrderDesk
 from btse_tui.client.session_refresh import DeadMansSwitchKeeper, Refresher
@@ -38,6 +39,7 @@ from btse_tui.protocol.ledger import OrderLedger, ReconcileReport
 from btse_tui.protocol.models import (
     AmendRequest,
     Balance,
+    Candle,
     FeeRate,
     Market,
     Order,
@@ -67,9 +69,9 @@ class TradingSession:
 
     It is composed of parts with their own state: `orders` (OrderDesk: place, cancel, amend,
     unknown checks), `account` (AccountSync: the private socket and the reconcile), `feed`
-    (MarketFeed: the selected book and the quotes), `refresher` (the REST picture: markets,
-    tickers, balances, fees, skew), `dms` (the dead man's switch), `health` (REST health)
-    and `drops` (ignored data); the properties below read them.
+    (MarketFeed: the selected book, trades and candles, and the quotes), `refresher` (the
+    REST picture: markets, tickers, balances, fees, skew), `dms` (the dead man's switch),
+    `health` (REST health) and `drops` (ignored data); the properties below read them.
 
     Promises: an order POST is sent at most once (a timeout turns into `unknown — checking`
     and a query by clOrderID); after every reconnect the ledger is reconciled with the
@@ -142,10 +144,14 @@ class TradingSession:
             unknown_check_s=unknown_check_s,
         )  # fmt: skip
         ledger = self.ledger
+        self.candle_feed = CandleFeed(
+            self.rest, sink=sink, drops=self.drops, health=self.health, tasks=self._tasks,
+            clock=self.clock,
+        )  # fmt: skip
         self.feed = MarketFeed(
             self.spot, self.books, rest=self.rest, own_fills=lambda: ledger.fills.values(),
             sink=sink, notes=notes, drops=self.drops, health=self.health, tasks=self._tasks,
-            activity=activity,
+            activity=activity, candles=self.candle_feed,
         )  # fmt: skip
         self.refresher = Refresher(
             self.rest, sink=sink, notes=notes, health=self.health, limiter=self.limiter,
@@ -267,6 +273,11 @@ class TradingSession:
             return (ticker.bid + ticker.ask) / 2
         return None
 
+    def candles(self, symbol: str, interval: str) -> tuple[Candle, ...]:
+        """The followed market's candles at `interval`, oldest first, flat up to now (see
+        CandleFeed.candles)."""
+        return self.candle_feed.candles(symbol, interval)
+
     def now_ms(self) -> int:
         """The exchange's time as best known: local clock corrected by the measured skew."""
         return self.clock.now_ms()
@@ -351,6 +362,10 @@ class TradingSession:
     def select_market(self, symbol: str) -> None:
         """Follow `symbol`: its order book (OSS) and its public trades (tradeHistoryApi)."""
         self.feed.select(symbol)
+
+    def load_candles(self, symbol: str, interval: str) -> None:
+        """Fetch the followed market's klines at `interval` once (see CandleFeed.load)."""
+        self.candle_feed.load(symbol, interval)
 
     def watch_quotes(self, symbols: Iterable[str]) -> None:
         """Keep live best bid/ask for these markets (see MarketFeed.watch_quotes)."""

@@ -20,6 +20,7 @@ from btse_tui.client.session_base import (
     Tasks,
     log,
 )
+from btse_tui.client.session_candles import CandleFeed
 from btse_tui.client.session_orders import OrderDesk
 from btse_tui.client.stream import CLIENT_ERROR, Stream
 from btse_tui.port import Emit
@@ -89,8 +90,8 @@ def _note_frame(drops: DropNotices, event: FrameDropped) -> str:
 
 class MarketFeed:
     """The selected market (its book on the OSS socket, its public trades on the spot one,
-    kept on `tape`: filled over REST on selection, then live) and the live quotes of the
-    markets on screen."""
+    kept on `tape`: filled over REST on selection, then live, and merged into its `candles`)
+    and the live quotes of the markets on screen."""
 
     def __init__(
         self,
@@ -105,9 +106,11 @@ class MarketFeed:
         health: RestHealthWatch,
         tasks: Tasks,
         activity: Activity,
+        candles: CandleFeed,
     ) -> None:
         self._spot = spot
         self.books = books
+        self.candles = candles
         self._rest = rest
         self._own_fills = own_fills
         self._health = health
@@ -131,6 +134,7 @@ class MarketFeed:
         self.selected = symbol
         self._activity.touch(symbol)
         self.tape.reset(symbol, self._own_fills())
+        self.candles.follow(symbol)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -165,8 +169,9 @@ class MarketFeed:
             self._sink(TradesLoaded(symbol, len(trades)))
 
     def trades_printed(self, event: TradesPrinted) -> None:
-        """A trades frame: onto the tape, then to the sink."""
+        """A trades frame: onto the tape and into the candles, then to the sink."""
         self.tape.add(event.trades)
+        self.candles.trades(event.trades)
         self._sink(event)
 
     def fills_happened(self, fills: Iterable[Fill]) -> None:

@@ -375,7 +375,7 @@ def trades(obj: Any, symbol: str, dropped: list[BadValue] | None = None) -> list
 def _kline(row: Any) -> Candle:
     if not isinstance(row, list | tuple) or len(row) < 6:
         raise BadValue("kline", row, "is not a row of six values")
-    return Candle(
+    candle = Candle(
         open_time_s=to_time_s(row[0], "open time"),
         open=amount(row[1], "open"),
         high=amount(row[2], "high"),
@@ -383,6 +383,13 @@ def _kline(row: Any) -> Candle:
         close=amount(row[4], "close"),
         volume=amount(row[5], "volume"),
     )
+    if candle.low <= 0:
+        raise BadValue("low", row[3], "is not a price above zero")
+    if candle.high < max(candle.open, candle.close, candle.low):
+        raise BadValue("high", row[2], "is below the candle's open, close or low")
+    if candle.low > min(candle.open, candle.close):
+        raise BadValue("low", row[3], "is above the candle's open or close")
+    return candle
 
 
 def klines(obj: Any, dropped: list[BadValue] | None = None) -> list[Candle]:

@@ -50,6 +50,16 @@ class TradesLoaded:
 
 
 @dataclass(frozen=True, slots=True)
+class CandlesLoaded:
+    """The followed market's klines at `interval` came over REST (`count` candles); the
+    session's candles hold them, kept live from its trades."""
+
+    symbol: str
+    interval: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class OrdersSnapshot:
     """The open orders the session now believes in, oldest first (after start or a resync)."""
 
@@ -228,6 +238,7 @@ SessionEvent = (
     | BalancesRefreshed
     | FeesLoaded
     | TradesLoaded
+    | CandlesLoaded
     | OrdersSnapshot
     | OrderChanged
     | HistoryLoaded

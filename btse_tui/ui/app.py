@@ -70,6 +70,7 @@ class BtseApp(App[None]):
         Binding("2,f2", "tab('trade')", "Trade", show=False, id="app.tab_trade"),
         Binding("3,f3", "tab('orders')", "Orders", show=False, id="app.tab_orders"),
         Binding("4,f4", "tab('log')", "Log", show=False, id="app.tab_log"),
+        Binding("5,f5", "tab('chart')", "Chart", show=False, id="app.tab_chart"),
         Binding("6,f6", "tab('history')", "History", show=False, id="app.tab_history"),
         Binding("o", "history", "History", id="app.history"),
         Binding("p", "portfolio", "P&L", id="app.portfolio"),
@@ -117,6 +118,8 @@ class BtseApp(App[None]):
             # the book repaints at most 10 times a second: with the full-height ladder it is
             # most of what a busy market sends down the link (figures: benchmarks/README.md)
             book_period=max(frame_period, 1.0 / book_hz),
+            # the chart at most twice a second, once in low-bandwidth mode (benchmark 8)
+            chart_period=1.0 if settings.low_bandwidth else max(frame_period, 0.5),
             freeze_startup_gc=freeze_startup_gc,
             startup_notices=startup_notices,
             clock=clock,

@@ -29,6 +29,7 @@ from btse_tui.ui.desk_orders import OrderActions
 from btse_tui.ui.focus import focus_now
 from btse_tui.ui.ticket.form import OrderForm
 from btse_tui.ui.widgets.balances import BalancesTable
+from btse_tui.ui.widgets.chart import CandleChart
 from btse_tui.ui.widgets.footer import KeyFooter
 from btse_tui.ui.widgets.history import FillHistoryTable, OrderHistoryTable
 from btse_tui.ui.widgets.markets import MarketsTable
@@ -45,9 +46,7 @@ NARROW_HEIGHT = 32
 #: From this width open orders, notifications and balances share one bottom row (each pane
 #: still gets Market, Side, Price, Size and Status, or Total, Available and Locked).
 WIDE_WIDTH = 190
-TABS = ("markets", "trade", "orders", "log", "history")
-#: Tabs whose key is not their place in TABS (History is 6 / F6 whatever comes before it).
-TAB_KEYS = {"history": 6}
+TABS = ("markets", "trade", "orders", "log", "chart", "history")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +57,7 @@ class DeskOptions:
     save_favourites: Callable[[tuple[str, ...]], None] | None = None
     frame_period: float = 1.0 / 15
     book_period: float = 1.0 / 10
+    chart_period: float = 1.0 / 2
     freeze_startup_gc: bool = False
     startup_notices: tuple[str, ...] = ()
     clock: Callable[[], float] = field(default=time.time)
@@ -98,7 +98,9 @@ class DeskScreen(Screen[None]):
         yield Static(self._tabs_text(), id="tabs")
         yield Input(placeholder="filter markets (Esc closes)", id="filter")
         with Horizontal(id="main"):
-            yield MarketsTable(id="markets", clock=monotonic)
+            with Vertical(id="left"):
+                yield MarketsTable(id="markets", clock=monotonic)
+                yield CandleChart(id="chart", clock=monotonic)
             with Vertical(id="right"):
                 yield OrderBookView(id="book", clock=monotonic)
                 with Vertical(id="ticket"):
@@ -132,6 +134,7 @@ class DeskScreen(Screen[None]):
         self.markets_table = self.query_one(MarketsTable)
         self.book_view = self.query_one(OrderBookView)
         self.tape_view = self.query_one(TradeTapeView)
+        self.chart_view = self.query_one(CandleChart)
         self.form = self.query_one(OrderForm)
         self.orders_table = self.query_one(OpenOrdersTable)
         self.log_view = self.query_one(NotificationLog)
@@ -155,6 +158,8 @@ class DeskScreen(Screen[None]):
         self._start_session()
         self.set_interval(1.0, self.events.follow_visible_quotes)
         self.set_interval(1.0, self.alerts.tick)
+        # a quiet market's new candle opens on time; a chart just shown gets its klines
+        self.set_interval(1.0, self.load_chart)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -168,6 +173,7 @@ class DeskScreen(Screen[None]):
         narrow = width < NARROW_WIDTH or height < NARROW_HEIGHT
         self.set_class(narrow, "-narrow")
         self.set_class(not narrow and width >= WIDE_WIDTH, "-wide")
+        self.set_class(not self.options.settings.chart, "-no-chart")
         for name in TABS:
             self.set_class(name == self.tab, f"-tab-{name}")
 
@@ -175,7 +181,7 @@ class DeskScreen(Screen[None]):
         """The tab bar: each label switches to its tab when clicked (as its F key does)."""
         return "  ".join(
             f"[{'reverse ' if name == self.tab else ''}@click=app.tab('{name}')]"
-            f" F{TAB_KEYS.get(name, i)} {name.title()} [/]"
+            f" F{i} {name.title()} [/]"
             for i, name in enumerate(TABS, 1)
         )
 
@@ -191,8 +197,11 @@ class DeskScreen(Screen[None]):
             "orders": self.orders_table,
             "log": self.log_view,
             "history": self.history.focus_target(),
+            "chart": self.chart_view,
         }[name]
         focus_now(target)
+        if name == "chart":
+            self.load_chart()
 
     # ------------------------------------------------------------------ the session
 
@@ -239,9 +248,28 @@ class DeskScreen(Screen[None]):
             self.form.set_fees(fees.maker, fees.taker)
         self.book_view.set_market(market)
         self.tape_view.set_market(market)  # empty, saying so, until this market's trades come
+        self.chart_view.set_market(market)
         self.session.select_market(symbol)
         self.events.tape_due()
         self.history.market_selected(symbol)
+        # after the next paint: start-up shows the markets first, the klines come after
+        self.call_after_refresh(self.load_chart)
+
+    @property
+    def chart_shown(self) -> bool:
+        """True while the candle chart is on screen: under the markets unless the chart
+        setting is off; on a narrow terminal only in its Chart tab."""
+        if self.narrow:
+            return self.tab == "chart"
+        return self.options.settings.chart
+
+    def load_chart(self) -> None:
+        """Ask for the selected market's candles at the chart's interval while the chart is
+        on screen (the session fetches each market and interval once)."""
+        if self.selected is not None and self.chart_shown:
+            self.session.load_candles(self.selected, self.chart_view.interval)
+            self.chart_view.set_orders(self.session.open_orders(self.selected))
+            self.events.chart_due()
 
     # ------------------------------------------------------------------ widget messages
 
@@ -261,6 +289,10 @@ class DeskScreen(Screen[None]):
     @on(OrderForm.Submitted)
     def _order_submitted(self, message: OrderForm.Submitted) -> None:
         self.orders.submit(message.request)
+
+    @on(CandleChart.IntervalChanged)
+    def _chart_interval(self) -> None:
+        self.load_chart()
 
     @on(OrderBookView.PricePicked)
     def _price_picked(self, message: OrderBookView.PricePicked) -> None:

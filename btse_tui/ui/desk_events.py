@@ -42,6 +42,8 @@ class DeskEvents:
         self._book_painted_at = float("-inf")
         self._tape_due = False  # the selected market's trades changed since the tape's paint
         self._tape_painted_at = float("-inf")
+        self._chart_due = False  # the chart's candles may have changed since its paint
+        self._chart_painted_at = float("-inf")
         self._spot_state: ev.StreamState | None = None
         self._oss_state: ev.StreamState | None = None
         self._book_fresh = False  # the shown book came from the socket's current connection
@@ -67,6 +69,8 @@ class DeskEvents:
         elif isinstance(event, ev.TradesPrinted | se.TradesLoaded):
             if event.symbol == self.desk.selected:
                 self.tape_due()
+                if isinstance(event, ev.TradesPrinted):
+                    self.chart_due()
             if isinstance(event, ev.TradesPrinted):
                 self.desk.status.touch("spot")
         else:
@@ -90,6 +94,27 @@ class DeskEvents:
         often as the book)."""
         self._tape_due = True
         self._arm_paint()
+
+    def chart_due(self) -> None:
+        """The selected market's candles may have changed: repaint the chart with the next
+        frames, at most once per `chart_period` and only while it is on screen."""
+        if self.desk.chart_shown:
+            self._chart_due = True
+            self._arm_paint()
+
+    def _paint_chart(self) -> None:
+        """Paint the chart from the session's candles if it is due and its period is over."""
+        desk = self.desk
+        if not self._chart_due or not desk.selected:
+            return
+        monotonic = desk.options.monotonic
+        if monotonic() - self._chart_painted_at < desk.options.chart_period:
+            self._arm_paint()  # the chart's frame comes a little later
+            return
+        self._chart_due = False
+        self._chart_painted_at = monotonic()
+        chart = desk.chart_view
+        chart.set_candles(desk.session.candles(desk.selected, chart.interval))
 
     def _arm_paint(self) -> None:
         if not self._paint_armed:
@@ -123,6 +148,7 @@ class DeskEvents:
                 self._tape_due = False
                 self._tape_painted_at = monotonic()
                 desk.tape_view.update(desk.session.recent_trades(desk.selected))
+        self._paint_chart()
         books = self._books.drain()
         book = books.get(desk.selected) if desk.selected else None
         if book is not None and monotonic() - self._book_painted_at < desk.options.book_period:
@@ -154,6 +180,11 @@ class DeskEvents:
                     desk.log_line(f"history {source.text}", "warning")
             case se.OrdersSnapshot(orders=orders):
                 desk.orders_table.set_orders(orders)
+                desk.chart_view.set_orders(orders)
+            case se.CandlesLoaded(symbol=symbol, interval=interval):
+                if symbol == desk.selected and interval == desk.chart_view.interval:
+                    self._chart_painted_at = float("-inf")  # a new chart: show it at once
+                    self.chart_due()
             case se.FeesLoaded(maker=maker, taker=taker):
                 own = desk.session.fees.get(desk.selected or "")  # the market's, if listed
                 form.set_fees(*((own.maker, own.taker) if own else (maker, taker)))
@@ -192,6 +223,7 @@ class DeskEvents:
                 desk.history.fills_added()
                 if any(fill.symbol == desk.selected for fill in fills):
                     self.tape_due()  # a print on the tape may be the trader's own
+                    desk.chart_view.add_fills(fills)
                 for fill in fills:
                     traded = fill.timestamp_ms / 1000 if fill.timestamp_ms else None
                     text = describe_fill(fill, desk.market(fill.symbol))
@@ -244,12 +276,14 @@ class DeskEvents:
         """Grey the tape out unless the spot socket (which brings the trades) answers: a
         refused sign-in still brings public trades."""
         state = self._spot_state
-        tape_view = self.desk.tape_view
+        views = (self.desk.tape_view, self.desk.chart_view)  # both live on the public trades
         if state in (ev.StreamState.LIVE, ev.StreamState.SIGN_IN_REFUSED):
-            tape_view.set_stale(False)
+            for view in views:
+                view.set_stale(False)
             return
         why = _BOOK_STALE_WHY.get(state, "waiting")
-        tape_view.set_stale(True, why, self.desk.status.last_heard("spot"))
+        for view in views:
+            view.set_stale(True, why, self.desk.status.last_heard("spot"))
 
     def _notify_once(
         self, key: str, text: str, severity: str = "connection", every_s: float = 60.0
@@ -305,6 +339,8 @@ class DeskEvents:
             desk.orders_table.upsert(order)
         else:
             desk.orders_table.remove_order(order.order_id)
+        if order.symbol == desk.selected:  # its line on the chart comes or goes with it
+            desk.chart_view.set_orders(desk.session.open_orders(order.symbol))
         desk.form.order_changed(order)  # the ticket's result line follows its own order
         desk.command_reporter.order_changed(order)  # and the command line its own
         desk.history.order_changed(order)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from btse_tui.port import Emit
 from btse_tui.protocol import session_events as se
+from btse_tui.protocol.candles import INTERVALS, CandleBook
 from btse_tui.protocol.errors import ConfigError
 from btse_tui.protocol.events import (
     BookUpdated,
@@ -23,6 +24,7 @@ from btse_tui.protocol.models import (
     AmendRequest,
     Balance,
     BookLevel,
+    Candle,
     FeeRate,
     Fill,
     Market,
@@ -110,6 +112,7 @@ class StaticSession:
         self.record = TradeRecord()
         self.history_source = HistorySource(from_exchange=True)
         self.tape = TradeTape()
+        self.candle_book = CandleBook()
         self.backfill = True
         """Whether selecting a market brings its recent trades at once (as REST would)."""
         self._quiet = asyncio.Event()
@@ -262,9 +265,35 @@ class StaticSession:
         tape = self.tape
         return tape.prints if tape.symbol == symbol else ()
 
+    def klines(self, symbol: str, interval: str, count: int = 40) -> list[Candle]:
+        """`count` fixed candles of `symbol` up to NOW_MS, oldest first, a gentle zigzag."""
+        market, ticker = self.markets[symbol], self.tickers[symbol]
+        period = INTERVALS[interval]
+        last = NOW_MS // 1000 // period * period
+        out = []
+        for i in range(count):
+            base = ticker.last + ((i * 7) % 13 - 6) * 10 * market.tick
+            close = base + ((i % 5) - 2) * 4 * market.tick
+            high = max(base, close) + 3 * market.tick
+            low = min(base, close) - 3 * market.tick
+            volume = ticker.last * market.min_size * (i % 9 + 1) * 10
+            out.append(Candle(last - (count - 1 - i) * period, base, high, low, close, volume))
+        return out
+
+    def candles(self, symbol: str, interval: str) -> tuple[Candle, ...]:
+        series = self.candle_book.get(symbol, interval)
+        return series.view(NOW_MS // 1000) if series is not None else ()
+
+    def load_candles(self, symbol: str, interval: str) -> None:
+        if symbol != self.candle_book.symbol or self.candle_book.get(symbol, interval):
+            return
+        self.candle_book.series(interval).load(self.klines(symbol, interval))
+        self._emit(se.CandlesLoaded(symbol, interval, len(self.candles(symbol, interval))))
+
     def push_trades(self, trades: list[Trade]) -> None:
         """A trades frame of the followed market, as the socket brings it."""
         self.tape.add(trades)
+        self.candle_book.add(trades)
         self._emit(TradesPrinted(trades[0].symbol, tuple(trades)))
 
     def select_market(self, symbol: str) -> None:
@@ -282,6 +311,7 @@ class StaticSession:
             for t in self.trades("BTC-USDT")[5:6]
         ]  # one of BTC-USDT's prints was the trader's fill
         self.tape.reset(symbol, own)
+        self.candle_book.follow(symbol)
         if self.backfill:
             self.tape.add(self.trades(symbol))  # the REST backfill of a real session
             self._emit(se.TradesLoaded(symbol, len(self.tape.prints)))

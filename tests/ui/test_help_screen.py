@@ -9,7 +9,7 @@ from btse_tui.ui.app import BtseApp
 from btse_tui.ui.screens.help import ACTIONS, HOME_PANES, HelpScreen, _key_text, _pane
 from tests.ui.static_session import StaticSession
 
-PANES_IN_ORDER = ["Everywhere", "Markets", "Order ticket", "Open orders", "Book", "Log"]
+PANES_IN_ORDER = ["Everywhere", "Markets", "Order ticket", "Open orders", "Book", "Chart", "Log"]
 
 
 def _help_lines(screen: HelpScreen) -> list[str]:
@@ -47,7 +47,7 @@ async def test_help_shows_keys_actions_and_mouse_by_pane(size: tuple[int, int]) 
 
         assert row("q / ^q").startswith("Quit (open orders stay on the exchange)")
         assert row("1 / F1") == "Markets tab (small terminals)"
-        assert row("click tab label").startswith("Switch to that tab (F1–F4")
+        assert row("click tab label").startswith("Switch to that tab (F1–F5")
         assert row("click row").startswith("Load the market into the book and ticket")
         assert row("click header").startswith("Sort by that column")
         assert row("click level") == "Use its price in the ticket"

@@ -26,6 +26,7 @@ from textual.widgets import Static
 from btse_tui.ui.keys.keymap import KeySetup
 from btse_tui.ui.ticket.form import OrderForm
 from btse_tui.ui.widgets.balances import BalancesTable
+from btse_tui.ui.widgets.chart import CandleChart
 from btse_tui.ui.widgets.markets import MarketsTable
 from btse_tui.ui.widgets.notifications import NotificationLog
 from btse_tui.ui.widgets.open_orders import OpenOrdersTable
@@ -61,6 +62,7 @@ PANES: tuple[tuple[type[DOMNode], str], ...] = (
     (OrderForm, "Order ticket"),
     (OpenOrdersTable, "Open orders"),
     (OrderBookView, "Book"),
+    (CandleChart, "Chart"),
     (NotificationLog, "Log"),
     (BalancesTable, "Balances"),
 )
@@ -92,6 +94,13 @@ ACTIONS: dict[str | tuple[str, str], str | None] = {
     "app.tab_trade": "Trade tab: book and order ticket (small terminals)",
     "app.tab_orders": "Open orders tab (small terminals)",
     "app.tab_log": "Notifications tab (small terminals)",
+    "app.tab_chart": "Chart tab (small terminals)",
+    "chart.shorter": "Shorter candles (1d → 4h → 1h → 15m → 5m → 1m)",
+    "chart.longer": "Longer candles (1m → 5m → 15m → 1h → 4h → 1d)",
+    "chart.cursor_older": "Cursor one candle older: the top line reads its O/H/L/C and volume",
+    "chart.cursor_newer": "Cursor one candle newer",
+    "chart.cursor_oldest": "Cursor on the oldest candle shown",
+    "chart.cursor_off": "Cursor off: the top line reads the newest candle",
     "app.tab_history": "History tab: order history or fills over the P&L (small terminals)",
     "app.history": "Open orders → order history → fills (the orders pane's tabs)",
     "app.portfolio": "Balances ↔ P&L (average cost, realized and unrealized, fees included)",
@@ -131,7 +140,7 @@ ACTIONS: dict[str | tuple[str, str], str | None] = {
 
 #: Mouse use, by pane: (what to click, what it does).
 MOUSE: tuple[tuple[str, str, str], ...] = (
-    (EVERYWHERE, "click tab label", "Switch to that tab (F1–F4, small terminals)"),
+    (EVERYWHERE, "click tab label", "Switch to that tab (F1–F5, small terminals)"),
     (EVERYWHERE, "click a pane", "Focus it; the wheel scrolls the pane under the pointer"),
     ("Markets", "click row", "Load the market into the book and ticket (like Enter)"),
     ("Markets", "click header", "Sort by that column (again: reverse)"),
@@ -140,6 +149,7 @@ MOUSE: tuple[tuple[str, str, str], ...] = (
     ("Open orders", "click header", "Sort by that column (again: reverse)"),
     (EVERYWHERE, "click a pane's tab", "Open orders / History / Fills, Balances / P&L"),
     ("Book", "click level", "Use its price in the ticket"),
+    ("Chart", "click candle", "Put the cursor on it: the top line reads its O/H/L/C and volume"),
     ("Log", "click pinned error", "Dismiss it"),
     ("Balances", "click header", "Sort by that column (again: reverse)"),
 )
