@@ -416,12 +416,12 @@ def wallet(obj: Any, dropped: list[BadValue] | None = None) -> list[Balance]:
 
 
 __all__ = [
+    "acked_as_sent",
     "amend_body",
     "cancel_all_after_body",
     "cancel_params",
     "fees",
     "fill_from_row",
-    "acked_as_sent",
     "open_orders",
     "order",
     "order_body",

@@ -38,7 +38,9 @@ class Amender:
         if rec.is_peg:
             raise invalid("Amend order does not apply to algo (PEG) orders")
         if req.trigger_price is not None and rec.trail_value is not None:
-            raise invalid("The trigger price of a trailing stop follows the price by its trailValue")
+            raise invalid(
+                "The trigger price of a trailing stop follows the price by its trailValue"
+            )
         if req.price is not None and rec.order_type != "LIMIT":
             raise invalid("The price of a MARKET order cannot be amended")
         if req.size is not None:

@@ -84,9 +84,13 @@ class OrderEntry:
         if rec.trail_value is not None:
             last = mk.stats.last
             rec.trail_anchor = last
-            rec.trigger_price = last - rec.trail_value if rec.side == "SELL" else last + rec.trail_value
+            rec.trigger_price = (
+                last - rec.trail_value if rec.side == "SELL" else last + rec.trail_value
+            )
             if rec.trigger_price <= 0:
-                message = f"Invalid trailValue: {rec.trail_value} is not below the last price {last}"
+                message = (
+                    f"Invalid trailValue: {rec.trail_value} is not below the last price {last}"
+                )
                 self._matching.close(acct, mk, rec, STATUS_REJECTED, message)
                 return rec
         if req.post_only and req.order_type == "MARKET":

@@ -11,7 +11,6 @@ from btse_tui.sim.engine.records import STATUS_INSUFFICIENT, STATUS_TRIGGER_ACTI
 from btse_tui.sim.engine.settlement import Settlement
 from btse_tui.sim.engine.state import EngineState, MarketState
 
-
 #: Repricing a PEG can trade and move the last price again: at most this many rounds a check.
 FOLLOW_ROUNDS = 8
 _HUNDRED = Decimal(100)
