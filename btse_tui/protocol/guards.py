@@ -129,6 +129,8 @@ def _trigger_warning(request: OrderRequest, trigger: Decimal, last: Decimal) -> 
 def needs_confirmation(
     request: OrderRequest, warnings: list[str], *, production: bool, confirm_all: bool
 ) -> bool:
-    """True when the order must go through the confirm screen: MARKET orders always, every
-    order in production or with confirm-all, and any order that carries a warning."""
-    return request.type is OrderType.MARKET or production or confirm_all or bool(warnings)
+    """True when the order must go through the confirm screen: MARKET, OCO and PEG orders
+    always (a trailing stop is a MARKET order), every order in production or with
+    confirm-all, and any order that carries a warning."""
+    always = request.type in (OrderType.MARKET, OrderType.OCO, OrderType.PEG)
+    return always or production or confirm_all or bool(warnings)

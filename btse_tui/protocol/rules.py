@@ -291,14 +291,14 @@ def validate_order(
         if side is Side.BUY and price >= trigger:
             raise ValidationError(
                 "price",
-                price,
+                req.price,
                 f"of a BUY OCO must be below its trigger price {_plain(trigger)} "
                 "(the limit leg buys lower, the stop leg higher)",
             )
         if side is Side.SELL and price <= trigger:
             raise ValidationError(
                 "price",
-                price,
+                req.price,
                 f"of a SELL OCO must be above its trigger price {_plain(trigger)} "
                 "(the limit leg sells higher, the stop leg lower)",
             )
