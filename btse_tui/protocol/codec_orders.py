@@ -335,8 +335,36 @@ def open_orders(obj: Any, dropped: list[BadValue] | None = None) -> list[Order]:
 
     Untriggered trigger legs → 9 (trigger inserted); partly filled → 5; otherwise → 2.
     With a `dropped` list, a row that does not decode is left out and recorded there.
+    The rows carry no OCO marker: two rows sharing a clOrderID, side and size, one a waiting
+    stop and one a plain limit, are taken as the two legs of one OCO (`pair_oco_legs`).
     """
-    return decode_rows(rows(obj, "open_orders"), _open_order_row, "open order", dropped)
+    decoded = decode_rows(rows(obj, "open_orders"), _open_order_row, "open order", dropped)
+    return pair_oco_legs(decoded)
+
+
+def pair_oco_legs(found: list[Order]) -> list[Order]:
+    """`found` with the legs of each OCO marked `is_oco` (see `open_orders`)."""
+    by_id: dict[tuple[str, str], list[Order]] = {}
+    for item in found:
+        if item.cl_order_id:
+            by_id.setdefault((item.symbol, item.cl_order_id), []).append(item)
+    legs: set[str] = set()
+    for group in by_id.values():
+        if len(group) != 2:
+            continue
+        first_leg, second_leg = group
+        stops = [leg for leg in group if leg.is_trigger and leg.trigger_price is not None]
+        alike = first_leg.side is second_leg.side and (
+            first_leg.original_size == second_leg.original_size
+        )
+        if len(stops) == 1 and alike and first_leg.trail_value is None:
+            legs.update(leg.order_id for leg in group)
+    return [
+        replace(o, is_oco=True, tx_type=TxType.STOP if o.is_trigger else o.tx_type)
+        if o.order_id in legs
+        else o
+        for o in found
+    ]
 
 
 def _positive(value: Any, field: str) -> Decimal:
