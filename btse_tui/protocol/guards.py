@@ -117,8 +117,10 @@ def _crossing_warning(
 
 
 def _trigger_warning(request: OrderRequest, trigger: Decimal, last: Decimal) -> list[str]:
-    """A stop BUY triggers when the price rises to it, a take-profit BUY when it falls to it."""
-    rising = (request.tx_type is TxType.STOP) == (request.side is Side.BUY)
+    """A stop BUY triggers when the price rises to it, a take-profit BUY when it falls to it.
+    An OCO's trigger belongs to its stop leg."""
+    is_stop = request.tx_type is TxType.STOP or request.type is OrderType.OCO
+    rising = is_stop == (request.side is Side.BUY)
     if (rising and trigger <= last) or (not rising and trigger >= last):
         where = "at or below" if rising else "at or above"
         trigger_text, last_text = plain_decimal(trigger), plain_decimal(last)

@@ -205,6 +205,8 @@ class ConfirmOrderScreen(ModalScreen[bool]):
     def _headline(self) -> str:
         req = self.request
         kind = req.type.value if req.tx_type.value == "LIMIT" else f"{req.tx_type.value} {req.type}"
+        if req.trail_value is not None:
+            kind = "TRAILING STOP MARKET"
         return f"{req.side.value} {kind} on {req.symbol} — send this order?"
 
     def on_mount(self) -> None:

@@ -115,6 +115,7 @@ class OrderForm(Vertical):
         #avail { width: 1fr; content-align: right middle; color: $text-muted; }
         .name { width: 10; color: $text-muted; }
         .unit { width: auto; min-width: 4; padding-left: 1; color: $text-muted; }
+        #stealth-name { padding: 0 1 0 2; }
         Input { width: 1fr; }
         Input.-error { background-tint: $error 25%; }
         Select { width: 1fr; }
@@ -258,7 +259,7 @@ class OrderForm(Vertical):
                 id="deviation",
                 tooltip="PEG: percent off the index price (negative = below)",
             )
-            yield Label("Show %", classes="unit")
+            yield Label("Show %", classes="unit", id="stealth-name")
             yield Input(
                 "100",
                 compact=True,

@@ -59,6 +59,10 @@ def _status(order: Order, market: Market | None) -> str:
     if order.awaits_trigger and order.trigger_price is not None:
         places = None if market is None else decimals_of(market.tick)
         return f"{_kind(order).lower()} {fmt_decimal(order.trigger_price, places)}"
+    if order.is_peg and order.peg_deviation is not None:
+        deviation = fmt_decimal(order.peg_deviation, None)
+        sign = "+" if order.peg_deviation > 0 else ""
+        return f"peg {sign}{deviation}% · {order.status_label}"  # Type may be hidden
     return order.status_label
 
 
