@@ -247,3 +247,32 @@ async def test_invalid_fields_name_field_value_and_rule_and_send_nothing(
         await until(pilot, lambda: words in str(line.render()))
         assert type(app.screen).__name__ != "ConfirmOrderScreen"
         assert received == [] and engine_orders(server, cl) == []
+
+
+async def test_cancelling_an_oco_row_cancels_both_legs(
+    demo_desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, app = demo_desk
+    async with app.run_test(size=(120, 36)) as pilot:
+        bid, ask, _last = book(server)
+        form = await ticket(
+            pilot, app, "OCO", "BUY", price=f"{bid - 1}", trigger=f"{ask + 5}",
+            stop=f"{ask + Decimal('5.5')}", size="0.0100",
+        )  # fmt: skip
+        cl = form.query_one("#clid", Input).value
+        await confirm(pilot, app, form)
+        await until(pilot, lambda: len(engine_orders(server, cl)) == 2)
+        table = app.query_one(OpenOrdersTable)
+        key = f"oco:{SYMBOL}:{cl}"
+        await until(pilot, lambda: key in table)
+        assert table.cell_text(key, "status") == f"+stop {ask + 5:,}"
+        table.focus()
+        table.move_cursor(key)
+        await pilot.press("c")
+        await until(pilot, lambda: key not in table)
+        assert engine_orders(server, cl) == []
+        acct = server.engine.account_for_key(server.demo_account.key)
+        ended = server.call(
+            lambda: [r.status for r in acct.history.values() if r.cl_order_id == cl]
+        )
+        assert ended == [6, 6]
