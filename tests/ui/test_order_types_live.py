@@ -77,6 +77,7 @@ async def confirm(pilot: Pilot, app: BtseApp, form: OrderForm) -> tuple[dict[str
     screen = app.screen
     body = dict(screen.body)
     wire = "".join(str(s.render()) for s in screen.query(Static))
+    await until(pilot, lambda: screen.armed)  # Send is greyed out for a moment (no stray Enter)
     await pilot.press("enter")
     await until(pilot, lambda: type(app.screen).__name__ != "ConfirmOrderScreen")
     return body, wire
