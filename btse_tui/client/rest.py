@@ -325,7 +325,7 @@ class RestClient:
         """
         submission = order if isinstance(order, OrderSubmission) else OrderSubmission.of(order)
         reply = await self._order("POST", body=dict(submission.body))
-        return _checked(codec.orders(reply))
+        return codec.acked_as_sent(submission.request, _checked(codec.orders(reply)))
 
     async def amend_order(self, request: AmendRequest) -> list[Order]:
         """PUT an amend; returns the ack (status 123). Failure statuses raise OrderAckRejected."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from btse_tui.protocol.codec_errors import ORDER_REJECTION_CODES, api_error
 from btse_tui.protocol.codec_json import dumps_body, format_decimal, loads
 from btse_tui.protocol.codec_orders import (
+    acked_as_sent,
     amend_body,
     cancel_all_after_body,
     cancel_params,
@@ -42,6 +43,7 @@ from btse_tui.protocol.codec_ws import (
 __all__ = [
     "ORDER_REJECTION_CODES",
     "PING",
+    "acked_as_sent",
     "amend_body",
     "api_error",
     "auth_frame",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -70,9 +71,15 @@ def order_body(req: OrderRequest) -> dict[str, Any]:
         body["triggerPrice"] = req.trigger_price
     if req.stop_price is not None:
         body["stopPrice"] = req.stop_price
+    if req.trail_value is not None:
+        body["trailValue"] = req.trail_value
     body["postOnly"] = bool(req.post_only)
     if req.cl_order_id is not None:
         body["clOrderID"] = req.cl_order_id
+    if req.stealth is not None:
+        body["stealth"] = req.stealth
+    if req.deviation is not None:
+        body["deviation"] = req.deviation
     return body
 
 
@@ -158,6 +165,8 @@ def _id(value: Any, field: str) -> str | None:
 _TRIGGER_TYPES = {1001: "STOP", 1002: "TRIGGER"}
 #: `orderType` of a LIMIT order: it rests at its price, which must be above zero.
 _LIMIT = 76
+#: `orderType` of a PEG (algo) order.
+_PEG = 80
 
 
 def order_from_row(row: Mapping[str, Any], status: int | None = None) -> Order:
@@ -180,10 +189,18 @@ def order_from_row(row: Mapping[str, Any], status: int | None = None) -> Order:
     if tx_raw is None and g("triggerOrderType") is not None:
         tx_raw = _TRIGGER_TYPES.get(to_int(g("triggerOrderType"), 0, "triggerOrderType"))
     tx_type = parse_tx_type(tx_raw)
+    trigger_price = amount_or_none(g("triggerPrice"), "triggerPrice")
+    is_oco = tx_raw in (3, "3") or (isinstance(tx_raw, str) and tx_raw.strip().upper() == "OCO")
+    if is_oco and trigger_price:
+        tx_type = TxType.STOP  # the OCO's stop leg: the one with a trigger price
     flag = first(row, "trigger", "triggerOrder")
     # notifications (§5.3) carry no trigger flag, only the txType: STOP/TRIGGER is one
     is_trigger = to_bool(flag) if flag is not None else tx_type is not TxType.LIMIT
-    trigger_price = amount_or_none(g("triggerPrice"), "triggerPrice")
+    trail_value = amount_or_none(g("trailValue"), "trailValue")
+    order_type = to_int(g("orderType"), _LIMIT, "orderType")
+    peg_deviation = None
+    if order_type == _PEG:
+        peg_deviation = dec_or_none(first(row, "pegPriceDeviation", "deviation"), "deviation")
     st = g("status")
     code = to_int(st, 0, "status") if st is not None else (2 if status is None else status)
     maker = g("maker")
@@ -193,7 +210,7 @@ def order_from_row(row: Mapping[str, Any], status: int | None = None) -> Order:
         side=parse_side(g("side")),
         status=code,
         cl_order_id=_id(first(row, "clOrderID", "clOrderId"), "clOrderID"),
-        order_type=to_int(g("orderType"), _LIMIT, "orderType"),
+        order_type=order_type,
         tx_type=tx_type,
         price=amount_or_none(g("price"), "price"),
         trigger_price=trigger_price if trigger_price else None,
@@ -234,6 +251,9 @@ def order_from_row(row: Mapping[str, Any], status: int | None = None) -> Order:
         maker=None if maker is None else to_bool(maker),
         message=text_or_empty(g("message"), "message"),
         timestamp_ms=to_time_ms(g("timestamp")),
+        is_oco=is_oco,
+        trail_value=trail_value if trail_value else None,
+        peg_deviation=peg_deviation,
     )
     _believable(order)
     return order
@@ -265,6 +285,28 @@ def orders(obj: Any) -> list[Order]:
     return [order_from_row(row) for row in rows(obj, "order ack")]
 
 
+def acked_as_sent(request: OrderRequest, acked: list[Order]) -> list[Order]:
+    """The create ack of `request` with what the ack leaves out but the request said.
+
+    BTSE answers an OCO with two items sharing the clOrderID and no txType: the limit leg
+    (status 2) and the stop leg (status 9, `trigger` true); both are marked `is_oco`. The ack
+    carries no `trailValue` either: a trailing stop's ack gets the trail that was sent.
+    """
+    is_oco = _enum_value(request.type) == OrderType.OCO.value
+    out = []
+    for item in acked:
+        if is_oco and not item.is_failure:
+            item = replace(
+                item, is_oco=True, tx_type=TxType.STOP if item.is_trigger else item.tx_type
+            )
+        if request.trail_value is not None and item.trail_value is None:
+            item = replace(item, trail_value=request.trail_value)
+        if request.deviation is not None and item.peg_deviation is None and item.is_peg:
+            item = replace(item, peg_deviation=request.deviation)
+        out.append(item)
+    return out
+
+
 def order(obj: Any) -> Order:
     """GET /api/v3.3/order: one order object (a one-item array is accepted too)."""
     found = rows(obj, "order")
@@ -293,8 +335,36 @@ def open_orders(obj: Any, dropped: list[BadValue] | None = None) -> list[Order]:
 
     Untriggered trigger legs → 9 (trigger inserted); partly filled → 5; otherwise → 2.
     With a `dropped` list, a row that does not decode is left out and recorded there.
+    The rows carry no OCO marker: two rows sharing a clOrderID, side and size, one a waiting
+    stop and one a plain limit, are taken as the two legs of one OCO (`pair_oco_legs`).
     """
-    return decode_rows(rows(obj, "open_orders"), _open_order_row, "open order", dropped)
+    decoded = decode_rows(rows(obj, "open_orders"), _open_order_row, "open order", dropped)
+    return pair_oco_legs(decoded)
+
+
+def pair_oco_legs(found: list[Order]) -> list[Order]:
+    """`found` with the legs of each OCO marked `is_oco` (see `open_orders`)."""
+    by_id: dict[tuple[str, str], list[Order]] = {}
+    for item in found:
+        if item.cl_order_id:
+            by_id.setdefault((item.symbol, item.cl_order_id), []).append(item)
+    legs: set[str] = set()
+    for group in by_id.values():
+        if len(group) != 2:
+            continue
+        first_leg, second_leg = group
+        stops = [leg for leg in group if leg.is_trigger and leg.trigger_price is not None]
+        alike = first_leg.side is second_leg.side and (
+            first_leg.original_size == second_leg.original_size
+        )
+        if len(stops) == 1 and alike and first_leg.trail_value is None:
+            legs.update(leg.order_id for leg in group)
+    return [
+        replace(o, is_oco=True, tx_type=TxType.STOP if o.is_trigger else o.tx_type)
+        if o.order_id in legs
+        else o
+        for o in found
+    ]
 
 
 def _positive(value: Any, field: str) -> Decimal:
@@ -374,6 +444,7 @@ def wallet(obj: Any, dropped: list[BadValue] | None = None) -> list[Balance]:
 
 
 __all__ = [
+    "acked_as_sent",
     "amend_body",
     "cancel_all_after_body",
     "cancel_params",

@@ -117,8 +117,10 @@ def _crossing_warning(
 
 
 def _trigger_warning(request: OrderRequest, trigger: Decimal, last: Decimal) -> list[str]:
-    """A stop BUY triggers when the price rises to it, a take-profit BUY when it falls to it."""
-    rising = (request.tx_type is TxType.STOP) == (request.side is Side.BUY)
+    """A stop BUY triggers when the price rises to it, a take-profit BUY when it falls to it.
+    An OCO's trigger belongs to its stop leg."""
+    is_stop = request.tx_type is TxType.STOP or request.type is OrderType.OCO
+    rising = is_stop == (request.side is Side.BUY)
     if (rising and trigger <= last) or (not rising and trigger >= last):
         where = "at or below" if rising else "at or above"
         trigger_text, last_text = plain_decimal(trigger), plain_decimal(last)
@@ -129,6 +131,8 @@ def _trigger_warning(request: OrderRequest, trigger: Decimal, last: Decimal) -> 
 def needs_confirmation(
     request: OrderRequest, warnings: list[str], *, production: bool, confirm_all: bool
 ) -> bool:
-    """True when the order must go through the confirm screen: MARKET orders always, every
-    order in production or with confirm-all, and any order that carries a warning."""
-    return request.type is OrderType.MARKET or production or confirm_all or bool(warnings)
+    """True when the order must go through the confirm screen: MARKET, OCO and PEG orders
+    always (a trailing stop is a MARKET order), every order in production or with
+    confirm-all, and any order that carries a warning."""
+    always = request.type in (OrderType.MARKET, OrderType.OCO, OrderType.PEG)
+    return always or production or confirm_all or bool(warnings)

@@ -172,8 +172,15 @@ def _merge(old: Order, new: Order) -> Order:
     cl_order_id = old.cl_order_id if new.cl_order_id is None else new.cl_order_id
     maker = old.maker if new.maker is None else new.maker
     trigger_price = old.trigger_price if new.trigger_price is None else new.trigger_price
+    # an OCO leg, a trail or a peg deviation stays what it was: thinner reports omit them
+    is_oco = old.is_oco or new.is_oco
+    trail_value = old.trail_value if new.trail_value is None else new.trail_value
+    peg_deviation = old.peg_deviation if new.peg_deviation is None else new.peg_deviation
     if not (
-        kind_lost
+        is_oco != new.is_oco
+        or trail_value != new.trail_value
+        or peg_deviation != new.peg_deviation
+        or kind_lost
         or fired_before
         or cl_order_id != new.cl_order_id
         or maker != new.maker
@@ -188,4 +195,7 @@ def _merge(old: Order, new: Order) -> Order:
         tx_type=old.tx_type if kind_lost else new.tx_type,
         is_trigger=True if kind_lost else new.is_trigger,
         trigger_fired=True if fired_before else new.trigger_fired,
+        is_oco=is_oco,
+        trail_value=trail_value,
+        peg_deviation=peg_deviation,
     )

@@ -215,8 +215,20 @@ class OrderRequest:
     trigger_price: Decimal | None = None
     post_only: bool = False
     cl_order_id: str | None = None
-    #: OCO only: the stop leg's `stopPrice` (§4.1).
+    #: OCO only: the stop leg's `stopPrice` (§4.1): its limit price once `trigger_price` fires.
     stop_price: Decimal | None = None
+    #: Trailing stop (MARKET + txType STOP) only: the distance in quote currency the trigger
+    #: keeps behind the best price seen since the order was placed (`trailValue`).
+    trail_value: Decimal | None = None
+    #: PEG only: percent off the index price the order rests at, -10 … 10 (`deviation`).
+    deviation: Decimal | None = None
+    #: PEG only: percent of the order shown on the book, above 0 and at most 100 (`stealth`).
+    stealth: Decimal | None = None
+
+    @property
+    def is_trailing(self) -> bool:
+        """True for a trailing stop (a `trailValue` is set)."""
+        return self.trail_value is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +266,13 @@ class Order:
     maker: bool | None = None
     message: str = ""
     timestamp_ms: int = 0
+    #: One leg of an OCO pair (txType 3, or a leg of a two-item OCO ack); the pair shares a
+    #: clOrderID, the stop leg is the one with a trigger price.
+    is_oco: bool = False
+    #: Trailing stop: the distance its trigger follows the price by; None for other orders.
+    trail_value: Decimal | None = None
+    #: PEG: percent off the index price (`pegPriceDeviation`/`deviation`); None for others.
+    peg_deviation: Decimal | None = None
 
     @property
     def status_label(self) -> str:
@@ -296,6 +315,11 @@ class Order:
     def order_type_name(self) -> str:
         """`LIMIT`, `MARKET` or `PEG` for the numeric order type."""
         return {76: "LIMIT", 77: "MARKET", 80: "PEG", 81: "OTC"}.get(self.order_type, "?")
+
+    @property
+    def is_peg(self) -> bool:
+        """True for a PEG order (orderType 80)."""
+        return self.order_type == 80
 
 
 @dataclass(frozen=True, slots=True)

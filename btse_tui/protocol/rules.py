@@ -8,6 +8,15 @@ Decisions:
   opposite ones), so an off-tick trigger/stop price is rejected, not moved;
 * a MARKET BUY is sized either by `size` (base) or by a quote budget in `price`, never both;
   the budget is not tick-checked. A MARKET SELL must give a size and no price.
+* OCO (type OCO, txType LIMIT): `price` is the limit leg, `trigger_price` fires the stop leg
+  and `stop_price` is that leg's limit price; a BUY's limit leg sits below its trigger, a
+  SELL's above (otherwise both legs would wait on the same side of the market).
+* trailing stop (type MARKET, txType STOP, `trail_value`): no trigger price is sent (the
+  exchange keeps it `trail_value` behind the best price); the trail is a price distance, so
+  it must be on the tick like a trigger. Sized like any MARKET order.
+* PEG (type PEG): `price` is the limit the pegged price never passes (moved to the tick like
+  a LIMIT price), `deviation` the percent off the index price (-10 … 10), `stealth` the
+  percent shown on the book (above 0, at most 100).
 Every failure raises ValidationError(field, value, rule), whose message is one sentence such as
 `size 0.000001 is below the minimum 0.00001 for BTC-USDT`. `field` is the OrderRequest
 attribute name, so a form can highlight the input.
@@ -139,6 +148,59 @@ def check_trigger(value: Any, market: Market, field: str = "trigger_price") -> D
     return _check_on_tick(field, _positive(field, value), market)
 
 
+#: PEG `deviation` bounds in percent (§4.1: "can range from -10 to 10").
+PEG_DEVIATION_LIMIT = Decimal(10)
+_HUNDRED = Decimal(100)
+
+
+def _signed(field: str, value: Any) -> Decimal:
+    """A required number that may be negative (PEG deviation); typed text is parsed first."""
+    if value is None:
+        raise ValidationError(field, None, "is required")
+    if isinstance(value, str):
+        stripped = value.strip()
+        negative = stripped.startswith("-")
+        number = parse_decimal(field, stripped.lstrip("+-") if stripped else stripped)
+        return -number if negative else number
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise ValidationError(field, value, "is not a finite number")
+    return value
+
+
+def _peg_fields(req: OrderRequest) -> tuple[Decimal, Decimal]:
+    """A PEG's deviation (-10 … 10 %) and stealth (0 < s ≤ 100 %)."""
+    deviation = _signed("deviation", req.deviation)
+    if abs(deviation) > PEG_DEVIATION_LIMIT:
+        raise ValidationError(
+            "deviation",
+            deviation,
+            f"must be between -{_plain(PEG_DEVIATION_LIMIT)} and {_plain(PEG_DEVIATION_LIMIT)} "
+            "(percent off the index price)",
+        )
+    stealth = _positive("stealth", req.stealth)
+    if stealth > _HUNDRED:
+        raise ValidationError("stealth", stealth, "must be at most 100 (percent shown)")
+    return deviation, stealth
+
+
+def _only_for(req: OrderRequest, otype: OrderType, tx: TxType) -> None:
+    """Refuse the fields of one order kind on another (named field, value, which kind)."""
+    if req.trail_value is not None and not (otype is OrderType.MARKET and tx is TxType.STOP):
+        raise ValidationError(
+            "trail_value",
+            req.trail_value,
+            "is only used by trailing stop orders (type MARKET, txType STOP)",
+        )
+    if otype is not OrderType.PEG:
+        for name, value in (("deviation", req.deviation), ("stealth", req.stealth)):
+            if value is not None:
+                raise ValidationError(name, value, "is only used by PEG orders")
+    if otype is OrderType.OCO and tx is not TxType.LIMIT:
+        raise ValidationError("tx_type", tx.value, "must be LIMIT on an OCO order")
+    if otype is OrderType.PEG and tx is not TxType.LIMIT:
+        raise ValidationError("tx_type", tx.value, "must be LIMIT on a PEG order")
+
+
 def validate_order(
     req: OrderRequest, market: Market, *, available: Decimal | None = None
 ) -> OrderRequest:
@@ -159,15 +221,15 @@ def validate_order(
     otype = _enum(OrderType, "type", req.type)
     tif = _enum(TimeInForce, "time_in_force", req.time_in_force)
     tx = _enum(TxType, "tx_type", req.tx_type)
-    if otype is OrderType.PEG:
-        raise ValidationError("type", otype.value, "orders are not supported by this client")
+    _only_for(req, otype, tx)
+    trailing = req.trail_value is not None
     if req.post_only and otype is not OrderType.LIMIT:
         raise ValidationError("post_only", None, f"is only allowed on LIMIT orders, not {otype}")
 
     # ---- price
     price: Decimal | None = None
     by_quote = otype is OrderType.MARKET and side is Side.BUY and req.size is None
-    if otype in (OrderType.LIMIT, OrderType.OCO):
+    if otype in (OrderType.LIMIT, OrderType.OCO, OrderType.PEG):
         typed = _positive("price", req.price)
         price = to_step(typed, market.tick, ROUND_FLOOR if side is Side.BUY else ROUND_CEILING)
         if price < market.min_price:
@@ -205,7 +267,16 @@ def validate_order(
 
     # ---- trigger / stop
     trigger: Decimal | None = None
-    if tx in (TxType.STOP, TxType.TRIGGER) or otype is OrderType.OCO:
+    trail: Decimal | None = None
+    if trailing:
+        if req.trigger_price is not None:
+            raise ValidationError(
+                "trigger_price",
+                req.trigger_price,
+                "is not sent with a trailing stop (its trigger follows the price by the trail)",
+            )
+        trail = _check_on_tick("trail_value", _positive("trail_value", req.trail_value), market)
+    elif tx in (TxType.STOP, TxType.TRIGGER) or otype is OrderType.OCO:
         needed = _positive("trigger_price", req.trigger_price)
         trigger = _check_on_tick("trigger_price", needed, market)
     elif req.trigger_price is not None:
@@ -216,8 +287,26 @@ def validate_order(
     if otype is OrderType.OCO:
         needed = _positive("stop_price", req.stop_price)
         stop = _check_on_tick("stop_price", needed, market)
+        assert price is not None and trigger is not None
+        if side is Side.BUY and price >= trigger:
+            raise ValidationError(
+                "price",
+                req.price,
+                f"of a BUY OCO must be below its trigger price {_plain(trigger)} "
+                "(the limit leg buys lower, the stop leg higher)",
+            )
+        if side is Side.SELL and price <= trigger:
+            raise ValidationError(
+                "price",
+                req.price,
+                f"of a SELL OCO must be above its trigger price {_plain(trigger)} "
+                "(the limit leg sells higher, the stop leg lower)",
+            )
     elif req.stop_price is not None:
         raise ValidationError("stop_price", req.stop_price, "is only used by OCO orders")
+    deviation = stealth = None
+    if otype is OrderType.PEG:
+        deviation, stealth = _peg_fields(req)
 
     result = dataclasses.replace(
         req,
@@ -229,6 +318,9 @@ def validate_order(
         price=price,
         trigger_price=trigger,
         stop_price=stop,
+        trail_value=trail,
+        deviation=deviation,
+        stealth=stealth,
     )
 
     # ---- balance

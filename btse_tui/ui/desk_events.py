@@ -335,10 +335,7 @@ class DeskEvents:
         line if it is the ticket's order, and a notifications line when its status or filled
         size changed (the session reports each change once)."""
         desk = self.desk
-        if order.is_open:
-            desk.orders_table.upsert(order)
-        else:
-            desk.orders_table.remove_order(order.order_id)
+        desk.orders_table.upsert(order)  # a closed order leaves (an OCO row: both legs closed)
         if order.symbol == desk.selected:  # its line on the chart comes or goes with it
             desk.chart_view.set_orders(desk.session.open_orders(order.symbol))
         desk.form.order_changed(order)  # the ticket's result line follows its own order

@@ -155,6 +155,10 @@ class OrderActions:
         if order is None or market is None:
             desk.notify("Select an order in the open-orders table first", severity="warning")
             return
+        if order.is_peg or order.trail_value is not None:
+            what = "a PEG order" if order.is_peg else "a trailing stop (its trigger follows)"
+            desk.notify(f"BTSE cannot amend {what}: cancel it and place a new one")
+            return
 
         def amended(request: AmendRequest | None) -> None:
             if request is not None:

@@ -175,8 +175,9 @@ def test_post_only_only_with_limit() -> None:
     assert rejected(market).field == "post_only"
 
 
-def test_peg_is_refused() -> None:
-    assert rejected(dataclasses.replace(limit(), type=OrderType.PEG)).field == "type"
+def test_peg_without_deviation_names_the_field() -> None:
+    err = rejected(dataclasses.replace(limit(), type=OrderType.PEG))
+    assert str(err) == "deviation is required"
 
 
 def test_available_balance_checks() -> None:

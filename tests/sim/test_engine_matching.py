@@ -264,7 +264,7 @@ def test_events_are_causal_and_only_for_the_right_accounts(engine: Engine) -> No
         ({**limit("BUY", "3000", "1"), "symbol": "NOPE-USDT"}, -7006, "NOPE-USDT"),
         ({**limit("BUY", "1", "1"), "symbol": "LUNA-USDT"}, 1, "MARKET_UNAVAILABLE"),
         ({**limit("BUY", "3000", "1"), "side": "HOLD"}, -2, "side"),
-        ({**limit("BUY", "3000", "1"), "type": "OCO"}, -2, "not supported"),
+        ({**limit("BUY", "3000", "1"), "type": "OCO"}, -2, "triggerPrice parameter is mandatory"),
         ({**limit("BUY", "3000", "1"), "time_in_force": "FOREVER"}, -2, "time_in_force"),
         ({**limit("BUY", "3000", "1"), "txType": "STOP"}, -2, "triggerPrice"),
         ({"symbol": SYM, "side": "SELL", "type": "MARKET"}, -2, "size"),

@@ -335,14 +335,32 @@ typed_numbers = st.one_of(
     price=typed_numbers,
     size=typed_numbers,
     trigger=typed_numbers,
+    extra=typed_numbers,
     kind=st.sampled_from(list(fl.OrderKind)),
     side=st.sampled_from(list(Side)),
     available=st.one_of(st.none(), st.decimals(min_value=0, max_value=10**5, places=4)),
 )
 def test_any_typed_text_gives_a_valid_request_or_a_visible_reason(
-    price: str, size: str, trigger: str, kind: fl.OrderKind, side: Side, available: D | None
+    price: str,
+    size: str,
+    trigger: str,
+    extra: str,
+    kind: fl.OrderKind,
+    side: Side,
+    available: D | None,
 ) -> None:
-    f = fields(price=price, size=size, trigger_price=trigger, kind=kind, side=side, amount=price)
+    f = fields(
+        price=price,
+        size=size,
+        trigger_price=trigger,
+        kind=kind,
+        side=side,
+        amount=price,
+        stop_price=extra,
+        trail_value=extra,
+        deviation=extra,
+        stealth=extra,
+    )
     check = fl.check_fields(f, BTC, available=available)
     layout = fl.layout_for(kind, side, BTC)
     visible = {
@@ -350,6 +368,10 @@ def test_any_typed_text_gives_a_valid_request_or_a_visible_reason(
         "amount": layout.quote_amount,
         "size": layout.size,
         "trigger": layout.trigger,
+        "stop": layout.stop,
+        "trail": layout.trail,
+        "deviation": layout.peg,
+        "stealth": layout.peg,
     }
     if check.request is None:
         assert check.errors, "no request and no reason"

@@ -35,6 +35,12 @@ class Amender:
         self, acct: Account, mk: MarketState, rec: OrderRecord, req: AmendRequest
     ) -> OrderRecord:
         """Apply `req` to the open order `rec`; the acknowledgement (status 123, or why not)."""
+        if rec.is_peg:
+            raise invalid("Amend order does not apply to algo (PEG) orders")
+        if req.trigger_price is not None and rec.trail_value is not None:
+            raise invalid(
+                "The trigger price of a trailing stop follows the price by its trailValue"
+            )
         if req.price is not None and rec.order_type != "LIMIT":
             raise invalid("The price of a MARKET order cannot be amended")
         if req.size is not None:
@@ -65,7 +71,9 @@ class Amender:
         size = new_size if new_size is not None else old_size
         active = not rec.is_trigger or rec.triggered
         # funds: what the amended order must hold
-        if rec.side == "BUY" and rec.order_type == "LIMIT":
+        if rec.is_oco and not active:
+            need = rec.locked  # an OCO's stop leg holds nothing until it fires
+        elif rec.side == "BUY" and rec.order_type == "LIMIT":
             assert price is not None and size is not None
             need = price * (size - rec.filled_size) * (1 + self._settlement.taker_rate(acct))
         elif rec.side == "SELL":

@@ -143,10 +143,10 @@ class Engine:
         if req.cl_order_id is not None and self.unique_open_cl_order_ids:
             self._refuse_open_cl_order_id(acct, req.cl_order_id)
         try:
-            rec = self._entry.submit(acct, req)
+            records = self._entry.submit(acct, req)
         finally:
             self._state.flush()
-        return [rec.snapshot()]
+        return [rec.snapshot() for rec in records]
 
     @staticmethod
     def _refuse_open_cl_order_id(acct: Account, cl_order_id: str) -> None:
@@ -181,7 +181,7 @@ class Engine:
             cl_order_id,
         )  # fmt: skip
         try:
-            return self._entry.submit(acct, req)
+            return self._entry.submit(acct, req)[0]
         finally:
             self._state.flush()
 
@@ -210,8 +210,13 @@ class Engine:
         out = []
         try:
             for rec in targets:
+                if not rec.is_open:
+                    continue  # the other leg of an OCO cancelled just before
+                peer = rec.oco_peer
                 self._matching.close(acct, mk, rec, STATUS_CANCELLED, "")
                 out.append(rec.snapshot())
+                if peer is not None and not peer.is_open and peer.status == STATUS_CANCELLED:
+                    out.append(peer.snapshot())  # cancelling one OCO leg cancels both
         finally:
             self._state.flush()
         return out

@@ -171,6 +171,19 @@ class Matching:
         settle = self._settlement.settle
         settle(mk, maker_acct, maker, price, qty, quote_amt, True, now, trade_uuid)
         settle(mk, taker_acct, taker, price, qty, quote_amt, False, now, trade_uuid)
+        for acct, rec in ((maker_acct, maker), (taker_acct, taker)):
+            if rec.oco_peer is not None:
+                self.end_oco_peer(acct, mk, rec, "OCO: the limit leg filled")
+
+    def end_oco_peer(self, acct: Account, mk: MarketState, rec: OrderRecord, why: str) -> None:
+        """Cancel the other leg of the OCO `rec` (one leg filling, triggering or ending ends
+        the pair), unless that leg has itself fired and now trades on its own."""
+        peer = rec.oco_peer
+        if peer is None:
+            return
+        rec.oco_peer = peer.oco_peer = None
+        if peer.is_open and not peer.triggered:
+            self.close(acct, mk, peer, STATUS_CANCELLED, why, user_initiated=False)
 
     def unrest(self, mk: MarketState, rec: OrderRecord) -> None:
         """Take the order off the book if it rests there."""
@@ -200,3 +213,5 @@ class Matching:
         rec.timestamp_ms = self._state.now_ms()
         self._ledger.finish(acct, rec)
         self._state.order_changed(acct, rec)
+        if rec.oco_peer is not None:
+            self.end_oco_peer(acct, mk, rec, message or "OCO: the other leg was cancelled")

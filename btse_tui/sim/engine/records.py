@@ -54,7 +54,7 @@ class OrderRecord:
     api_key: str
     symbol: str
     side: str  # "BUY" | "SELL"
-    order_type: str  # "LIMIT" | "MARKET"
+    order_type: str  # "LIMIT" | "MARKET" (a PEG or an OCO leg matches as a LIMIT)
     tx_type: str  # "LIMIT" | "STOP" | "TRIGGER"
     price: Decimal | None  # limit price; quote budget for a MARKET BUY by quote
     trigger_price: Decimal | None
@@ -81,6 +81,24 @@ class OrderRecord:
     expire_ms: int | None = None
     locked: Decimal = ZERO  # what this order still holds of the account's balance
     lock_currency: str = ""
+    #: OCO: the other leg (the limit leg's stop leg, and back); one filling or triggering
+    #: cancels the other
+    oco_peer: OrderRecord | None = None
+    is_oco: bool = False
+    #: trailing stop: the trigger keeps `trail_value` behind `trail_anchor`, the best last
+    #: price since placing (the highest for a SELL, the lowest for a BUY)
+    trail_value: Decimal | None = None
+    trail_anchor: Decimal | None = None
+    #: PEG: rests at index × (1 + deviation/100), never past `peg_limit` (the order's price)
+    peg_deviation: Decimal | None = None
+    peg_limit: Decimal | None = None
+    stealth: Decimal | None = None
+    stop_price: Decimal | None = None  # OCO stop leg: the limit price it rests at once fired
+
+    @property
+    def is_peg(self) -> bool:
+        """True for a PEG order (its price follows the index)."""
+        return self.peg_deviation is not None
 
     @property
     def remaining_size(self) -> Decimal | None:

@@ -42,8 +42,10 @@ class Settlement:
         if rec.side == "BUY":
             currency = spec.quote
             if rec.order_type == "LIMIT":
-                assert rec.price is not None and rec.current_size is not None
-                need = rec.price * rec.current_size * (1 + self.taker_rate(acct))
+                # a PEG buy holds enough for its limit, so repricing never needs more
+                price = rec.peg_limit if rec.peg_limit is not None else rec.price
+                assert price is not None and rec.current_size is not None
+                need = price * rec.current_size * (1 + self.taker_rate(acct))
             elif rec.order_currency == "quote":
                 assert rec.current_quote_size is not None
                 need = rec.current_quote_size

@@ -29,7 +29,7 @@ _log = logging.getLogger(__name__)
 class MarketState:
     """Mutable per-market state: book, statistics and waiting trigger orders."""
 
-    __slots__ = ("avg_quant", "book", "down", "spec", "stats", "up")
+    __slots__ = ("avg_quant", "book", "down", "following", "spec", "stats", "up")
 
     def __init__(self, spec: MarketSpec) -> None:
         self.spec = spec
@@ -38,6 +38,8 @@ class MarketState:
         # waiting triggers: `up` fires when last >= price, `down` when last <= price
         self.up: list[tuple[Decimal, int, OrderRecord]] = []
         self.down: list[tuple[Decimal, int, OrderRecord]] = []
+        #: orders whose price follows the market: trailing stops and PEGs, by order id
+        self.following: dict[str, OrderRecord] = {}
         self.avg_quant = Decimal(1).scaleb(-(spec.price_precision + 4))
 
 

@@ -47,6 +47,10 @@ class OrderRequest:
     time_in_force: str
     post_only: bool
     cl_order_id: str | None
+    stop_price: Decimal | None = None  # OCO: the stop leg's limit price
+    trail_value: Decimal | None = None  # trailing stop: distance the trigger follows by
+    deviation: Decimal | None = None  # PEG: percent off the index price
+    stealth: Decimal | None = None  # PEG: percent shown on the book
 
     @property
     def by_quote(self) -> bool:
@@ -197,9 +201,7 @@ def parse_order(markets: dict[str, MarketSpec], body: dict[str, Any]) -> OrderRe
     order_type = _upper(body, "type")
     if order_type is None:
         raise invalid("type parameter is mandatory")
-    if order_type in ("OCO", "PEG"):
-        raise invalid(f"{order_type} orders are not supported by the simulator")
-    if order_type not in ("LIMIT", "MARKET"):
+    if order_type not in ("LIMIT", "MARKET", "OCO", "PEG"):
         raise invalid(f"Invalid type parameter: {body.get('type')!r}")
     raw_tx = _upper(body, "txType", "LIMIT")
     tx_type = _TX_TYPES.get(raw_tx or "LIMIT")
@@ -216,8 +218,25 @@ def parse_order(markets: dict[str, MarketSpec], body: dict[str, Any]) -> OrderRe
     trigger = to_decimal(body.get("triggerPrice"), "triggerPrice", CODE_INVALID_PRICE)
     if trigger is not None and trigger == ZERO:
         trigger = None  # clients send 0 for "no trigger"
-
-    if tx_type != "LIMIT":
+    stop = to_decimal(body.get("stopPrice"), "stopPrice", CODE_INVALID_PRICE) or None
+    trail = to_decimal(body.get("trailValue"), "trailValue", CODE_INVALID_PRICE) or None
+    extra = _special_fields(spec, body, order_type, tx_type, side, price, trigger, stop, trail)
+    if order_type in ("OCO", "PEG"):
+        if price is None:
+            raise invalid(f"price parameter is mandatory for {order_type} orders")
+        if size is None:
+            raise invalid("size parameter is mandatory")
+        check_price(spec, price)
+        check_size(spec, size)
+        return OrderRequest(
+            spec.symbol, side, order_type, "LIMIT", price.quantize(spec.tick),
+            size.quantize(spec.lot), trigger.quantize(spec.tick) if trigger and order_type == "OCO"
+            else None, tif,
+            post_only, cl_order_id, *extra,
+        )  # fmt: skip
+    if trail is not None:
+        trigger = None  # the trigger of a trailing stop follows the price: it is never sent
+    elif tx_type != "LIMIT":
         if trigger is None:
             raise invalid(f"triggerPrice parameter is mandatory for {tx_type} orders")
         check_price(spec, trigger, "trigger price")
@@ -257,7 +276,70 @@ def parse_order(markets: dict[str, MarketSpec], body: dict[str, Any]) -> OrderRe
         time_in_force=tif,
         post_only=post_only,
         cl_order_id=cl_order_id,
+        trail_value=extra[1],
     )
+
+
+def _special_fields(
+    spec: MarketSpec,
+    body: dict[str, Any],
+    order_type: str,
+    tx_type: str,
+    side: str,
+    price: Decimal | None,
+    trigger: Decimal | None,
+    stop: Decimal | None,
+    trail: Decimal | None,
+) -> tuple[Decimal | None, Decimal | None, Decimal | None, Decimal | None]:
+    """(stopPrice, trailValue, deviation, stealth) checked for the order type they belong to.
+
+    OCO needs triggerPrice and stopPrice, the limit leg on the far side of the trigger; a
+    trailValue goes with a MARKET STOP only; PEG needs stealth (0-100 %] and deviation -10-10 %.
+    """
+    deviation = to_decimal(body.get("deviation"), "deviation")
+    stealth = to_decimal(body.get("stealth"), "stealth")
+    if order_type == "OCO":
+        if tx_type != "LIMIT":
+            raise invalid(f"Invalid txType parameter: {body.get('txType')!r} for an OCO order")
+        if trigger is None:
+            raise invalid("triggerPrice parameter is mandatory for OCO orders")
+        if stop is None:
+            raise invalid("stopPrice parameter is mandatory for OCO orders")
+        check_price(spec, trigger, "trigger price")
+        check_price(spec, stop, "stop price")
+        if price is not None and (price >= trigger if side == "BUY" else price <= trigger):
+            where = "below" if side == "BUY" else "above"
+            raise invalid(
+                f"Invalid order price: {fmt(price)} of a {side} OCO must be {where} the trigger "
+                f"price {fmt(trigger)}",
+                CODE_INVALID_PRICE,
+            )
+        stop = stop.quantize(spec.tick)
+    elif stop is not None:
+        raise invalid("stopPrice parameter is only valid for OCO orders")
+    if trail is not None:
+        if order_type != "MARKET" or tx_type != "STOP":
+            raise invalid("trailValue parameter is only valid for MARKET STOP orders")
+        if trail < ZERO or trail % spec.tick != ZERO:
+            raise invalid(
+                f"Invalid trailValue parameter: {fmt(trail)} must be a positive multiple of the "
+                f"tick {fmt(spec.tick)}",
+                CODE_INVALID_PRICE,
+            )
+    if order_type == "PEG":
+        if tx_type != "LIMIT":
+            raise invalid(f"Invalid txType parameter: {body.get('txType')!r} for a PEG order")
+        if stealth is None:
+            raise invalid("stealth parameter is mandatory for PEG orders")
+        if not ZERO < stealth <= 100:
+            raise invalid(f"Invalid stealth parameter: {fmt(stealth)} must be above 0, at most 100")
+        if deviation is None:
+            deviation = ZERO
+        if abs(deviation) > 10:
+            raise invalid(f"Invalid deviation parameter: {fmt(deviation)} must be from -10 to 10")
+    else:
+        deviation = stealth = None  # ordinary orders: BTSE echoes 1 and ignores them
+    return stop, trail, deviation, stealth
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,27 @@ TX_TYPE_CODES = {"LIMIT": 0, "STOP": 1, "TRIGGER": 2, "OCO": 3}
 TRIGGER_ORDER_TYPES = {"STOP": 1001, "TRIGGER": 1002}
 
 
+def order_type_code(rec: OrderRecord) -> int:
+    """`orderType`: 80 for a PEG (it matches as a limit inside the engine), else by type.
+
+    Both legs of an OCO are 76 (LIMIT), as in G33's OCO reply."""
+    if rec.is_peg:
+        return ORDER_TYPE_CODES["PEG"]
+    return ORDER_TYPE_CODES.get(rec.order_type, 76)
+
+
+def tx_type_code(rec: OrderRecord) -> int:
+    """Notification `txType`: 3 for either leg of an OCO (D-notifications), else by txType."""
+    return TX_TYPE_CODES["OCO"] if rec.is_oco else TX_TYPE_CODES.get(rec.tx_type, 0)
+
+
+def peg_numbers(rec: OrderRecord) -> tuple[Decimal | int, Decimal | int]:
+    """(stealth, deviation) as BTSE echoes them: the PEG's own, 1 and 1 on other orders."""
+    if rec.is_peg:
+        return num_or_zero(rec.stealth), num_or_zero(rec.peg_deviation)
+    return 1, 1
+
+
 def _halves(rec: OrderRecord) -> dict[str, Decimal | None]:
     """The base/quote size pairs; the half not matching orderCurrency is None."""
     quote = rec.order_currency == "quote"
@@ -50,7 +71,7 @@ def order_item(rec: OrderRecord, *, amend: bool = False) -> dict[str, Any]:
     item: dict[str, Any] = {
         "status": rec.status,
         "symbol": rec.symbol,
-        "orderType": ORDER_TYPE_CODES.get(rec.order_type, 76),
+        "orderType": order_type_code(rec),
         "price": order_price(rec),
         "side": rec.side,
         "orderID": rec.order_id,
@@ -60,8 +81,8 @@ def order_item(rec: OrderRecord, *, amend: bool = False) -> dict[str, Any]:
         "trigger": rec.is_trigger,
         "message": rec.message,
         "clOrderID": rec.cl_order_id,
-        "stealth": 1,
-        "deviation": 1,
+        "stealth": peg_numbers(rec)[0],
+        "deviation": peg_numbers(rec)[1],
         "postOnly": rec.post_only,
         "orderDetailType": None,
     }
@@ -82,13 +103,13 @@ def _order_common(rec: OrderRecord, quote_currency: str) -> dict[str, Any]:
     value = rec.current_quote_size if rec.order_currency == "quote" else price * size
     row: dict[str, Any] = {
         "orderID": rec.order_id,
-        "orderType": ORDER_TYPE_CODES.get(rec.order_type, 76),
+        "orderType": order_type_code(rec),
         "price": order_price(rec),
         "side": rec.side,
         "orderValue": num_or_zero(value),
-        "pegPriceMin": 0,
-        "pegPriceMax": 0,
-        "pegPriceDeviation": 0,
+        "pegPriceMin": num_or_zero(rec.peg_limit) if rec.side == "SELL" else 0,
+        "pegPriceMax": num_or_zero(rec.peg_limit) if rec.side == "BUY" else 0,
+        "pegPriceDeviation": num_or_zero(rec.peg_deviation),
         "timestamp": rec.timestamp_ms,
         "triggerOrder": rec.is_trigger,
         "triggerPrice": num_or_zero(rec.trigger_price),
@@ -97,7 +118,7 @@ def _order_common(rec: OrderRecord, quote_currency: str) -> dict[str, Any]:
         "triggerTrailingStopDeviation": 0,
         "triggerStopPrice": 0,
         "symbol": rec.symbol,
-        "trailValue": 0,
+        "trailValue": num_or_zero(rec.trail_value),
         "quote": quote_currency,
         "clOrderID": rec.cl_order_id,
     }

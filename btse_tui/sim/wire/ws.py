@@ -8,7 +8,13 @@ from typing import Any
 
 from btse_tui.sim.engine.records import FillRecord, OrderRecord, TradeRecord
 from btse_tui.sim.wire.encode import fast_dumps, num_or_zero, plain
-from btse_tui.sim.wire.orders import ORDER_TYPE_CODES, TX_TYPE_CODES, order_price
+from btse_tui.sim.wire.orders import (
+    ORDER_TYPE_CODES,
+    order_price,
+    order_type_code,
+    peg_numbers,
+    tx_type_code,
+)
 
 #: notification styles: "captured" = the only captured payload (MODE_BUY, currency code in
 #: orderCurrency); "table" = the field table (BUY/SELL, "base"/"quote").
@@ -34,12 +40,12 @@ def notification(rec: OrderRecord, style: str = "captured") -> dict[str, Any]:
         "symbol": rec.symbol,
         "orderID": rec.order_id,
         "side": side,
-        "orderType": ORDER_TYPE_CODES.get(rec.order_type, 76),
-        "txType": TX_TYPE_CODES.get(rec.tx_type, 0),
+        "orderType": order_type_code(rec),
+        "txType": tx_type_code(rec),
         "price": order_price(rec),
         "triggerPrice": num_or_zero(rec.trigger_price),
-        "pegPriceDeviation": 1,
-        "stealth": 1,
+        "pegPriceDeviation": peg_numbers(rec)[1],
+        "stealth": peg_numbers(rec)[0],
         "status": rec.status,
         "timestamp": rec.timestamp_ms,
         "avgFilledPrice": rec.avg_fill_price,

@@ -73,8 +73,26 @@ def body_rows(body: Mapping[str, Any], market: Market | None) -> list[tuple[str,
         match key:
             case "price" if is_market and "size" not in body:
                 text = f"{fmt_decimal(value)} {quote} to spend (market buy budget)"
-            case "price" | "triggerPrice" | "stopPrice":
+            case "stopPrice":
+                text = f"{fmt_price(value, market)} {quote} (the stop leg's limit price)"
+            case "price" if body.get("type") == "OCO":
+                text = f"{fmt_price(value, market)} {quote} (the limit leg)"
+            case "price" if body.get("type") == "PEG":
+                text = f"{fmt_price(value, market)} {quote} (limit: the peg never passes it)"
+            case "triggerPrice" if body.get("type") == "OCO":
+                text = f"{fmt_price(value, market)} {quote} (fires the stop leg)"
+            case "price" | "triggerPrice":
                 text = f"{fmt_price(value, market)} {quote}"
+            case "trailValue":
+                text = f"{fmt_price(value, market)} {quote} (the trigger follows the price by this)"
+            case "deviation":
+                text = f"{fmt_decimal(value)} % off the index price"
+            case "stealth":
+                text = f"{fmt_decimal(value)} % of the size shown on the book"
+            case "type" if value == "OCO":
+                text = "OCO (limit leg + stop leg: one fills or fires, the other is cancelled)"
+            case "type" if value == "PEG":
+                text = "PEG (rests at the index price ± deviation)"
             case "size":
                 text = f"{fmt_size(value, market)} {base}"
             case "time_in_force":
@@ -187,6 +205,8 @@ class ConfirmOrderScreen(ModalScreen[bool]):
     def _headline(self) -> str:
         req = self.request
         kind = req.type.value if req.tx_type.value == "LIMIT" else f"{req.tx_type.value} {req.type}"
+        if req.trail_value is not None:
+            kind = "TRAILING STOP MARKET"
         return f"{req.side.value} {kind} on {req.symbol} — send this order?"
 
     def on_mount(self) -> None:

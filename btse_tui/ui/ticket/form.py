@@ -67,7 +67,35 @@ __all__ = ["FRACTION_KEYS", "OrderForm", "SideSwitch"]
 FRACTION_KEYS = Binding.Group("25/50/75/100%")
 
 #: Inputs that can carry a reason line under them (ids match `form_logic.field_of`).
-_REASON_IDS = ("trigger", "price", "amount", "size", "clid", "form")
+_REASON_IDS = (
+    "trigger",
+    "stop",
+    "trail",
+    "price",
+    "amount",
+    "size",
+    "deviation",
+    "stealth",
+    "clid",
+    "form",
+)
+#: Inputs in screen order (the first one shown gets the cursor; errors focus the first).
+_INPUT_IDS = ("trigger", "stop", "trail", "price", "amount", "size", "deviation", "stealth")
+
+
+def _shown_inputs(layout: fl.FieldLayout) -> set[str]:
+    """The ids of the inputs a layout shows."""
+    flags = {
+        "trigger": layout.trigger,
+        "stop": layout.stop,
+        "trail": layout.trail,
+        "price": layout.price,
+        "amount": layout.quote_amount,
+        "size": layout.size,
+        "deviation": layout.peg,
+        "stealth": layout.peg,
+    }
+    return {name for name, shown in flags.items() if shown}
 
 
 class OrderForm(Vertical):
@@ -88,6 +116,7 @@ class OrderForm(Vertical):
         #avail { width: 1fr; content-align: right middle; color: $text-muted; }
         .name { width: 10; color: $text-muted; }
         .unit { width: auto; min-width: 4; padding-left: 1; color: $text-muted; }
+        #stealth-name { padding: 0 1 0 2; }
         Input { width: 1fr; }
         Input.-error { background-tint: $error 25%; }
         Select { width: 1fr; }
@@ -181,6 +210,26 @@ class OrderForm(Vertical):
             yield Input(placeholder="trigger price", compact=True, id="trigger")
             yield Label("", classes="unit quote-unit")
         yield Static("", classes="reason -hidden", id="reason-trigger")
+        with Horizontal(classes="row -hidden", id="row-stop"):
+            yield Label("Stop at", classes="name")
+            yield Input(
+                placeholder="stop leg limit",
+                compact=True,
+                id="stop",
+                tooltip="OCO: the limit price the stop leg rests at once its trigger fires",
+            )
+            yield Label("", classes="unit quote-unit")
+        yield Static("", classes="reason -hidden", id="reason-stop")
+        with Horizontal(classes="row -hidden", id="row-trail"):
+            yield Label("Trail", classes="name")
+            yield Input(
+                placeholder="distance",
+                compact=True,
+                id="trail",
+                tooltip="trailing stop: the trigger follows the best price by this distance",
+            )
+            yield Label("", classes="unit quote-unit")
+        yield Static("", classes="reason -hidden", id="reason-trail")
         with Horizontal(classes="row", id="row-price"):
             yield Label("Price", classes="name")
             yield Input(
@@ -203,6 +252,23 @@ class OrderForm(Vertical):
             yield Input(placeholder="size", compact=True, id="size")
             yield Label("", classes="unit", id="base-unit")
         yield Static("", classes="reason -hidden", id="reason-size")
+        with Horizontal(classes="row -hidden", id="row-peg"):
+            yield Label("Dev %", classes="name")
+            yield Input(
+                placeholder="-10…10",
+                compact=True,
+                id="deviation",
+                tooltip="PEG: percent off the index price (negative = below)",
+            )
+            yield Label("Show %", classes="unit", id="stealth-name")
+            yield Input(
+                "100",
+                compact=True,
+                id="stealth",
+                tooltip="PEG stealth: percent of the size shown on the book",
+            )
+        yield Static("", classes="reason -hidden", id="reason-deviation")
+        yield Static("", classes="reason -hidden", id="reason-stealth")
         with Horizontal(id="fractions"):
             for index, fraction in enumerate(fl.FRACTIONS):
                 button = Button(
@@ -248,7 +314,7 @@ class OrderForm(Vertical):
         self.ticker = ticker
         self.balances = dict(balances)
         if changed and self.is_mounted:
-            for input_id in ("trigger", "price", "amount", "size"):
+            for input_id in ("trigger", "stop", "trail", "price", "amount", "size"):
                 self.query_one(f"#{input_id}", Input).value = ""
             self._touched.clear()
             self._attempted = False
@@ -381,6 +447,10 @@ class OrderForm(Vertical):
             time_in_force=tif if isinstance(tif, TimeInForce) else TimeInForce.GTC,
             post_only=self.query_one("#post-only", Checkbox).value,
             cl_order_id=self.query_one("#clid", Input).value,
+            stop_price=self.query_one("#stop", Input).value,
+            trail_value=self.query_one("#trail", Input).value,
+            deviation=self.query_one("#deviation", Input).value,
+            stealth=self.query_one("#stealth", Input).value,
         )
 
     def submit(self) -> bool:
@@ -407,14 +477,9 @@ class OrderForm(Vertical):
 
     def focus_first_field(self) -> None:
         """Put the cursor in the first field to type (trigger, price, amount or size)."""
-        layout = self._field_layout()
-        for name, shown in (
-            ("trigger", layout.trigger),
-            ("price", layout.price),
-            ("amount", layout.quote_amount),
-            ("size", layout.size),
-        ):
-            if shown:
+        shown_ids = _shown_inputs(self._field_layout())
+        for name in _INPUT_IDS:
+            if name in shown_ids:
                 focus_now(self.query_one(f"#{name}", Input))
                 return
 
@@ -424,6 +489,9 @@ class OrderForm(Vertical):
             return
         layout = self._field_layout()
         self.query_one("#row-trigger").set_class(not layout.trigger, "-hidden")
+        self.query_one("#row-stop").set_class(not layout.stop, "-hidden")
+        self.query_one("#row-trail").set_class(not layout.trail, "-hidden")
+        self.query_one("#row-peg").set_class(not layout.peg, "-hidden")
         self.query_one("#row-price").set_class(not layout.price, "-hidden")
         self.query_one("#row-amount").set_class(not layout.quote_amount, "-hidden")
         self.query_one("#row-size").set_class(not layout.size, "-hidden")
@@ -501,7 +569,7 @@ class OrderForm(Vertical):
         self.query_one(selector, Static).update(Text(text))
 
     def _focus_first_error(self) -> None:
-        for input_id in ("trigger", "price", "amount", "size", "clid"):
+        for input_id in (*_INPUT_IDS, "clid"):
             if self._shown.get(f"reason-{input_id}", "").startswith("True"):
                 self.query_one(f"#{input_id}", Input).focus()
                 return

@@ -14,6 +14,11 @@ Order kinds offered by the form and what they send (§4.1):
 |                    |        | TRIGGER |                                      |
 | Stop / TP market   | MARKET | STOP /  | trigger, then like Market            |
 |                    |        | TRIGGER |                                      |
+| OCO                | OCO    | LIMIT   | price (limit leg), trigger and stop  |
+|                    |        |         | price (stop leg), size               |
+| Trailing stop      | MARKET | STOP    | trail, then like Market              |
+| PEG                | PEG    | LIMIT   | price (limit), size, deviation %,    |
+|                    |        |         | stealth % (shown on the book)        |
 
 Each input keeps one meaning: the limit price never becomes a quote amount or back. A market
 BUY's amount is sent in the request's `price` (BTSE's quote-sized market order), but it is
@@ -58,6 +63,7 @@ __all__ = [
     "layout_for",
     "new_client_order_id",
     "parse_positive",
+    "parse_signed",
     "quote_places",
     "reason_text",
     "reference_price",
@@ -78,16 +84,23 @@ class OrderKind(StrEnum):
     STOP_MARKET = "STOP_MARKET"
     TRIGGER_LIMIT = "TRIGGER_LIMIT"
     TRIGGER_MARKET = "TRIGGER_MARKET"
+    OCO = "OCO"
+    TRAILING_STOP = "TRAILING_STOP"
+    PEG = "PEG"
 
     @property
     def order_type(self) -> OrderType:
-        """The `type` sent: MARKET for the market kinds, LIMIT otherwise."""
+        """The `type` sent: OCO, PEG, MARKET for the market kinds, LIMIT otherwise."""
+        if self is OrderKind.OCO:
+            return OrderType.OCO
+        if self is OrderKind.PEG:
+            return OrderType.PEG
         return OrderType.MARKET if self.is_market else OrderType.LIMIT
 
     @property
     def tx_type(self) -> TxType:
-        """The `txType` sent: STOP, TRIGGER (take profit) or LIMIT (plain)."""
-        if self.value.startswith("STOP"):
+        """The `txType` sent: STOP (also a trailing stop), TRIGGER (take profit) or LIMIT."""
+        if self.value.startswith("STOP") or self is OrderKind.TRAILING_STOP:
             return TxType.STOP
         if self.value.startswith("TRIGGER"):
             return TxType.TRIGGER
@@ -96,12 +109,15 @@ class OrderKind(StrEnum):
     @property
     def is_market(self) -> bool:
         """True for the kinds that execute at market (after triggering, for stops)."""
-        return self.value.endswith("MARKET")
+        return self.value.endswith("MARKET") or self is OrderKind.TRAILING_STOP
 
     @property
     def has_trigger(self) -> bool:
-        """True for stop and take-profit kinds, which need a trigger price."""
-        return self.tx_type is not TxType.LIMIT
+        """True for the kinds with a typed trigger price: stops, take-profits and OCO (a
+        trailing stop's trigger follows the price instead)."""
+        if self is OrderKind.TRAILING_STOP:
+            return False
+        return self is OrderKind.OCO or self.tx_type is not TxType.LIMIT
 
     @property
     def label(self) -> str:
@@ -116,6 +132,9 @@ KIND_LABELS: dict[OrderKind, str] = {
     OrderKind.STOP_MARKET: "Stop market",
     OrderKind.TRIGGER_LIMIT: "Take-profit limit",
     OrderKind.TRIGGER_MARKET: "Take-profit market",
+    OrderKind.OCO: "OCO (limit + stop)",
+    OrderKind.TRAILING_STOP: "Trailing stop",
+    OrderKind.PEG: "PEG (index ± %)",
 }
 
 
@@ -134,6 +153,14 @@ class FormFields:
     time_in_force: TimeInForce = TimeInForce.GTC
     post_only: bool = False
     cl_order_id: str = ""
+    stop_price: str = ""
+    """OCO: the stop leg's limit price (`stopPrice`)."""
+    trail_value: str = ""
+    """Trailing stop: the distance its trigger follows the price by (`trailValue`)."""
+    deviation: str = ""
+    """PEG: percent off the index price, -10 … 10 (`deviation`)."""
+    stealth: str = "100"
+    """PEG: percent of the order shown on the book (`stealth`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +174,12 @@ class FieldLayout:
     post_only: bool
     quote_amount: bool
     """True when the `amount` input (the quote budget of a MARKET BUY) is shown."""
+    stop: bool = False
+    """OCO: the stop leg's limit price."""
+    trail: bool = False
+    """Trailing stop: the trail distance."""
+    peg: bool = False
+    """PEG: the deviation and stealth percents."""
 
 
 def layout_for(kind: OrderKind, side: Side, market: Market | None = None) -> FieldLayout:
@@ -160,14 +193,18 @@ def layout_for(kind: OrderKind, side: Side, market: Market | None = None) -> Fie
             time_in_force=False,
             post_only=False,
             quote_amount=buy,
+            trail=kind is OrderKind.TRAILING_STOP,
         )
+    plain_limit = kind.order_type is OrderType.LIMIT
     return FieldLayout(
         price=True,
         size=True,
         trigger=kind.has_trigger,
         time_in_force=True,
-        post_only=True,
+        post_only=plain_limit,
         quote_amount=False,
+        stop=kind is OrderKind.OCO,
+        peg=kind is OrderKind.PEG,
     )
 
 
@@ -186,6 +223,14 @@ def parse_positive(field: str, text: str) -> Decimal:
     return value
 
 
+def parse_signed(field: str, text: str) -> Decimal:
+    """A typed number that may be negative (a PEG's deviation): `-0.5`, `+1`, `2`."""
+    stripped = text.strip()
+    negative = stripped.startswith("-")
+    value = rules.parse_decimal(field, stripped[1:] if stripped[:1] in "+-" else stripped)
+    return -value if negative else value
+
+
 def _request(fields: FormFields, market: Market) -> OrderRequest:
     """Parse the visible fields into an unquantised request (raises ValidationError).
 
@@ -200,6 +245,12 @@ def _request(fields: FormFields, market: Market) -> OrderRequest:
     else:
         price = parse_positive("price", fields.price) if layout.price else None
     size = parse_positive("size", fields.size) if layout.size else None
+    stop = parse_positive("stop_price", fields.stop_price) if layout.stop else None
+    trail = parse_positive("trail_value", fields.trail_value) if layout.trail else None
+    deviation = stealth = None
+    if layout.peg:
+        deviation = parse_signed("deviation", fields.deviation)
+        stealth = parse_positive("stealth", fields.stealth)
     cl_order_id = fields.cl_order_id.strip() or None
     if cl_order_id is not None and not CL_ORDER_ID_RE.fullmatch(cl_order_id):
         raise ValidationError(
@@ -216,6 +267,10 @@ def _request(fields: FormFields, market: Market) -> OrderRequest:
         trigger_price=trigger,
         post_only=fields.post_only and layout.post_only,
         cl_order_id=cl_order_id,
+        stop_price=stop,
+        trail_value=trail,
+        deviation=deviation,
+        stealth=stealth,
     )
 
 
@@ -268,10 +323,15 @@ def check_fields(
         ("price", "price", fields.price, layout.price),
         ("amount", "price", fields.amount, layout.quote_amount),
         ("size", "size", fields.size, layout.size),
+        ("stop", "stop_price", fields.stop_price, layout.stop),
+        ("trail", "trail_value", fields.trail_value, layout.trail),
+        ("stealth", "stealth", fields.stealth, layout.peg),
+        ("deviation", "deviation", fields.deviation, layout.peg),
     ):
         if shown:
             try:
-                typed[input_id] = parse_positive(attr, text)
+                parse = parse_signed if input_id == "deviation" else parse_positive
+                typed[input_id] = parse(attr, text)
             except ValidationError as error:
                 errors[input_id] = error
     result = build_request(fields, market, available=available)
@@ -302,6 +362,10 @@ def input_for(error: ValidationError, layout: FieldLayout) -> str:
         "price": layout.price,
         "amount": layout.quote_amount,
         "size": layout.size,
+        "stop": layout.stop,
+        "trail": layout.trail,
+        "deviation": layout.peg,
+        "stealth": layout.peg,
         "clid": True,
     }
     return input_id if shown.get(input_id, False) else "form"
@@ -314,6 +378,8 @@ _DISPLAY_NAMES = {
     "time_in_force": "time in force",
     "post_only": "post-only",
     "tx_type": "order kind",
+    "stop_price": "stop price",
+    "trail_value": "trail",
 }
 
 
@@ -338,7 +404,11 @@ _FIELD_IDS = {
     "budget": "amount",
     "triggerprice": "trigger",
     "trigger": "trigger",
-    "stopprice": "trigger",
+    "stopprice": "stop",
+    "trailvalue": "trail",
+    "trail": "trail",
+    "deviation": "deviation",
+    "stealth": "stealth",
     "size": "size",
     "clientorderid": "clid",
     "clorderid": "clid",
@@ -346,7 +416,8 @@ _FIELD_IDS = {
 
 
 def field_of(error: ValidationError) -> str:
-    """Which input an error belongs to: `price`, `amount`, `trigger`, `size`, `clid` or `form`."""
+    """Which input an error belongs to: `price`, `amount`, `trigger`, `size`, `stop`, `trail`,
+    `deviation`, `stealth`, `clid` or `form`."""
     key = re.sub(r"[^a-z]", "", str(error.field).lower())
     return _FIELD_IDS.get(key, "form")
 

@@ -106,9 +106,18 @@ def submit_label(
         amount += f" {market.base}"
     else:
         amount = market.base
-    if request.type.value == "LIMIT" and request.price is not None:
+    kind = request.type.value
+    if kind in ("LIMIT", "OCO") and request.price is not None:
         at = f" @ {fmt_price(request.price, market)}"
+    elif kind == "PEG" and request.price is not None:
+        limit = "≤" if request.side is Side.BUY else "≥"
+        return f"{request.side.value} {amount} PEG {limit} {fmt_price(request.price, market)}"
     else:
         at = " @ market"
+    head = f"{request.side.value} {amount}{at}"
+    if kind == "OCO" and request.trigger_price is not None:
+        return f"{head} · OCO stop {fmt_price(request.trigger_price, market)}"
+    if request.trail_value is not None:
+        return f"{head} · trail {fmt_price(request.trail_value, market)}"
     trigger = {"STOP": " · stop", "TRIGGER": " · TP"}.get(request.tx_type.value, "")
     return f"{request.side.value} {amount}{at}{trigger}"

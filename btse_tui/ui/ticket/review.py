@@ -192,6 +192,16 @@ def build_amend(
     price and size (a STOP one when a trigger is given: an off-tick trigger is refused).
     A stop/take-profit MARKET order has no price: only its trigger moves (TRIGGERPRICE).
     """
+    if order.is_peg:
+        return ValidationError(
+            "type", "PEG", "orders cannot be amended (BTSE: amend does not apply to algo orders)"
+        )
+    if order.trail_value is not None:
+        return ValidationError(
+            "trigger_price",
+            order.trigger_price,
+            "of a trailing stop follows the price by its trail and cannot be amended",
+        )
     if order.order_type_name == "MARKET":
         return _market_trigger_amend(order, market, trigger_text)
     try:
