@@ -1,13 +1,19 @@
 """The command line's grammar: one typed line (`buy 0.1 BTC-USDT @ 60000`) parsed into one
 Command, or a CommandError naming the word it could not read (pure; no market data here).
 
-    line   := order | cancel | alert | market
-    order  := [kind] side size [symbol] [@ price] [clause ...]
-    kind   := stop | tp                        (a trigger order: `@` is then its trigger)
+    line   := order | oco | trail | peg | cancel | alert | market
+    order  := [kind] side size [symbol] [@ price] [limit price]
+    kind   := stop | tp                        (a trigger order: `@` is then its trigger and
+                                                `limit` the limit price after it fires)
+    oco    := oco side size [symbol] @ price stop price limit price
+                                               (limit leg @; stop leg's trigger and limit)
+    trail  := trail side size [symbol] by NUMBER    (a trailing stop: the distance in quote)
+    peg    := peg side size [symbol] @ price dev ±NUMBER % [show NUMBER %]
+                                               (@ is the limit it never passes; dev off the
+                                                index, show the percent on the book)
     side   := buy | sell
     size   := NUMBER | NUMBER % | $ NUMBER      (base size, % of available, quote amount)
     price  := NUMBER | bid | ask | last | +NUMBER % | -NUMBER %    (signed %: off the last)
-    clause := limit NUMBER                      (stop / tp only: the limit after the trigger)
     cancel := cancel (buys | sells | all) [symbol]
     alert  := alert [symbol] (> | < | above | below | crosses) NUMBER [repeat]
             | alert [symbol] moves NUMBER % in DURATION [repeat]       (15m, 2h)
@@ -46,6 +52,7 @@ __all__ = [
     "FixedPrice",
     "MarketCommand",
     "OrderCommand",
+    "OrderStyle",
     "PriceSpec",
     "QuoteSize",
     "Reference",
@@ -136,10 +143,21 @@ class RelativePrice:
 PriceSpec = FixedPrice | BookPrice | RelativePrice
 
 
+class OrderStyle(StrEnum):
+    """The order families beyond plain and trigger orders, each with its own first word."""
+
+    PLAIN = "plain"  # limit / market, or a stop / tp trigger order (`tx_type`)
+    OCO = "oco"  # a limit leg and a stop leg; one filling or firing cancels the other
+    TRAIL = "trail"  # a trailing stop: its trigger follows the price by `trail`
+    PEG = "peg"  # rests `deviation` % off the index price, never past `at`
+
+
 @dataclass(frozen=True, slots=True)
 class OrderCommand:
-    """Place one order. `at` is the limit price of a plain order (None: at market) and the
-    trigger of a stop / take-profit (`tx_type`), whose `limit` makes it a limit order."""
+    """Place one order. `at` is the limit price of a plain order (None: at market), the
+    trigger of a stop / take-profit (`tx_type`), whose `limit` makes it a limit order, the
+    limit leg of an OCO (whose `stop` is the stop leg's trigger and `limit` its limit) and the
+    price a PEG never passes. A trailing stop has no `at`, only its `trail` distance."""
 
     side: Side
     size: SizeSpec
@@ -147,17 +165,34 @@ class OrderCommand:
     at: PriceSpec | None = None
     tx_type: TxType = TxType.LIMIT
     limit: PriceSpec | None = None
+    style: OrderStyle = OrderStyle.PLAIN
+    stop: PriceSpec | None = None
+    trail: Decimal | None = None
+    deviation: Decimal | None = None
+    show: Decimal | None = None
 
     def text(self) -> str:
         """The command written canonically (parses back to itself)."""
-        words = [KIND_WORDS[self.tx_type]] if self.tx_type is not TxType.LIMIT else []
+        if self.style is not OrderStyle.PLAIN:
+            words = [self.style.value]
+        else:
+            words = [KIND_WORDS[self.tx_type]] if self.tx_type is not TxType.LIMIT else []
         words += [self.side.value.lower(), self.size.text()]
         if self.symbol:
             words.append(self.symbol)
         if self.at is not None:
             words += ["@", self.at.text()]
+        if self.stop is not None:
+            words += ["stop", self.stop.text()]
         if self.limit is not None:
             words += ["limit", self.limit.text()]
+        if self.trail is not None:
+            words += ["by", plain_decimal(self.trail, grouped=False)]
+        if self.deviation is not None:
+            sign = "-" if self.deviation < 0 else "+"
+            words += ["dev", f"{sign}{plain_decimal(abs(self.deviation), grouped=False)}%"]
+        if self.show is not None:
+            words += ["show", f"{plain_decimal(self.show, grouped=False)}%"]
         return " ".join(words)
 
 
@@ -245,8 +280,14 @@ _DURATION = re.compile(r"(\d{1,6})\s*(m|min|mins|minutes?|h|hr|hours?)", re.ASCI
 #: The limit on a `moves … in N` window: a week, in minutes.
 MAX_WINDOW_MINUTES = 7 * 24 * 60
 
-#: Words that turn an order into a trigger order (`stop sell …`): add `oco`, `trail` here.
+#: Words that turn an order into a trigger order (`stop sell …`).
 ORDER_KINDS: dict[str, TxType] = {"stop": TxType.STOP, "tp": TxType.TRIGGER}
+#: The first word of each order family beyond those (`oco sell …`, `trail sell …`, `peg buy …`).
+STYLE_WORDS: dict[str, OrderStyle] = {
+    style.value: style for style in OrderStyle if style is not OrderStyle.PLAIN
+}
+#: The percent range of a PEG's deviation off the index price (the rules check it again).
+MAX_DEVIATION = Decimal(10)
 KIND_WORDS: dict[TxType, str] = {kind: word for word, kind in ORDER_KINDS.items()}
 _CONDITIONS: dict[str, AlertCondition] = {
     ">": AlertCondition.ABOVE,
@@ -261,12 +302,6 @@ _CONDITION_WORDS = {
     AlertCondition.CROSSES: "crosses",
 }
 _REPEAT_WORDS = frozenset({"repeat", "recurring"})
-_EXAMPLE = {
-    "order": "e.g. buy 0.1 BTC-USDT @ 60000",
-    "cancel": "e.g. cancel buys BTC-USDT",
-    "alert": "e.g. alert BTC-USDT > 100000",
-    "market": "e.g. market ETH-USDT",
-}
 
 
 def tokens_of(line: str) -> list[str]:
@@ -377,38 +412,112 @@ def _price(words: _Words, what: str) -> PriceSpec:
     return FixedPrice(_number(word, what))
 
 
+def _once(word: str, value: object) -> None:
+    if value is not None:
+        raise _Refused(word, f"could not read '{word}': it is already given")
+
+
 def _limit_clause(words: _Words, order: OrderCommand) -> OrderCommand:
-    if order.tx_type is TxType.LIMIT:
-        raise _Refused("limit", "could not read 'limit': only a stop or tp order takes a limit")
-    if order.limit is not None:
-        raise _Refused("limit", "could not read 'limit': the limit price is already given")
-    return replace(order, limit=_price(words, "limit price"))
+    if order.style is not OrderStyle.OCO and order.tx_type is TxType.LIMIT:
+        raise _Refused(
+            "limit", "could not read 'limit': only a stop, tp or oco order takes a limit"
+        )
+    _once("limit", order.limit)
+    what = "stop leg's limit price" if order.style is OrderStyle.OCO else "limit price"
+    return replace(order, limit=_price(words, what))
+
+
+def _stop_clause(words: _Words, order: OrderCommand) -> OrderCommand:
+    if order.style is not OrderStyle.OCO:
+        raise _Refused("stop", "could not read 'stop': only an oco order takes a stop leg")
+    _once("stop", order.stop)
+    return replace(order, stop=_price(words, "stop leg's trigger price"))
+
+
+def _by_clause(words: _Words, order: OrderCommand) -> OrderCommand:
+    if order.style is not OrderStyle.TRAIL:
+        raise _Refused("by", "could not read 'by': only a trail order follows the price by")
+    _once("by", order.trail)
+    return replace(order, trail=_number(words.take("a distance in the quote"), "trail"))
+
+
+def _dev_clause(words: _Words, order: OrderCommand) -> OrderCommand:
+    if order.style is not OrderStyle.PEG:
+        raise _Refused("dev", "could not read 'dev': only a peg order has a deviation")
+    _once("dev", order.deviation)
+    word = words.take("a deviation like -0.5%")
+    sign = -1 if word.startswith("-") else 1
+    body = word[1:] if word[:1] in "+-" else word
+    value = _number(body, "deviation", allow_zero=True) if body else None
+    if value is None or words.peek() != "%":
+        raise _Refused(word, f"could not read '{word}': a deviation is ±N% off the index")
+    words.take("%")
+    if value > MAX_DEVIATION:
+        raise _Refused(word, f"could not read '{word}': a deviation is at most ±10%")
+    return replace(order, deviation=sign * value)
+
+
+def _show_clause(words: _Words, order: OrderCommand) -> OrderCommand:
+    if order.style is not OrderStyle.PEG:
+        raise _Refused("show", "could not read 'show': only a peg order shows part of itself")
+    _once("show", order.show)
+    word = words.take("a percent shown like 20%")
+    value = _percent(words, word, "share shown")
+    if value > HUNDRED:
+        raise _Refused(word, f"could not read '{word}': a share shown is at most 100%")
+    return replace(order, show=value)
 
 
 #: Words after an order's price, each with the function that reads what follows it.
-_CLAUSES: dict[str, Callable[[_Words, OrderCommand], OrderCommand]] = {"limit": _limit_clause}
+_CLAUSES: dict[str, Callable[[_Words, OrderCommand], OrderCommand]] = {
+    "limit": _limit_clause,
+    "stop": _stop_clause,
+    "by": _by_clause,
+    "dev": _dev_clause,
+    "show": _show_clause,
+}
+#: What each family must carry, with the words that ask for it.
+_NEEDED: dict[OrderStyle, tuple[tuple[str, str], ...]] = {
+    OrderStyle.OCO: (
+        ("stop", "'stop' and the stop leg's trigger"),
+        ("limit", "'limit' and the stop leg's limit"),
+    ),
+    OrderStyle.TRAIL: (("trail", "'by' and the trail distance"),),
+    OrderStyle.PEG: (("deviation", "'dev' and a deviation like -0.5%"),),
+}
 
 
-def _order(words: _Words, tx_type: TxType) -> OrderCommand:
+def _order(words: _Words, tx_type: TxType, style: OrderStyle = OrderStyle.PLAIN) -> OrderCommand:
     side_word = words.take("buy or sell")
     if side_word.lower() not in ("buy", "sell"):
         raise _Refused(side_word, f"could not read '{side_word}': expected buy or sell")
     side = Side(side_word.upper())
-    order = OrderCommand(side, _size(words), words.symbol(), tx_type=tx_type)
+    order = OrderCommand(side, _size(words), words.symbol(), tx_type=tx_type, style=style)
+    priced = style in (OrderStyle.OCO, OrderStyle.PEG)
     if words.peek() in ("@", "at"):
-        words.take("@")
+        word = words.take("@")
+        if style is OrderStyle.TRAIL:
+            raise _Refused(word, f"could not read '{word}': a trail order has no price, use by")
         trigger = tx_type is not TxType.LIMIT
         order = replace(order, at=_price(words, "trigger price" if trigger else "price"))
-    elif tx_type is not TxType.LIMIT:
+    elif style is not OrderStyle.PLAIN and priced:
+        words.missing(f"'@ price' (a {style.value} order needs its limit price)")
+    elif tx_type is not TxType.LIMIT and style is OrderStyle.PLAIN:
         words.missing(f"'@ trigger price' (a {KIND_WORDS[tx_type]} order triggers at a price)")
     while words.peek() in _CLAUSES:
         clause = words.take("a clause").lower()
         order = _CLAUSES[clause](words, order)
-    limit_price = order.at if tx_type is TxType.LIMIT else order.limit
+    for field, asked in _NEEDED.get(style, ()):
+        if getattr(order, field) is None:
+            words.missing(asked)
+    plain_limit = tx_type is TxType.LIMIT and style is OrderStyle.PLAIN
+    limit_price = order.at if plain_limit or priced else order.limit
     if isinstance(order.size, QuoteSize) and order.side is Side.SELL and limit_price is None:
         raise _Refused("$", "could not read '$': a market SELL is sized in the base currency")
-    expected = "@ price" if order.at is None else "the end of the line"
-    if order.symbol is None and order.at is None:
+    expected = (
+        "@ price" if order.at is None and style is not OrderStyle.TRAIL else "the end of the line"
+    )
+    if order.symbol is None and order.at is None and style is OrderStyle.PLAIN:
         expected = "a market like BTC-USDT or @ price"
     words.done(expected)
     return order
@@ -482,11 +591,22 @@ def _kind_order(kind: TxType) -> Callable[[_Words], Command]:
     return read
 
 
+def _style_order(style: OrderStyle) -> Callable[[_Words], Command]:
+    """The reader of an `oco …` / `trail …` / `peg …` line."""
+    tx_type = TxType.STOP if style is OrderStyle.TRAIL else TxType.LIMIT
+
+    def read(words: _Words) -> Command:
+        return _order(words, tx_type, style)
+
+    return read
+
+
 #: The first word of each command, with what reads the rest of the line.
 VERBS: dict[str, Callable[[_Words], Command]] = {
     "buy": _plain_order,
     "sell": _plain_order,
     **{word: _kind_order(kind) for word, kind in ORDER_KINDS.items()},
+    **{word: _style_order(style) for word, style in STYLE_WORDS.items()},
     "cancel": _cancel,
     "alert": _alert,
     "market": _market,

@@ -24,6 +24,7 @@ from btse_tui.protocol.command import (
     FixedPrice,
     MarketCommand,
     OrderCommand,
+    OrderStyle,
     PriceSpec,
     QuoteSize,
     Reference,
@@ -195,15 +196,25 @@ def _plan_order(command: OrderCommand, data: LiveData) -> PlaceOrder:
     safe = ROUND_FLOOR if side is Side.BUY else ROUND_CEILING
     trigger: Decimal | None = None
     limit: Decimal | None = None
-    if command.tx_type is TxType.LIMIT:
+    stop_price: Decimal | None = None
+    style = command.style
+    if style is OrderStyle.OCO:
+        assert command.at is not None and command.stop is not None  # the grammar requires them
+        limit = pricing.price(command.at, "price", safe)
+        trigger = pricing.price(command.stop, "trigger_price", ROUND_HALF_UP)
+        if command.limit is not None:
+            stop_price = pricing.price(command.limit, "stop_price", ROUND_HALF_UP)
+    elif style is OrderStyle.PEG or command.tx_type is TxType.LIMIT:
         limit = None if command.at is None else pricing.price(command.at, "price", safe)
-    else:
+    elif style is not OrderStyle.TRAIL:
         assert command.at is not None  # the grammar requires it
         trigger = pricing.price(command.at, "trigger_price", ROUND_HALF_UP)
         limit = None if command.limit is None else pricing.price(command.limit, "price", safe)
     available = available_balance(side, market, data.balances)
     size, budget = _size(command, market, available, limit, pricing)
-    otype = OrderType.MARKET if limit is None else OrderType.LIMIT
+    otype = {OrderStyle.OCO: OrderType.OCO, OrderStyle.PEG: OrderType.PEG}.get(
+        style, OrderType.MARKET if limit is None else OrderType.LIMIT
+    )
     price = budget if limit is None else limit
     request = OrderRequest(
         symbol=market.symbol,
@@ -213,6 +224,10 @@ def _plan_order(command: OrderCommand, data: LiveData) -> PlaceOrder:
         price=price,
         tx_type=command.tx_type,
         trigger_price=trigger,
+        stop_price=stop_price,
+        trail_value=command.trail,
+        deviation=command.deviation,
+        stealth=(command.show or HUNDRED) if style is OrderStyle.PEG else None,
     )
     try:
         checked = rules.validate_order(request, market, available=available)
@@ -334,4 +349,12 @@ def describe_request(request: OrderRequest, market: Market | None) -> str:
         words += ["@", price(request.price), request.time_in_force.value]
     if request.trigger_price is not None:
         words += ["trigger", price(request.trigger_price)]
+    if request.stop_price is not None:
+        words += ["then limit", price(request.stop_price)]
+    if request.trail_value is not None:
+        words += ["trailing by", price(request.trail_value)]
+    if request.deviation is not None:
+        words.append(f"pegged {plain_decimal(request.deviation)}% off the index")
+        if request.stealth is not None and request.stealth < HUNDRED:
+            words.append(f"showing {plain_decimal(request.stealth)}%")
     return " ".join(words)

@@ -76,6 +76,12 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("buy $AMOUNT (MARKET): a market buy spending it", "buy $500 BTC-USDT"),
     ("buy / sell SIZE @ bid, ask, last, +N% or -N%", "sell 0.5 SOL-USDT @ +0.5%"),
     ("stop sell SIZE (MARKET) @ TRIGGER (limit PRICE)", "stop sell 0.1 BTC-USDT @ 95000"),
+    (
+        "oco sell SIZE (MARKET) @ PRICE stop TRIGGER limit PRICE",
+        "oco sell 0.1 BTC-USDT @ 105000 stop 95000 limit 94900",
+    ),
+    ("trail sell SIZE (MARKET) by DISTANCE", "trail sell 0.1 BTC-USDT by 500"),
+    ("peg buy SIZE (MARKET) @ LIMIT dev ±N% (show N%)", "peg buy 0.1 BTC-USDT @ 60000 dev -0.5%"),
     ("cancel buys, sells or all (MARKET)", "cancel buys BTC-USDT"),
     ("alert (MARKET) > or < or crosses LEVEL (repeat)", "alert BTC-USDT > 100000"),
     ("alert (MARKET) moves N% in 15m (repeat)", "alert moves 2% in 15m"),

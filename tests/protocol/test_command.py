@@ -21,6 +21,7 @@ from btse_tui.protocol.command import (
     FixedPrice,
     MarketCommand,
     OrderCommand,
+    OrderStyle,
     QuoteSize,
     Reference,
     RelativePrice,
@@ -76,6 +77,40 @@ D = Decimal
             "tp sell 0.1 @ 110000",
             OrderCommand(
                 Side.SELL, BaseSize(D("0.1")), None, FixedPrice(D(110000)), TxType.TRIGGER
+            ),
+        ),
+        (
+            "oco sell 0.1 BTC-USDT @ 105000 stop 95000 limit 94900",
+            OrderCommand(
+                Side.SELL,
+                BaseSize(D("0.1")),
+                "BTC-USDT",
+                FixedPrice(D(105000)),
+                limit=FixedPrice(D(94900)),
+                style=OrderStyle.OCO,
+                stop=FixedPrice(D(95000)),
+            ),
+        ),
+        (
+            "trail sell 0.1 by 500",
+            OrderCommand(
+                Side.SELL,
+                BaseSize(D("0.1")),
+                tx_type=TxType.STOP,
+                style=OrderStyle.TRAIL,
+                trail=D(500),
+            ),
+        ),
+        (
+            "peg buy 0.1 ETH-USDT @ 3000 dev -0.5% show 20%",
+            OrderCommand(
+                Side.BUY,
+                BaseSize(D("0.1")),
+                "ETH-USDT",
+                FixedPrice(D(3000)),
+                style=OrderStyle.PEG,
+                deviation=D("-0.5"),
+                show=D(20),
             ),
         ),
         ("cancel buys BTC-USDT", CancelCommand(CancelScope.BUYS, "BTC-USDT")),
@@ -141,6 +176,14 @@ def test_words_are_case_insensitive_and_punctuation_needs_no_spaces() -> None:
         ("stop sell 0.1 BTC-USDT", "BTC-USDT"),
         ("stop sell 0.1 BTC-USDT now", "now"),
         ("buy 0.1 @ 60000 limit 59000", "limit"),
+        ("oco sell 0.1 @ 105000 limit 94900", "94900"),
+        ("oco sell 0.1 stop 95000", "stop"),
+        ("trail sell 0.1 @ 95000", "@"),
+        ("trail sell 0.1", "0.1"),
+        ("peg buy 0.1 @ 3000 dev 11%", "11"),
+        ("peg buy 0.1 @ 3000 dev half", "half"),
+        ("buy 0.1 @ 60000 dev 1%", "dev"),
+        ("stop sell 0.1 @ 95000 by 50", "by"),
         ("cancel", "cancel"),
         ("cancel mine", "mine"),
         ("cancel all BTC-USDT please", "please"),
@@ -213,6 +256,30 @@ def order_commands(draw: st.DrawFn) -> OrderCommand:
 
 
 @st.composite
+def style_commands(draw: st.DrawFn) -> OrderCommand:
+    """OCO, trailing and PEG orders, each with what its family must carry."""
+    style = draw(st.sampled_from([OrderStyle.OCO, OrderStyle.TRAIL, OrderStyle.PEG]))
+    side = draw(st.sampled_from(list(Side)))
+    size = draw(sizes)
+    if isinstance(size, QuoteSize) and side is Side.SELL and style is OrderStyle.TRAIL:
+        size = BaseSize(size.amount)  # a market SELL is sized in the base currency
+    symbol = draw(symbols)
+    if style is OrderStyle.OCO:
+        return OrderCommand(
+            side, size, symbol, draw(prices), limit=draw(prices), style=style, stop=draw(prices)
+        )
+    if style is OrderStyle.TRAIL:
+        return OrderCommand(
+            side, size, symbol, tx_type=TxType.STOP, style=style, trail=draw(numbers)
+        )
+    deviation = draw(st.decimals(min_value=-10, max_value=10, places=2))
+    show = draw(st.one_of(st.none(), st.decimals(min_value="0.01", max_value=100, places=2)))
+    return OrderCommand(
+        side, size, symbol, draw(prices), style=style, deviation=deviation, show=show
+    )
+
+
+@st.composite
 def alert_commands(draw: st.DrawFn) -> AlertCommand:
     condition = draw(st.sampled_from(list(AlertCondition)))
     recurring = draw(st.booleans())
@@ -225,6 +292,7 @@ def alert_commands(draw: st.DrawFn) -> AlertCommand:
 
 commands = st.one_of(
     order_commands(),
+    style_commands(),
     st.builds(CancelCommand, st.sampled_from(list(CancelScope)), symbols),
     alert_commands(),
     st.sampled_from(["BTC-USDT", "ETH-BTC"]).map(MarketCommand),

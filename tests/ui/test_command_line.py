@@ -249,3 +249,53 @@ def test_history_walks_back_and_gives_the_typed_line_back() -> None:
     assert history.back("") == "buy 0.1 @ bid"  # the oldest stays
     assert history.forward() == "cancel all"
     assert history.forward() == "sel"  # past the newest: what was being typed
+
+
+async def test_a_typed_trailing_stop_and_oco_end_as_those_orders_on_the_exchange(demo) -> None:
+    """`trail sell … by 500` rests as one trailing stop with that trail; `oco sell …` as two
+    legs that know each other, the limit leg at the typed price and the stop leg at its
+    trigger; the confirm screen shows the body that was sent."""
+    server, app = demo
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot, app, "BTC-USDT")
+        last = app.session.tickers["BTC-USDT"].last
+        line = await type_command(pilot, "trail sell 0.01 BTC-USDT by 500")
+        assert "trailing by 500.0" in preview_text(line), preview_text(line)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmOrderScreen) and app.screen.armed)
+        body = app.screen.body
+        assert (body["type"], body["txType"], body["trailValue"]) == (
+            "MARKET",
+            "STOP",
+            Decimal("500.0"),
+        )
+        assert "triggerPrice" not in body
+        await pilot.press("y")
+        await until(pilot, lambda: len(open_orders(server, "BTC-USDT")) == 1)
+        [trailing] = open_orders(server, "BTC-USDT")
+        assert (trailing.side, trailing.trail_value) == ("SELL", Decimal(500))
+        assert trailing.original_size == Decimal("0.01")
+
+        above = (last * Decimal("1.05")).quantize(Decimal("0.1"))
+        stop = (last * Decimal("0.95")).quantize(Decimal("0.1"))
+        below = stop - Decimal(10)
+        # the line stays open after a send, showing the outcome: type the next one into it
+        line.query_one(Input).value = f"oco sell 0.01 BTC-USDT @ {above} stop {stop} limit {below}"
+        await pilot.pause()
+        assert preview_text(line).startswith("→ SELL OCO"), preview_text(line)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmOrderScreen) and app.screen.armed)
+        body = app.screen.body
+        assert (body["type"], body["price"], body["triggerPrice"], body["stopPrice"]) == (
+            "OCO",
+            above,
+            stop,
+            below,
+        )
+        await pilot.press("y")
+        await until(pilot, lambda: len(open_orders(server, "BTC-USDT")) == 3)
+        legs = [o for o in open_orders(server, "BTC-USDT") if o.is_oco]
+        assert len(legs) == 2
+        assert [o.oco_peer.order_id for o in legs] == [legs[1].order_id, legs[0].order_id]
+        assert sorted(o.stop_price for o in legs if o.stop_price is not None) == [below]
+        assert {o.cl_order_id for o in legs} == {body["clOrderID"]}
