@@ -93,8 +93,8 @@ class OrderBookView(Widget, can_focus=True):
         Binding("up", "cursor_up", "Up", show=False, id="book.cursor_up"),
         Binding("down", "cursor_down", "Down", show=False, id="book.cursor_down"),
         Binding("enter", "pick", "Use price", id="book.pick"),
-        Binding("plus", "group_coarser", "Group +", id="book.group_coarser"),
-        Binding("minus", "group_finer", "Group -", id="book.group_finer"),
+        Binding("plus", "group_coarser", "Group coarser", id="book.group_coarser"),
+        Binding("minus", "group_finer", "Group finer", id="book.group_finer"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
