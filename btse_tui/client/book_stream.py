@@ -20,7 +20,7 @@ from btse_tui.protocol.events import (
     StreamState,
     StreamStateChanged,
 )
-from btse_tui.protocol.orderbook import BookResult, OrderBook
+from btse_tui.protocol.orderbook import BOOK_WINDOW, BookResult, OrderBook
 
 log = logging.getLogger(__name__)
 _CHECK_EVERY_S = 1.0
@@ -60,8 +60,8 @@ class BookStream:
         self,
         stream: Stream,
         *,
-        depth: int = 20,
-        max_levels: int = 50,
+        depth: int = BOOK_WINDOW,
+        max_levels: int = BOOK_WINDOW,
         grouping: int = 0,
         snapshot_timeout: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
@@ -85,8 +85,8 @@ class BookStream:
         url: str,
         symbols: Iterable[str] = (),
         *,
-        depth: int = 20,
-        max_levels: int = 50,
+        depth: int = BOOK_WINDOW,
+        max_levels: int = BOOK_WINDOW,
         grouping: int = 0,
         snapshot_timeout: float = 10.0,
         **stream_options: Any,

@@ -38,7 +38,7 @@ from btse_tui.protocol.events import (
     TradesPrinted,
 )
 from btse_tui.protocol.ledger import OrderLedger, ReconcileReport
-from btse_tui.protocol.models import Fill, Order, OrderStatus
+from btse_tui.protocol.models import Fill, Order, OrderStatus, Trade
 from btse_tui.protocol.session_events import OrdersSnapshot, Resynced, TradesLoaded
 from btse_tui.protocol.tape import TradeTape
 
@@ -51,6 +51,12 @@ RESYNC_MARGIN_MS = 5_000
 RESYNC_RETRY_S = 3.0
 FILLS_PAGE = 500
 FILLS_MAX_PAGES = 20
+#: A tape refill after a reconnect that fails is tried again this long after, this many times
+#: in all (the tape shows where prints may be missing until one succeeds).
+TAPE_REFILL_RETRY_S = 3.0
+TAPE_REFILL_TRIES = 5
+#: Spot socket states in which public prints can be missed.
+_LOST = frozenset({StreamState.DOWN, StreamState.CONNECTING})
 #: Socket states in which the exchange answers (a reconcile then brings REST's picture in).
 _ANSWERING = frozenset({StreamState.LIVE, StreamState.SIGN_IN_REFUSED})
 #: Live top-of-book topics at most (the selected book and trades take two more).
@@ -126,6 +132,9 @@ class MarketFeed:
         self._quotes_lock = asyncio.Lock()
         self.quotes_wanted: frozenset[str] = frozenset()
         self._quotes_subscribed: frozenset[str] = frozenset()
+        self._outage = False  # the spot socket was lost since its trades were last subscribed
+        self._gap_since: Trade | None = None  # the newest print held when it was lost
+        self.refill_retry_s = TAPE_REFILL_RETRY_S
 
     def select(self, symbol: str) -> None:
         """Follow `symbol`: its order book (OSS) and its public trades (tradeHistoryApi)."""
@@ -135,6 +144,7 @@ class MarketFeed:
         self._activity.touch(symbol)
         self.tape.reset(symbol, self._own_fills())
         self.candles.follow(symbol)
+        self._gap_since = None  # the new market's tape starts from its own backfill
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -167,6 +177,54 @@ class MarketFeed:
         self._health.good("trades")
         if self.tape.symbol == symbol and self.tape.add(trades):
             self._sink(TradesLoaded(symbol, len(trades)))
+
+    def spot_state(self, state: StreamState) -> None:
+        """The spot socket's new state: once it is lost, prints may be missed until its
+        trades topic is subscribed again (`spot_acked` then fetches them)."""
+        if state in _LOST and not self._outage:
+            self._outage = True
+            self._gap_since = self.tape.newest
+
+    def spot_acked(self, ack: SubscribeAck) -> None:
+        """A subscribe ack: when it brings the selected market's trades back after an outage,
+        fetch over REST the prints the socket missed."""
+        symbol = self.tape.symbol
+        if not self._outage or symbol is None or ack.op != "subscribe":
+            return
+        if ep.trades_topic(symbol) not in ack.topics:
+            return
+        self._outage = False
+        since, self._gap_since = self._gap_since, None
+        if since is not None:
+            self._tasks.spawn(self.refill_tape(symbol, since), f"trades-refill-{symbol}")
+
+    async def refill_tape(self, symbol: str, since: Trade) -> None:
+        """Bring the prints after `since` (the newest held when the socket was lost) over
+        REST, kept once each by trade id. Until a fetch reaches back to `since` the tape marks
+        the gap after it; a failed fetch is tried again (TAPE_REFILL_TRIES in all)."""
+        tape, limit = self.tape, self.tape.limit
+        for attempt in range(TAPE_REFILL_TRIES):
+            if attempt:
+                await asyncio.sleep(self.refill_retry_s)
+            if tape.symbol != symbol:
+                return
+            try:
+                trades = await self._rest.trades(symbol, limit=limit)
+            except BtseError as exc:
+                self._health.failed("trades", exc)
+                if tape.set_gap(since):
+                    self._sink(TradesLoaded(symbol, 0))
+                continue
+            self._health.good("trades")
+            if tape.symbol != symbol:
+                return
+            changed = tape.add(trades)
+            covered = tape.covers(trades, since, complete=len(trades) < limit)
+            changed = tape.set_gap(since, not covered) or changed
+            if changed:
+                self._sink(TradesLoaded(symbol, len(trades)))
+            return
+        log.warning("trades of %s missed during an outage could not be fetched", symbol)
 
     def trades_printed(self, event: TradesPrinted) -> None:
         """A trades frame: onto the tape and into the candles, then to the sink."""
@@ -307,6 +365,7 @@ class AccountSync:
                 )  # fmt: skip
                 self._sink(event)
                 state = event.state
+                self._feed.spot_state(state)
                 if state in _ANSWERING and self.can_trade:
                     # a refused sign-in still reconciles: REST may show what the socket won't
                     lives += 1
@@ -318,6 +377,8 @@ class AccountSync:
             else:
                 if not (isinstance(event, StreamError) and event.code == CLIENT_ERROR):
                     self._last_rx_ms = self._clock.now_ms()
+                if isinstance(event, SubscribeAck):
+                    self._feed.spot_acked(event)
                 self._sink(event)
             if due is None:
                 continue

@@ -122,6 +122,11 @@ class _Side:
         return out
 
 
+#: Levels per side a book keeps (BTSE's OSS snapshot sends at most 50 and keeps that window:
+#: a level leaving it arrives as size 0), so a side holding this many may go deeper.
+BOOK_WINDOW = 50
+
+
 class OrderBook:
     """The book of one symbol, kept from an `update:` topic (§6.2).
 
@@ -134,7 +139,7 @@ class OrderBook:
 
     __slots__ = ("_asks", "_bids", "_top", "depth", "seq", "symbol", "timestamp_ms", "version")
 
-    def __init__(self, symbol: str, depth: int = 50) -> None:
+    def __init__(self, symbol: str, depth: int = BOOK_WINDOW) -> None:
         self.symbol = symbol
         self.depth = depth
         self.seq: int | None = None
@@ -247,4 +252,4 @@ class OrderBook:
         }
 
 
-__all__ = ["BookDict", "BookResult", "OrderBook"]
+__all__ = ["BOOK_WINDOW", "BookDict", "BookResult", "OrderBook"]

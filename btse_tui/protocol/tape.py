@@ -1,10 +1,11 @@
-"""TradeTape: one market's latest public trades, newest first, de-duplicated, own fills marked."""
+"""TradeTape: one market's latest public trades, newest first, de-duplicated, own fills marked,
+and where prints may be missing (the socket was down and REST could not bring them back)."""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from btse_tui.protocol.models import Fill, Trade
@@ -20,10 +21,12 @@ OWN_MATCH_MS = 1_000
 
 @dataclass(frozen=True, slots=True)
 class TapePrint:
-    """One line of the tape: a public trade, and whether it was one of the trader's fills."""
+    """One line of the tape: a public trade, whether it was one of the trader's fills, and
+    whether prints newer than it (up to the next one held) may be missing (`gap_after`)."""
 
     trade: Trade
     own: bool = False
+    gap_after: bool = False
 
 
 def _key(trade: Trade) -> tuple[str, int, Decimal, Decimal, str]:
@@ -87,6 +90,32 @@ class TradeTape:
         self._prints = prints[: self.limit]
         return True
 
+    @property
+    def newest(self) -> Trade | None:
+        """The newest print held, or None."""
+        return self._prints[0].trade if self._prints else None
+
+    def covers(self, trades: Iterable[Trade], since: Trade, complete: bool) -> bool:
+        """Whether `trades` (a REST batch; `complete` when it is all the exchange had) reach
+        back to `since`, so no print between `since` and them can be missing."""
+        key = _key(since)
+        batch = list(trades)
+        if complete or not batch:
+            return complete
+        return any(_key(t) == key or t.timestamp_ms <= since.timestamp_ms for t in batch)
+
+    def set_gap(self, after: Trade, gap: bool = True) -> bool:
+        """Mark (or, with `gap` False, unmark) that prints newer than `after` may be missing;
+        True when the tape changed (False also when `after` is no longer on it)."""
+        key = _key(after)
+        for index, shown in enumerate(self._prints):
+            if _key(shown.trade) == key:
+                if shown.gap_after == gap:
+                    return False
+                self._prints[index] = replace(shown, gap_after=gap)
+                return True
+        return False
+
     def mark_own(self, fills: Iterable[Fill]) -> bool:
         """Remember the trader's new fills; True when a print on the tape became own."""
         changed = False
@@ -97,7 +126,7 @@ class TradeTape:
             for index, shown in enumerate(self._prints):
                 if not shown.own and self._matches(fill, shown.trade):
                     self._claimed.add((fill.order_id, fill.trade_id))
-                    self._prints[index] = TapePrint(shown.trade, True)
+                    self._prints[index] = replace(shown, own=True)
                     changed = True
                     break
         return changed

@@ -46,6 +46,8 @@ NARROW_HEIGHT = 32
 #: From this width open orders, notifications and balances share one bottom row (each pane
 #: still gets Market, Side, Price, Size and Status, or Total, Available and Locked).
 WIDE_WIDTH = 190
+#: From this width the trade tape has its own column beside the book, at the book's height.
+TAPE_BESIDE_WIDTH = 150
 TABS = ("markets", "trade", "orders", "log", "chart", "history")
 
 
@@ -174,6 +176,7 @@ class DeskScreen(Screen[None]):
         self.set_class(narrow, "-narrow")
         self.set_class(not narrow and width >= WIDE_WIDTH, "-wide")
         self.set_class(not self.options.settings.chart, "-no-chart")
+        self.set_class(not narrow and width >= TAPE_BESIDE_WIDTH, "-tape-beside")
         for name in TABS:
             self.set_class(name == self.tab, f"-tab-{name}")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from btse_tui.port import DeskEvent
 from btse_tui.protocol import events as ev
 from btse_tui.protocol import session_events as se
-from btse_tui.protocol.models import Market, Order, Ticker
+from btse_tui.protocol.models import Market, Order, Side, Ticker
 from btse_tui.ui import gc_tuning
 from btse_tui.ui.bridge import Coalescer, connection_notice, describe_fill, describe_order
 
@@ -157,8 +158,12 @@ class DeskEvents:
             book = None
         if book is not None:
             self._book_painted_at = monotonic()
-            own = {o.price for o in desk.session.open_orders(book.symbol) if o.price}
-            desk.book_view.update(book.bids, book.asks, own)
+            buys: list[Decimal] = []
+            sells: list[Decimal] = []
+            for order in desk.session.open_orders(book.symbol):
+                if order.price:
+                    (buys if order.side is Side.BUY else sells).append(order.price)
+            desk.book_view.update(book.bids, book.asks, buys, sells)
             desk.status.touch("oss")
             if not self._book_fresh:
                 self._book_fresh = True

@@ -95,3 +95,25 @@ def test_a_fill_with_the_print_trade_id_marks_it() -> None:
     tape.add([trade(7, price="101")])
     assert tape.mark_own([fill("999", "9", 0, trade_id="7")])
     assert tape.prints[0].own
+
+
+def test_a_gap_stays_on_its_print_until_a_batch_reaching_back_to_it_clears_it() -> None:
+    tape = TradeTape(limit=10)
+    tape.reset("BTC-USDT")
+    tape.add([trade(1), trade(2, price="102")])
+    since = tape.newest
+    assert since is not None and since.trade_id == "2"
+    assert tape.set_gap(since) and not tape.set_gap(since)  # marked once
+    tape.add([trade(7), trade(8)])  # the socket's prints after the reconnect
+    tape.mark_own([fill("102", "1", trade(2).timestamp_ms)])  # the gap stays on it
+    marked = [(p.trade.trade_id, p.gap_after, p.own) for p in tape.prints]
+    assert marked == [("8", False, False), ("7", False, False), ("2", True, True),
+                      ("1", False, False)]  # fmt: skip
+    # a full batch that stops short of the print before the outage does not cover it
+    short = [trade(n) for n in (8, 7, 6, 5)]
+    assert not tape.covers(short, since, complete=False)
+    # one that reaches back to it (or everything the exchange had) does
+    assert tape.covers([*short, trade(4), trade(3), trade(2)], since, complete=False)
+    assert tape.covers(short, since, complete=True)
+    assert tape.set_gap(since, False)
+    assert not any(p.gap_after for p in tape.prints)

@@ -5,9 +5,11 @@ while the spot socket is stale."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from rich.color import Color
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.pilot import Pilot
 
 from btse_tui.protocol.events import StreamState, StreamStateChanged
@@ -71,7 +73,7 @@ async def test_newest_on_top_with_side_colours_sizes_and_own_mark() -> None:
         await pilot.pause()
         tape = app.query_one(TradeTapeView)
         lines = tape.lines_text
-        assert lines[0].split() == ["Time", "Price", "Size"]
+        assert lines[0].split() == ["BTC-USDT", "Price", "Size"]  # the market's name on top
         rows = [line.replace("●", " ").split() for line in lines[1:]]
         assert [r[1] for r in rows] == ["97,005.0", "97,004.0", "97,003.0", "97,002.0",
                                         "97,001.0", "97,000.0"]  # fmt: skip
@@ -162,12 +164,12 @@ async def test_desk_tape_greys_out_while_the_spot_socket_is_stale() -> None:
         assert tape.stale_text == ""
         app.desk.events.receive(StreamStateChanged("spot", StreamState.STALE, "silent 9 s"))
         await pilot.pause()
-        assert tape.lines_text[0].strip().startswith("STALE")
+        assert tape.lines_text[0].split()[:2] == ["BTC-USDT", "STALE"]
         assert "no data" in tape.lines_text[0]
         assert shown_prices(tape)  # the last trades stay, greyed
         app.desk.events.receive(StreamStateChanged("spot", StreamState.LIVE, "3 topics"))
         await pilot.pause()
-        assert tape.lines_text[0].split() == ["Time", "Price", "Size"]
+        assert tape.lines_text[0].split() == ["BTC-USDT", "Price", "Size"]
 
 
 async def test_the_trade_tab_holds_the_tape_at_80x24() -> None:
@@ -178,3 +180,50 @@ async def test_the_trade_tab_holds_the_tape_at_80x24() -> None:
         tape = await settle(pilot, app)
         assert tape.size.height >= 4
         assert len(shown_prices(tape)) >= 3
+
+
+async def test_prints_that_could_not_be_fetched_show_as_a_gap() -> None:
+    shown = prints(6)
+    shown[3] = TapePrint(shown[3].trade, shown[3].own, gap_after=True)  # lost after it
+    app = TapeApp(shown)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        lines = app.query_one(TradeTapeView).lines_text
+        gap = next(i for i, line in enumerate(lines) if "prints missed here" in line)
+        # between the print of 97,002.0 and the newer one of 97,003.0, nowhere else
+        assert "97,002.0" in lines[gap + 1] and "97,003.0" in lines[gap - 1]
+        assert sum("prints missed" in line for line in lines) == 1
+
+
+async def test_a_new_print_repaints_only_the_cells_that_differ() -> None:
+    def same_second(n: int, price: str, side: Side) -> TapePrint:
+        return TapePrint(Trade("BTC-USDT", str(n), D(price), D("0.001") * n, side, NOW_MS))
+
+    old = [same_second(n, "97000.0", Side.BUY) for n in (5, 4, 3, 2, 1)]
+    app = TapeApp(old)
+    async with app.run_test(size=(40, 6)) as pilot:  # the header and 5 prints
+        tape = app.query_one(TradeTapeView)
+        await pilot.pause()
+        calls: list[Region] = []
+        original = tape.refresh
+
+        def spy(*regions: Region, **kwargs: Any) -> TradeTapeView:
+            calls.extend(regions)
+            return original(*regions, **kwargs)
+
+        tape.refresh = spy  # type: ignore[method-assign]
+        tape.update([same_second(6, "97000.0", Side.BUY), *old])
+        # every line shows the one that was above it: same time, price and side, so only
+        # its size cells change
+        size_x = tape.lines_text[1].index("0.00600")
+        assert {r.y for r in calls} == set(range(1, 6))
+        assert all(r.x >= size_x and r.height == 1 for r in calls)
+        assert "0.00600" in tape.lines_text[1] and "0.00200" in tape.lines_text[5]
+        calls.clear()
+        tape.update(
+            [same_second(7, "97000.0", Side.SELL), same_second(6, "97000.0", Side.BUY), *old]
+        )
+        # the side changed on the top lines: their price repaints too (its colour), not the time
+        time_end = 1 + len(fmt_time_ms(NOW_MS))
+        assert all(r.x > time_end for r in calls if r.y in (1, 2))
+        assert any(r.x < size_x - 2 for r in calls if r.y in (1, 2))

@@ -44,14 +44,15 @@ def prices_in(lines: list[str]) -> list[str]:
 
 async def test_levels_ordered_around_the_spread() -> None:
     app = BookApp()
-    async with app.run_test(size=(40, 12)) as pilot:
+    async with app.run_test(size=(40, 13)) as pilot:
         book = app.query_one(OrderBookView)
         await pilot.pause()
         lines = book.lines_text
-        assert book.depth == 5
-        assert "Price" in lines[0] and "Size" in lines[0]
+        assert book.depth == 5 and book.bid_depth == 5
+        assert "BTC-USDT" in lines[0] and "group 0.1" in lines[0]
+        assert "Price" in lines[1] and "Size" in lines[1] and "Total" in lines[1]
         spread_y = next(i for i, line in enumerate(lines) if "spread" in line)
-        asks = prices_in(lines[1:spread_y])
+        asks = prices_in(lines[2:spread_y])
         bids = prices_in(lines[spread_y + 1 :])
         # Highest ask on top, best ask just above the spread; best bid just below it.
         assert asks == ["20,005.0", "20,004.0", "20,003.0", "20,002.0", "20,001.0"]
@@ -63,7 +64,7 @@ async def test_levels_ordered_around_the_spread() -> None:
 
 async def test_enter_and_click_pick_a_price() -> None:
     app = BookApp()
-    async with app.run_test(size=(40, 12)) as pilot:
+    async with app.run_test(size=(40, 13)) as pilot:
         book = app.query_one(OrderBookView)
         await pilot.press("down", "down", "enter")  # best bid, then the next one
         await pilot.pause()
@@ -71,7 +72,7 @@ async def test_enter_and_click_pick_a_price() -> None:
         await pilot.press("up", "up", "up", "enter")  # back across the spread: best ask + 1
         await pilot.pause()
         assert app.picked[-1] == (D("20002.0"), "ask")
-        await pilot.click(OrderBookView, offset=(5, 1))  # top line: the fifth ask
+        await pilot.click(OrderBookView, offset=(5, 2))  # top level line: the fifth ask
         await pilot.pause()
         assert app.picked[-1] == (D("20005.0"), "ask")
         assert book.spread == D("1.0")
@@ -79,7 +80,7 @@ async def test_enter_and_click_pick_a_price() -> None:
 
 async def test_only_changed_lines_repaint() -> None:
     app = BookApp()
-    async with app.run_test(size=(40, 12)) as pilot:
+    async with app.run_test(size=(40, 13)) as pilot:
         book = app.query_one(OrderBookView)
         await pilot.pause()
         calls: list[tuple[Region, ...]] = []
@@ -96,7 +97,7 @@ async def test_only_changed_lines_repaint() -> None:
         )  # smaller size, same max → one line + totals below
         book.update(bids, ASKS, {D("19998.0")})
         ys = sorted(r[0].y for r in calls)
-        assert ys and min(ys) == 10 and all(len(r) == 1 and r[0].height == 1 for r in calls)
+        assert ys and min(ys) == 11 and all(len(r) == 1 and r[0].height == 1 for r in calls)
         calls.clear()
         book.update(bids, ASKS, {D("19998.0")})
         assert calls == []

@@ -135,6 +135,8 @@ ACTIONS: dict[str | tuple[str, str], str | None] = {
     "book.cursor_up": "Move between price levels",
     "book.cursor_down": "Move between price levels",
     "book.pick": "Use the level's price in the ticket",
+    "book.group_coarser": "Group the levels coarser: tick × 1, 5, 10, 50 … (bids down, asks up)",
+    "book.group_finer": "Group the levels finer, down to the tick",
     "notifications.dismiss": "Dismiss the pinned error",
 }
 

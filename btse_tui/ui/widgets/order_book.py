@@ -1,4 +1,5 @@
-"""OrderBookView: asks above, bids below, size bars, spread in the middle, own orders marked."""
+"""OrderBookView: the market's name and grouping, asks above, bids below, size bars and running
+totals, spread in the middle, own orders marked."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -16,7 +17,15 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from btse_tui.protocol.book_grouping import (
+    MAX_GROUP,
+    BookSide,
+    group_levels,
+    group_step,
+    own_buckets,
+)
 from btse_tui.protocol.models import BookLevel, Market
+from btse_tui.protocol.orderbook import BOOK_WINDOW
 from btse_tui.ui.widgets.format import (
     MISSING,
     fit,
@@ -29,15 +38,16 @@ from btse_tui.ui.widgets.format import (
 )
 from btse_tui.ui.widgets.pane_lines import Staleness, repaint_changed
 
-BookSide = Literal["bid", "ask"]
 OWN_MARK = "●"
+#: Lines that are not levels: the title (market and grouping), the column header, the spread.
+FIXED_LINES = 3
 
 
 @dataclass(frozen=True, slots=True)
 class _Line:
     """What one screen line shows; equal lines are not repainted."""
 
-    kind: str  # "header", "bid", "ask", "spread", "blank"
+    kind: str  # "title", "header", "bid", "ask", "spread", "blank"
     text: str = ""
     bar: int = 0
     own: bool = False
@@ -45,11 +55,11 @@ class _Line:
     price: Decimal | None = None
 
 
-def _changed_span(a: _Line, b: _Line, width: int) -> tuple[int, int]:
+def _changed_span(a: _Line, b: _Line, width: int) -> tuple[tuple[int, int]]:
     """The columns [start, end) in which level line `a` and its successor `b` look different:
     a changed size repaints the size cells (and the bar's edge), not the whole line."""
     if a.kind != b.kind or a.own != b.own or a.cursor != b.cursor or a.kind not in ("bid", "ask"):
-        return 0, width
+        return ((0, width),)
     old, new = a.text.ljust(width)[:width], b.text.ljust(width)[:width]
     start, end = width, 0
     if old != new:
@@ -58,20 +68,24 @@ def _changed_span(a: _Line, b: _Line, width: int) -> tuple[int, int]:
     if a.bar != b.bar:
         edges = (width - a.bar if a.bar else width, width - b.bar if b.bar else width)
         start, end = min(start, *edges), max(end, *edges)
-    return (start, end) if start < end else (0, width)
+    return ((start, end) if start < end else (0, width),)
 
 
 class OrderBookView(Widget, can_focus=True):
-    """The focused market's book: best ask and best bid meet at the spread line.
+    """The focused market's book: its name and price grouping on top, then the asks, the
+    spread line, the bids; as many levels as the height holds.
 
-    Bars behind each level grow with its size relative to the largest size shown. A `●` in the
-    left gutter marks a price where the trader has a resting order. Only lines whose content
-    changed are repainted.
+    Each level shows its price, its size and the running total from the best level out.
+    With a grouping coarser than the tick, bids fold down and asks up onto its multiples and
+    their sizes add up. Bars behind each level grow with its size relative to the largest size
+    shown. A `●` in the left gutter marks a level holding one of the trader's resting orders.
+    Only lines whose content changed are repainted.
 
     | Key | Action |
     | :- | :- |
     | up / down | move the level cursor |
     | enter | post `PricePicked` for the cursor level |
+    | + / - | group the levels coarser / finer (multiples of the tick) |
     | click | post `PricePicked` for the clicked level |
     """
 
@@ -79,9 +93,12 @@ class OrderBookView(Widget, can_focus=True):
         Binding("up", "cursor_up", "Up", show=False, id="book.cursor_up"),
         Binding("down", "cursor_down", "Down", show=False, id="book.cursor_down"),
         Binding("enter", "pick", "Use price", id="book.pick"),
+        Binding("plus", "group_coarser", "Group coarser", id="book.group_coarser"),
+        Binding("minus", "group_finer", "Group finer", id="book.group_finer"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "order-book--title",
         "order-book--header",
         "order-book--bid",
         "order-book--ask",
@@ -101,6 +118,7 @@ class OrderBookView(Widget, can_focus=True):
         color: $foreground;
         height: 1fr;
         min-width: 24;
+        & > .order-book--title { background: $panel; color: $foreground; text-style: bold; }
         & > .order-book--header { background: $panel; color: $foreground-muted; text-style: bold; }
         & > .order-book--bid { color: $success; }
         & > .order-book--ask { color: $error; }
@@ -134,18 +152,29 @@ class OrderBookView(Widget, can_focus=True):
         self,
         *,
         clock: Callable[[], float] = time.monotonic,
+        levels_held: int = BOOK_WINDOW,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         """Create an empty book; call `set_market` then `update`. `clock` (monotonic) times
-        how long a stale book has been without news."""
+        how long a stale book has been without news; `levels_held` is the most levels per
+        side the source keeps (a side that full may go deeper than it shows)."""
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
+        self._levels_held = levels_held
         self._market: Market | None = None
-        self._bids: tuple[BookLevel, ...] = ()
+        self._raw: tuple[tuple[BookLevel, ...], tuple[BookLevel, ...]] = ((), ())
+        self._own_orders: tuple[frozenset[Decimal], frozenset[Decimal]] = (
+            frozenset(),
+            frozenset(),
+        )
+        self._bids: tuple[BookLevel, ...] = ()  # as shown: grouped
         self._asks: tuple[BookLevel, ...] = ()
-        self._own: frozenset[Decimal] = frozenset()
+        self._own_bids: frozenset[Decimal] = frozenset()  # shown bid prices holding own orders
+        self._own_asks: frozenset[Decimal] = frozenset()
+        self._group = 0
+        self._groups: dict[str, int] = {}  # the grouping chosen per market
         self._staleness = Staleness(clock)
         self._cursor: tuple[BookSide, int] | None = None
         self._lines: list[_Line] = []
@@ -160,25 +189,69 @@ class OrderBookView(Widget, can_focus=True):
         return self._market
 
     def set_market(self, market: Market | None) -> None:
-        """Show `market`'s book from now on; clears the levels until the next `update`."""
+        """Show `market`'s book from now on (at the grouping last chosen for it); clears the
+        levels until the next `update`."""
         self._market = market
-        self._bids = self._asks = ()
-        self._own = frozenset()
+        self._group = self._groups.get(market.symbol, 0) if market is not None else 0
+        self._raw = ((), ())
+        self._own_orders = (frozenset(), frozenset())
         self._cursor = None
-        self.border_title = market.symbol if market is not None else None
+        self._regroup()
         self._relayout(force=True)
 
     def update(
         self,
         bids: Sequence[BookLevel],
         asks: Sequence[BookLevel],
-        own_prices: Iterable[Decimal] = (),
+        own_bids: Iterable[Decimal] = (),
+        own_asks: Iterable[Decimal] = (),
     ) -> None:
-        """Show new levels (each side best first) and the prices of the trader's open orders."""
-        self._bids = tuple(bids)
-        self._asks = tuple(asks)
-        self._own = frozenset(own_prices)
+        """Show new levels (each side best first) and the prices of the trader's open buy
+        (`own_bids`) and sell (`own_asks`) orders."""
+        self._raw = (tuple(bids), tuple(asks))
+        self._own_orders = (frozenset(own_bids), frozenset(own_asks))
+        self._regroup()
         self._relayout()
+
+    @property
+    def group(self) -> int:
+        """The grouping shown: 0 = the tick, up to MAX_GROUP (BTSE's `group` numbers)."""
+        return self._group
+
+    @property
+    def group_step(self) -> Decimal | None:
+        """The price step levels are grouped by (None while the market is unknown)."""
+        market = self._market
+        if market is None or market.tick <= 0:
+            return None
+        return group_step(market.tick, self._group)
+
+    def set_group(self, group: int) -> None:
+        """Group the levels by step `group` (clamped to 0..MAX_GROUP), kept for this market."""
+        group = max(0, min(MAX_GROUP, group))
+        if self.group_step is None or group == self._group:
+            return
+        self._group = group
+        if self._market is not None:
+            self._groups[self._market.symbol] = group
+        self._cursor = None
+        self._regroup()
+        self._relayout(force=True)
+
+    def _regroup(self) -> None:
+        """The shown levels and own-order marks from the raw book at the current grouping."""
+        bids, asks = self._raw
+        own_bids, own_asks = self._own_orders
+        step = self.group_step
+        if step is None or self._group == 0:
+            self._bids, self._asks = bids, asks
+            self._own_bids, self._own_asks = own_bids, own_asks
+            return
+        held = self._levels_held
+        self._bids = group_levels(bids, step, "bid", deeper=len(bids) >= held)
+        self._asks = group_levels(asks, step, "ask", deeper=len(asks) >= held)
+        self._own_bids = own_buckets(own_bids, step, "bid")
+        self._own_asks = own_buckets(own_asks, step, "ask")
 
     def set_stale(self, stale: bool, reason: str = "", since: float | None = None) -> None:
         """Grey the book out (stream stale or resyncing) and say on the spread line how long
@@ -197,15 +270,27 @@ class OrderBookView(Widget, can_focus=True):
 
     @property
     def depth(self) -> int:
-        """Levels shown per side at the current height."""
-        return max(0, (self.size.height - 2) // 2) if self.is_mounted else 0
+        """Ask levels the current height holds (bids get as many, or one more)."""
+        return max(0, (self.size.height - FIXED_LINES) // 2) if self.is_mounted else 0
+
+    @property
+    def bid_depth(self) -> int:
+        """Bid levels the current height holds."""
+        return max(0, self.size.height - FIXED_LINES - self.depth) if self.is_mounted else 0
+
+    @property
+    def levels(self) -> tuple[tuple[BookLevel, ...], tuple[BookLevel, ...]]:
+        """The bids and asks as shown (grouped), each best first."""
+        return self._bids, self._asks
 
     @property
     def spread(self) -> Decimal | None:
-        """Best ask minus best bid, or None if a side is empty."""
-        if not self._bids or not self._asks:
+        """Best ask minus best bid of the book itself (not of its groups), or None if a side
+        is empty."""
+        bids, asks = self._raw
+        if not bids or not asks:
             return None
-        return self._asks[0].price - self._bids[0].price
+        return asks[0].price - bids[0].price
 
     @property
     def lines_text(self) -> list[str]:
@@ -237,6 +322,21 @@ class OrderBookView(Widget, can_focus=True):
             text += " " + fit(fit_amount(total, sd, total_w), total_w, "right")
         return text
 
+    def _title_text(self) -> str:
+        """The market's name on the left, the grouping step on the right."""
+        width = max(0, self.size.width)
+        market = self._market
+        name = f" {market.symbol}" if market is not None else " Book"
+        step = self.group_step
+        if step is None:
+            return fit(name, width)
+        value = fmt_decimal(step, price_decimals(market))
+        right = ""
+        for right in (f"group {value} ", f"{value} ", ""):
+            if len(name) + 1 + len(right) <= width:
+                break
+        return fit(name, width - len(right)) + right
+
     def _header_text(self) -> str:
         price_w, size_w, total_w = self._widths()
         text = fit("Price", price_w, "right") + " " + fit("Size", size_w, "right")
@@ -248,7 +348,7 @@ class OrderBookView(Widget, can_focus=True):
         width = max(0, self.size.width)
         if self._staleness.stale:
             return fit(self.stale_text, width, "center"), False
-        if not self._bids and not self._asks:
+        if not self._raw[0] and not self._raw[1]:
             what = self._market.symbol if self._market else "book"
             return fit(f"waiting for {what}…", width, "center"), False
         spread = self.spread
@@ -258,7 +358,7 @@ class OrderBookView(Widget, can_focus=True):
             return fit(
                 f"CROSSED {fmt_decimal(spread, price_decimals(self._market))}", width, "center"
             ), True
-        mid = (self._asks[0].price + self._bids[0].price) / 2
+        mid = (self._raw[1][0].price + self._raw[0][0].price) / 2
         absolute = fmt_decimal(spread, price_decimals(self._market))
         text = f"spread {absolute}  {fmt_bps(spread, mid)}"
         if len(text) > width:
@@ -270,13 +370,16 @@ class OrderBookView(Widget, can_focus=True):
         width = self.size.width
         if height <= 0 or width <= 0:
             return []
-        slots = max(0, height - 2)
+        slots = max(0, height - FIXED_LINES)
         ask_slots = slots // 2
         bid_slots = slots - ask_slots
         asks = self._asks[:ask_slots]
         bids = self._bids[:bid_slots]
         max_size = max((level.size for level in (*asks, *bids)), default=Decimal(0))
-        lines: list[_Line] = [_Line("header", " " + self._header_text())]
+        lines: list[_Line] = [
+            _Line("title", self._title_text()),
+            _Line("header", " " + self._header_text()),
+        ]
 
         bar_room = max(1, width - 2 - self._widths()[0])
 
@@ -290,7 +393,7 @@ class OrderBookView(Widget, can_focus=True):
         total = Decimal(0)
         for index, level in enumerate(asks):
             total += level.size
-            own = level.price in self._own
+            own = level.price in self._own_asks
             ask_lines.append(
                 _Line(
                     "ask",
@@ -308,7 +411,7 @@ class OrderBookView(Widget, can_focus=True):
         total = Decimal(0)
         for index, level in enumerate(bids):
             total += level.size
-            own = level.price in self._own
+            own = level.price in self._own_bids
             lines.append(
                 _Line(
                     "bid",
@@ -329,7 +432,7 @@ class OrderBookView(Widget, can_focus=True):
         if self._cursor is not None:
             side, index = self._cursor
             count = len(self._bids if side == "bid" else self._asks)
-            limit = (self.depth if side == "ask" else self.size.height - 2 - self.depth) or 0
+            limit = self.depth if side == "ask" else self.bid_depth
             if count == 0:
                 self._cursor = None
             elif index >= min(count, limit):
@@ -337,7 +440,7 @@ class OrderBookView(Widget, can_focus=True):
         new = self._build_lines()
         old = self._lines
         self._lines = new
-        repaint_changed(self, old, new, self._strips, force, span=_changed_span)
+        repaint_changed(self, old, new, self._strips, force, spans=_changed_span)
 
     # ------------------------------------------------------------------ rendering
 
@@ -408,8 +511,8 @@ class OrderBookView(Widget, can_focus=True):
             strip = Strip.blank(width, styles["base"])
         else:
             line = self._lines[y]
-            if line.kind == "header":
-                strip = Strip([Segment(fit(line.text, width), styles["header"])], width)
+            if line.kind in ("title", "header"):
+                strip = Strip([Segment(fit(line.text, width), styles[line.kind])], width)
             elif line.kind in ("spread", "crossed"):
                 style = styles[line.kind]
                 if self._staleness.stale:
@@ -472,7 +575,7 @@ class OrderBookView(Widget, can_focus=True):
 
     def action_cursor_down(self) -> None:
         """Move down: from the asks across the spread into the bids."""
-        bid_depth = max(0, self.size.height - 2 - self.depth)
+        bid_depth = self.bid_depth
         if self._cursor is None:
             self._cursor = ("bid", 0) if self._bids else ("ask", 0) if self._asks else None
         elif self._cursor[0] == "ask":
@@ -489,3 +592,11 @@ class OrderBookView(Widget, can_focus=True):
         """Post `PricePicked` for the cursor level."""
         if self._cursor is not None:
             self.pick(*self._cursor)
+
+    def action_group_coarser(self) -> None:
+        """Group the levels by the next larger multiple of the tick."""
+        self.set_group(self._group + 1)
+
+    def action_group_finer(self) -> None:
+        """Group the levels by the next smaller multiple of the tick (down to the tick)."""
+        self.set_group(self._group - 1)

@@ -1,4 +1,5 @@
-"""TradeTapeView: the selected market's public trades, newest on top, own fills marked."""
+"""TradeTapeView: the selected market's name and public trades, newest on top, own fills and
+possibly missed prints marked."""
 
 from __future__ import annotations
 
@@ -23,25 +24,32 @@ from btse_tui.ui.widgets.format import (
     price_decimals,
     size_decimals,
 )
-from btse_tui.ui.widgets.pane_lines import Staleness, repaint_changed
+from btse_tui.ui.widgets.pane_lines import Staleness, changed_runs, repaint_changed
 
 OWN_MARK = "●"
 TIME_W = 8
+#: Lines above the prints: the market's name with the column headings (or the stale note).
+FIXED_LINES = 1
+#: Where prints may be missing (the socket was down and REST could not bring them back).
+GAP_TEXT = " prints missed here "
+GAP_FILL = "┄"
 
 
 @dataclass(frozen=True, slots=True)
 class _Line:
     """What one screen line shows; equal lines are not repainted."""
 
-    kind: str  # "header", "buy", "sell", "note"
+    kind: str  # "header", "buy", "sell", "note", "gap"
     text: str = ""
     own: bool = False
 
 
 class TradeTapeView(Widget):
-    """Public trades of one market, newest first: time, price (green when a buyer took the
-    offer, red when a seller hit the bid), size. A `●` in the left gutter marks the trader's
-    own fills. Only the trades that fit are painted; only changed lines are repainted."""
+    """Public trades of one market under its name, newest first: time, price (green when a
+    buyer took the offer, red when a seller hit the bid), size. A `●` in the left gutter marks
+    the trader's own fills; a `┄ prints missed here ┄` line, prints the socket missed that
+    could not be fetched. Only the trades that fit are painted, and of the lines that change
+    when a print arrives (every one moves down) only the cells that differ are repainted."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "trade-tape--header",
@@ -51,6 +59,7 @@ class TradeTapeView(Widget):
         "trade-tape--note",
         "trade-tape--stale",
         "trade-tape--size",
+        "trade-tape--gap",
     }
 
     DEFAULT_CSS = """
@@ -59,6 +68,7 @@ class TradeTapeView(Widget):
         color: $foreground;
         height: 1fr;
         & > .trade-tape--header { background: $panel; color: $foreground-muted; text-style: bold; }
+        & > .trade-tape--gap { color: $warning; }
         & > .trade-tape--buy { color: $success; }
         & > .trade-tape--sell { color: $error; }
         & > .trade-tape--size { color: $foreground; }
@@ -130,7 +140,7 @@ class TradeTapeView(Widget):
     @property
     def rows(self) -> int:
         """Trades that fit at the current height."""
-        return max(0, self.size.height - 1) if self.is_mounted else 0
+        return max(0, self.size.height - FIXED_LINES) if self.is_mounted else 0
 
     # ------------------------------------------------------------------ layout
 
@@ -142,12 +152,21 @@ class TradeTapeView(Widget):
         size_w = max(4, min(11, rest - price_w))
         return TIME_W, price_w, size_w
 
+    def _market_name(self) -> str:
+        return self._market.symbol if self._market is not None else "Trades"
+
     def _header_text(self) -> str:
+        """The market's name over the time column, the price and size headings over theirs
+        (only the name when it is too long to leave them room)."""
         time_w, price_w, size_w = self._widths()
-        return (
-            " " + fit("Time", time_w) + " " + fit("Price", price_w, "right") + " "
+        text = (
+            " " + " " * time_w + " " + fit("Price", price_w, "right") + " "
             + fit("Size", size_w, "right")
         )  # fmt: skip
+        name = self._market_name()
+        if len(name) + 2 > text.index("Price"):
+            return fit(" " + name, self.size.width)
+        return " " + name + text[1 + len(name) :]
 
     def _print_text(self, shown: TapePrint) -> str:
         time_w, price_w, size_w = self._widths()
@@ -165,26 +184,48 @@ class TradeTapeView(Widget):
         if height <= 0 or width <= 0:
             return []
         if self._staleness.stale:
-            lines = [_Line("note", fit(self.stale_text, width, "center"))]
+            lines = [_Line("note", fit(f" {self._market_name()}  {self.stale_text}", width))]
         else:
             lines = [_Line("header", self._header_text())]
         if not self._prints:
             what = self._market.symbol if self._market is not None else "a market"
             lines.append(_Line("note", fit(f"waiting for {what} trades…", width, "center")))
             return lines[:height]
-        for shown in self._prints[: height - 1]:
+        gap = GAP_TEXT.center(width, GAP_FILL) if width >= len(GAP_TEXT) else fit("┄", width)
+        for shown in self._prints:
+            if len(lines) >= height:
+                break
+            if shown.gap_after:
+                lines.append(_Line("gap", gap))
+                if len(lines) >= height:
+                    break
             kind = "buy" if shown.trade.side is Side.BUY else "sell"
             lines.append(_Line(kind, self._print_text(shown), shown.own))
         return lines
 
+    def _changed_spans(self, a: _Line, b: _Line, width: int) -> Sequence[tuple[int, int]]:
+        """The cells of print line `a` that differ in its successor `b`: when a print comes
+        every line shows the one that was above it, and a time, price or size it shares with
+        that one is not sent again (its price also when the side's colour changed)."""
+        prints = ("buy", "sell")
+        if a.kind not in prints or b.kind not in prints:
+            return ((0, width),)
+        forced: list[tuple[int, int]] = []
+        if a.own != b.own:
+            forced.append((0, 1))
+        if a.kind != b.kind:
+            time_w, price_w, _ = self._widths()
+            forced.append((1 + time_w + 1, 1 + time_w + 1 + price_w))
+        return changed_runs(a.text, b.text, width, forced)
+
     def _relayout(self, force: bool = False) -> None:
-        """Rebuild the line descriptions and repaint the lines that differ."""
+        """Rebuild the line descriptions and repaint the cells that differ."""
         if not self.is_mounted:
             return
         new = self._build_lines()
         old = self._lines
         self._lines = new
-        repaint_changed(self, old, new, self._strips, force)
+        repaint_changed(self, old, new, self._strips, force, spans=self._changed_spans)
 
     # ------------------------------------------------------------------ rendering
 
@@ -238,6 +279,9 @@ class TradeTapeView(Widget):
             line = self._lines[y]
             if line.kind == "header":
                 strip = Strip([Segment(fit(line.text, width), styles["header"])], width)
+            elif line.kind == "gap":
+                style = styles["base"] + styles["stale" if self._staleness.stale else "gap"]
+                strip = Strip([Segment(fit(line.text, width), style)], width)
             elif line.kind == "note":
                 style = styles["base"] + styles["stale" if self._staleness.stale else "note"]
                 strip = Strip([Segment(fit(line.text, width), style)], width)
