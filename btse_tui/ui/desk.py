@@ -46,8 +46,9 @@ NARROW_HEIGHT = 32
 #: From this width open orders, notifications and balances share one bottom row (each pane
 #: still gets Market, Side, Price, Size and Status, or Total, Available and Locked).
 WIDE_WIDTH = 190
-#: From this width the trade tape has its own column beside the book, at the book's height.
-TAPE_BESIDE_WIDTH = 150
+#: From this width the trade tape has its own column beside the book, at the book's height
+#: (narrower, that column would cost the markets table its Bid, Ask and Volume columns).
+TAPE_BESIDE_WIDTH = WIDE_WIDTH
 TABS = ("markets", "trade", "orders", "log", "chart", "history")
 
 

@@ -140,7 +140,7 @@ async def test_the_deepest_group_the_window_may_cut_is_not_shown() -> None:
 async def test_the_market_name_is_on_the_book_and_the_tape_beside_it() -> None:
     session = StaticSession()
     app = BtseApp(session, clock=lambda: NOW_MS / 1000)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(200, 50)) as pilot:
         desk = app.desk
         for _ in range(100):
             if desk.tape_view.prints and desk.book_view.levels[0]:

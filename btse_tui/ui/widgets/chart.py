@@ -370,7 +370,7 @@ class CandleChart(Widget, can_focus=True):
         new = self._build_lines()
         old = self._lines
         self._lines = new
-        repaint_changed(self, old, new, self._strips, force, span=_changed_span)
+        repaint_changed(self, old, new, self._strips, force, spans=_changed_span)
 
     # ------------------------------------------------------------------ rendering
 
@@ -555,13 +555,14 @@ def _plain(text: str, code: str) -> Line:
     return text, code * len(text)
 
 
-def _changed_span(old: Line, new: Line, width: int) -> tuple[int, int]:
-    """The columns where two lines differ (text or style), to repaint only those cells."""
+def _changed_span(old: Line, new: Line, width: int) -> tuple[tuple[int, int]]:
+    """The one run of columns where two lines differ (text or style), to repaint only those
+    cells."""
     a = old[0] + old[1]
     b = new[0] + new[1]
     if len(old[0]) != len(new[0]):
-        return 0, width
+        return ((0, width),)
     n = len(old[0])
     start = next((i for i in range(n) if a[i] != b[i] or a[n + i] != b[n + i]), 0)
     end = next((i + 1 for i in range(n - 1, -1, -1) if a[i] != b[i] or a[n + i] != b[n + i]), n)
-    return start, max(start + 1, end)
+    return ((start, max(start + 1, end)),)
