@@ -18,10 +18,12 @@ from btse_tui.protocol.osc import osc9, osc777, tmux_passthrough
 from btse_tui.sim.context import SimConfig
 from btse_tui.sim.runner import SimServer
 from tests.screen.terminal import TerminalApp
-from tests.screen.test_screen_truth import ROW, mismatches, number
+from tests.screen.test_screen_truth import mismatches, number
 
 SYMBOL = "BTC-USDT"
 TITLE = "btse-tui price alert"
+#: A markets row's name and last price (at 120 columns the table shows no Bid and Ask).
+ROW = re.compile(r"^.(?P<name>[A-Z0-9]+-[A-Z0-9]+)\s+(?P<last>[\d,.]+)\s+[+-]?[\d.]+%")
 
 
 class RecordingTerminal(TerminalApp):
