@@ -72,8 +72,8 @@ def _epilog() -> str:
         "  btse-tui sim [--help]      run the embedded BTSE exchange on its own",
         "  btse-tui journal [--help]  list the local journal, export fills",
         "",
-        "keys: rebind any action in keymap.toml in the state directory (--state-dir, default",
-        f"  {_default_state_dir()}); ? in the app lists the keys in force and names the file.",
+        "keys: rebind any action in keymap.toml in the config directory (--config-dir, default",
+        f"  {_default_config_dir()}); ? in the app lists the keys in force and names the file.",
         "",
         "settings come from the environment and .env (see .env.example); flags win over both.",
         "settings without a flag:",
@@ -89,12 +89,12 @@ def _epilog() -> str:
     return "\n".join(lines)
 
 
-def _default_state_dir() -> str:
-    from platformdirs import user_state_dir
+def _default_config_dir() -> str:
+    from platformdirs import user_config_dir
 
     from btse_tui.config import APP_NAME
 
-    return user_state_dir(APP_NAME)
+    return user_config_dir(APP_NAME)
 
 
 def setting_overrides(options: argparse.Namespace) -> dict[str, str | None]:

@@ -318,6 +318,12 @@ class Settings:
         "where the journal lives (default: the platform's user state directory)",
         flag=Flag("--state-dir", metavar="DIR"),
     )
+    config_dir: Path | None = setting(
+        "BTSE_CONFIG_DIR",
+        PATH_KIND,
+        "where keymap.toml is read from (default: the platform's user config directory)",
+        flag=Flag("--config-dir", metavar="DIR"),
+    )
     cancel_all_after_s: float = setting(
         "BTSE_CANCEL_ALL_AFTER",
         number(5, 86_400, "seconds", off=0),
@@ -512,6 +518,14 @@ class Settings:
         from platformdirs import user_state_dir
 
         return Path(user_state_dir(APP_NAME))
+
+    def resolved_config_dir(self) -> Path:
+        """`config_dir`, or the platform's user config directory for btse-tui."""
+        if self.config_dir is not None:
+            return self.config_dir
+        from platformdirs import user_config_dir
+
+        return Path(user_config_dir(APP_NAME))
 
     def __repr__(self) -> str:
         shown = ", ".join(

@@ -269,7 +269,7 @@ def build_app(
 
     The session gets `settings` itself (its sockets' heartbeat is BTSE_PING_INTERVAL and
     BTSE_STALE_AFTER); the app gets them with the saved favourites added, the trader's keymap
-    (`keymap.toml` in the state directory) and the saved theme and colours.
+    (`keymap.toml` in the config directory) and the saved theme and colours.
     """
     if settings.low_bandwidth:
         os.environ.setdefault("TEXTUAL_FPS", "10")
@@ -296,7 +296,7 @@ def build_app(
         save_favourites=lambda symbols: save_favourites(state_dir, symbols),
         freeze_startup_gc=True,
         startup_notices=notices,
-        keymap=read_keymap(state_dir / KEYMAP_FILE),
+        keymap=read_keymap(settings.resolved_config_dir() / KEYMAP_FILE),
         display_prefs=load_display(state_dir),
         save_display=lambda prefs: save_display(state_dir, prefs),
         alerts=alert_hooks(settings, journal, state_dir, load_alerts(state_dir), save_alerts),

@@ -52,16 +52,21 @@ async def test_the_app_gets_the_settings_with_the_saved_favourites(
         await app.session.close()
 
 
-async def test_the_app_gets_the_keymap_and_the_display_choices_of_the_state_directory(
+async def test_the_app_gets_the_config_directory_keymap_and_the_state_directory_display(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(partial_update, "install", lambda: False)
-    (tmp_path / KEYMAP_FILE).write_text('preset = "vim"\n"app.buy" = "B"\n')
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / KEYMAP_FILE).write_text('preset = "vim"\n"app.buy" = "B"\n')
+    (tmp_path / KEYMAP_FILE).write_text('"app.buy" = "Z"\n')  # not where keymaps are read
     save_display(tmp_path, DisplayPrefs(theme="btse-high-contrast", red_up=True))
-    settings = load_settings({"BTSE_STATE_DIR": str(tmp_path)}, None)
+    settings = load_settings(
+        {"BTSE_STATE_DIR": str(tmp_path), "BTSE_CONFIG_DIR": str(config)}, None
+    )
     app = startup.build_app(settings, URLS, None, tmp_path)
     try:
-        assert app.keys.path == tmp_path / KEYMAP_FILE and app.keys.preset == "vim"
+        assert app.keys.path == config / KEYMAP_FILE and app.keys.preset == "vim"
         assert app.keys.keymap["app.buy"] == "B" and app.keys.notices == ()
         assert app.theme == "btse-high-contrast" and app.red_up
         app.action_toggle_red_up()

@@ -146,10 +146,8 @@ class TradeRecord:
                 continue
             self._fills[key] = fill
             new.append(fill)
-        if len(self._fills) > self.limit:
-            oldest = sorted(self._fills, key=lambda k: self._fills[k].timestamp_ms)
-            for key in oldest[: len(self._fills) - self.limit]:
-                del self._fills[key]
+        while len(self._fills) > self.limit:  # the first taken in go first (they come in
+            del self._fills[next(iter(self._fills))]  # time order, but for a late straggler)
         self.pnl.add(new)  # the P&L keeps every fill, even those the list no longer shows
         return new
 

@@ -138,15 +138,27 @@ def fill_key(fill: Fill) -> tuple[str, str]:
     return (fill.symbol, fill.trade_id or f"{fill.order_id}@{fill.timestamp_ms}")
 
 
+#: Fills a PnlBook keeps one by one, newest by time, so that a late, older fill is folded in
+#: at its place; older ones are folded into the settled positions and only their trade ids
+#: are kept (up to SEEN_KEPT), so a resent old trade is still counted once.
+FILLS_KEPT = 5_000
+SEEN_KEPT = 200_000
+
+
 class PnlBook:
     """Positions by market, folded from fills in time order, each trade counted once.
 
     Feed it fills in any order with `add` (duplicates by trade id are ignored); positions are
-    rebuilt in time order when an older fill arrives after newer ones.
+    rebuilt in time order when an older fill arrives after newer ones. Memory is bounded:
+    the newest `kept` fills stay whole, older ones live on in the settled positions.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kept: int = FILLS_KEPT, seen_kept: int = SEEN_KEPT) -> None:
+        self._kept = kept
+        self._seen_kept = max(seen_kept, kept)
         self._fills: dict[tuple[str, str], Fill] = {}
+        self._seen: dict[tuple[str, str], None] = {}  # every trade folded in, oldest first
+        self._settled: dict[str, Position] = {}  # the positions of the fills let go
         self._positions: dict[str, Position] | None = {}
         self._last: tuple[int, str] = (0, "")
 
@@ -155,8 +167,9 @@ class PnlBook:
         new = 0
         for fill in fills:
             key = fill_key(fill)
-            if key in self._fills:
+            if key in self._seen:
                 continue
+            self._seen[key] = None
             self._fills[key] = fill
             new += 1
             order = (fill.timestamp_ms, key[1])
@@ -165,11 +178,31 @@ class PnlBook:
                 self._last = order
             else:
                 self._positions = None  # an older fill: rebuild in time order when read
+        if len(self._fills) > self._kept + self._kept // 4:  # in batches: one sort per many
+            self._settle()
+        while len(self._seen) > self._seen_kept:
+            del self._seen[next(iter(self._seen))]
         return new
+
+    def _settle(self) -> None:
+        """Fold the oldest fills beyond `kept` into the settled positions and let them go."""
+        ordered = sorted(self._fills.items(), key=lambda item: (item[1].timestamp_ms, item[0][1]))
+        settled = self._settled
+        for key, fill in ordered[: len(ordered) - self._kept]:
+            settled[fill.symbol] = self._start(fill).apply(fill)
+            del self._fills[key]
+
+    def _start(self, fill: Fill) -> Position:
+        """The settled position of `fill`'s market (flat when none yet)."""
+        known = self._settled.get(fill.symbol)
+        if known is not None:
+            return known
+        base, quote = split_symbol(fill.symbol, fill.base, fill.quote)
+        return Position(fill.symbol, base, quote)
 
     def _position(self, symbol: str) -> Position:
         positions = self._positions if self._positions is not None else {}
-        known = positions.get(symbol)
+        known = positions.get(symbol) or self._settled.get(symbol)
         if known is not None:
             return known
         sample = next(f for f in self._fills.values() if f.symbol == symbol)
@@ -186,10 +219,12 @@ class PnlBook:
             for key, fill in ordered:
                 self._positions[fill.symbol] = self._position(fill.symbol).apply(fill)
                 self._last = (fill.timestamp_ms, key[1])
+            for symbol, settled in self._settled.items():
+                self._positions.setdefault(symbol, settled)
         return dict(self._positions)
 
     def __len__(self) -> int:
-        return len(self._fills)
+        return len(self._seen)
 
 
 def positions_of(fills: Iterable[Fill]) -> dict[str, Position]:

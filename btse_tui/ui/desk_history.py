@@ -28,6 +28,8 @@ ORDER_VIEWS = {"open": "Open orders", "done": "History", "fills": "Fills"}
 PORTFOLIO_VIEWS = {"balances": "Balances", "pnl": "P&L"}
 #: Values and P&L follow live prices at most this often (seconds).
 PRICES_EVERY_S = 1.0
+#: The fills list and the P&L are rebuilt at most this often (s) while fills arrive.
+FILLS_EVERY_S = 0.25
 
 
 def _strip(views: dict[str, str], active: str, action: str) -> str:
@@ -49,6 +51,7 @@ class HistoryPanes:
         self.portfolio = "balances"
         self.this_market_only = False
         self._prices_at = float("-inf")
+        self._fills_due = False
 
     def mounted(self) -> None:
         """Find the panes' widgets and show the starting tabs."""
@@ -160,7 +163,15 @@ class HistoryPanes:
             self.done_table.upsert(order)
 
     def fills_added(self) -> None:
-        """New fills: the fills list, and the P&L they change."""
+        """New fills: the fills list, and the P&L they change — at most every FILLS_EVERY_S
+        (a burst of fills rebuilds the list once, not once per fill)."""
+        if self._fills_due:
+            return
+        self._fills_due = True
+        self.desk.set_timer(FILLS_EVERY_S, self._paint_fills)
+
+    def _paint_fills(self) -> None:
+        self._fills_due = False
         self.fills_table.set_fills(self.desk.session.fill_history())
         self.prices_changed(force=True)
 

@@ -81,3 +81,21 @@ def test_a_sell_fee_in_base_leaves_the_position_too() -> None:
     assert eth.size == D("0.99")
     assert eth.realized == D("270")  # 3,300 − 1.01 × 3,000
     assert eth.fees == D("33")  # 0.01 ETH × 3,300
+
+
+def test_a_long_run_of_fills_keeps_the_same_pnl_in_bounded_memory() -> None:
+    """Past `kept` fills the oldest are folded into settled positions: the P&L is the one
+    every fill kept whole gives, a resent old trade still counts once, and only a bounded
+    number of fills stays in memory."""
+    fills = []
+    for n in range(400):
+        side = Side.BUY if n % 3 else Side.SELL
+        price = str(3000 + (n * 7) % 50)
+        fills.append(fill(f"t{n}", side, price, "0.5", "0.1", "USDT", 1_000 + n))
+    bounded = PnlBook(kept=20, seen_kept=1_000)
+    for start in range(0, 400, 7):
+        bounded.add(fills[start : start + 7])
+    bounded.add([fills[3], fills[150]])  # resent: already counted
+    assert bounded.positions() == positions_of(fills)
+    assert len(bounded._fills) <= 20 + 20 // 4
+    assert len(bounded) == 400

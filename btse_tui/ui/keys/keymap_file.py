@@ -1,6 +1,6 @@
 """KeymapFile: what the trader's keymap.toml asks for — a preset and binding id → keys.
 
-The file (beside the favourites, in the state directory) maps a binding id to its keys:
+The file (in the user's config directory, BTSE_CONFIG_DIR) maps a binding id to its keys:
 
     preset = "vim"              # optional: start from a preset (see PRESETS)
     "app.buy" = "B"             # a key replaces the binding's own keys

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from btse_tui.protocol.history import FillRecord
+from btse_tui.protocol.history import HISTORY_LIMIT, FillRecord
 from btse_tui.protocol.models import Market, Order, OrderStatus, Side
 from btse_tui.ui.widgets.format import MISSING, decimals_of, fit_amount, fit_price, fmt_time_ms
 from btse_tui.ui.widgets.live_table import Column, LiveTable
@@ -154,14 +154,23 @@ class OrderHistoryTable(_HistoryTable):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(order_history_columns(), "No done orders yet", **kwargs)
+        self._shown: dict[str, None] = {}  # the order ids shown, first added first
 
     def set_orders(self, orders: Iterable[Order]) -> None:
-        """Show exactly these orders."""
-        self.set_rows((order.order_id, self._values(order)) for order in orders)
+        """Show exactly these orders (at most HISTORY_LIMIT, the newest)."""
+        rows = [(order.order_id, self._values(order)) for order in orders][:HISTORY_LIMIT]
+        self.set_rows(rows)
+        self._shown = dict.fromkeys(key for key, _ in reversed(rows))
 
     def upsert(self, order: Order) -> None:
-        """Add or update one done order."""
+        """Add or update one done order; past HISTORY_LIMIT rows the first one added goes
+        (the session keeps as many: a desk left running for days stays bounded)."""
         self.update_row(order.order_id, self._values(order))
+        self._shown[order.order_id] = None
+        while len(self._shown) > HISTORY_LIMIT:
+            oldest = next(iter(self._shown))
+            del self._shown[oldest]
+            self.remove_row(oldest)
 
     def _values(self, order: Order) -> dict[str, Any]:
         size = order.original_size if order.original_size is not None else order.current_size

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from textual.widgets import Static
+from textual.widget import Widget
 
 from btse_tui.protocol.models import Market
 from btse_tui.protocol.pnl import Position
@@ -137,13 +137,23 @@ def equity_text(equity: Equity | None) -> str:
     return text
 
 
-class EquityLine(Static):
-    """The total equity in the valuation currency, and what it leaves out."""
+class EquityLine(Widget):
+    """The total equity in the valuation currency, and what it leaves out (one line)."""
 
     DEFAULT_CSS = """
     EquityLine { height: 1; padding: 0 1; color: $text; text-style: bold; }
     """
 
+    _shown: str = equity_text(None)
+
     def show(self, equity: Equity | None) -> None:
-        """Show `equity` (None: not known yet)."""
-        self.update(equity_text(equity))
+        """Show `equity` (None: not known yet); the same text again sends nothing, and a new
+        one repaints this line only (a Static's update would lay the screen out again, and
+        that repaints every scrollbar)."""
+        text = equity_text(equity)
+        if text != self._shown:
+            self._shown = text
+            self.refresh()
+
+    def render(self) -> str:
+        return self._shown
