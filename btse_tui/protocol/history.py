@@ -20,7 +20,7 @@ from btse_tui.protocol.models import Fill, Order, OrderStatus, Side
 from btse_tui.protocol.pnl import PnlBook, Position, fill_key
 
 #: Done orders and fills kept (weeks of trading, flat memory).
-HISTORY_LIMIT = 5_000
+HISTORY_LIMIT = 2_000
 BPS = Decimal(10_000)
 
 

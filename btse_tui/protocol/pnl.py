@@ -142,7 +142,7 @@ def fill_key(fill: Fill) -> tuple[str, str]:
 #: at its place; older ones are folded into the settled positions and only their trade ids
 #: are kept (up to SEEN_KEPT), so a resent old trade is still counted once.
 FILLS_KEPT = 5_000
-SEEN_KEPT = 200_000
+SEEN_KEPT = 50_000
 
 
 class PnlBook:

@@ -44,6 +44,7 @@ class DeskEvents:
         self._tape_due = False  # the selected market's trades changed since the tape's paint
         self._tape_painted_at = float("-inf")
         self._chart_due = False  # the chart's candles may have changed since its paint
+        self._chart_orders_due = False  # an order of the selected market opened or closed
         self._chart_painted_at = float("-inf")
         self._spot_state: ev.StreamState | None = None
         self._oss_state: ev.StreamState | None = None
@@ -115,6 +116,9 @@ class DeskEvents:
         self._chart_due = False
         self._chart_painted_at = monotonic()
         chart = desk.chart_view
+        if self._chart_orders_due:
+            self._chart_orders_due = False
+            chart.set_orders(desk.session.open_orders(desk.selected))
         chart.set_candles(desk.session.candles(desk.selected, chart.interval))
 
     def _arm_paint(self) -> None:
@@ -341,8 +345,9 @@ class DeskEvents:
         size changed (the session reports each change once)."""
         desk = self.desk
         desk.orders_table.upsert(order)  # a closed order leaves (an OCO row: both legs closed)
-        if order.symbol == desk.selected:  # its line on the chart comes or goes with it
-            desk.chart_view.set_orders(desk.session.open_orders(order.symbol))
+        if order.symbol == desk.selected:  # its line on the chart comes or goes with it,
+            self._chart_orders_due = True  # with the chart's next frame (not once per event)
+            self.chart_due()
         desk.form.order_changed(order)  # the ticket's result line follows its own order
         desk.command_reporter.order_changed(order)  # and the command line its own
         desk.history.order_changed(order)

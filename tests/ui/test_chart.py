@@ -17,6 +17,7 @@ from btse_tui.protocol.models import Candle, Fill, Market, Order, Side, Trade
 from btse_tui.ui.app import BtseApp
 from btse_tui.ui.widgets.chart import CandleChart
 from tests.ui.static_session import NOW_MS, StaticSession
+from tests.ui.test_app_live import until
 
 D = Decimal
 BTC = Market(
@@ -174,14 +175,13 @@ async def test_desk_chart_shows_the_selected_markets_candles_orders_and_stalenes
         )  # fmt: skip
         session.ledger.apply_order(order)
         app.desk.events.receive(se.OrderChanged(order, new_state=True))
-        await pilot.pause()
+        await until(pilot, lambda: cells_of(chart, "s") != [])  # with the chart's next frame
         ((_, cells),) = cells_of(chart, "s")
         assert "─" in cells and cells.endswith(f"{top:,}")
         done = Order("BTC-USDT", "ord-9", Side.SELL, 6, price=top, timestamp_ms=NOW_MS)
         session.ledger.apply_order(done)
         app.desk.events.receive(se.OrderChanged(done, new_state=True))
-        await pilot.pause()
-        assert cells_of(chart, "s") == []
+        await until(pilot, lambda: cells_of(chart, "s") == [])
         # the trades feed goes silent: the chart greys and says so
         app.desk.events.receive(StreamStateChanged("spot", StreamState.STALE, "silent 9 s"))
         await pilot.pause()
