@@ -36,7 +36,7 @@ from btse_tui.protocol.alert_rule import AlertCondition
 from btse_tui.protocol.decimal_text import plain_decimal
 from btse_tui.protocol.errors import ValidationError
 from btse_tui.protocol.models import Side, TxType
-from btse_tui.protocol.rules import parse_decimal
+from btse_tui.protocol.rules import PEG_DEVIATION_LIMIT, parse_decimal
 
 __all__ = [
     "ORDER_KINDS",
@@ -136,8 +136,13 @@ class RelativePrice:
     percent: Decimal
 
     def text(self) -> str:
-        sign = "-" if self.percent < 0 else "+"
-        return f"{sign}{plain_decimal(abs(self.percent), grouped=False)}%"
+        return _signed_percent_text(self.percent)
+
+
+def _signed_percent_text(percent: Decimal) -> str:
+    """A percent with its sign always written: `+0.5%`, `-1%` (how the grammar reads it)."""
+    sign = "-" if percent < 0 else "+"
+    return f"{sign}{plain_decimal(abs(percent), grouped=False)}%"
 
 
 PriceSpec = FixedPrice | BookPrice | RelativePrice
@@ -189,8 +194,7 @@ class OrderCommand:
         if self.trail is not None:
             words += ["by", plain_decimal(self.trail, grouped=False)]
         if self.deviation is not None:
-            sign = "-" if self.deviation < 0 else "+"
-            words += ["dev", f"{sign}{plain_decimal(abs(self.deviation), grouped=False)}%"]
+            words += ["dev", _signed_percent_text(self.deviation)]
         if self.show is not None:
             words += ["show", f"{plain_decimal(self.show, grouped=False)}%"]
         return " ".join(words)
@@ -286,8 +290,7 @@ ORDER_KINDS: dict[str, TxType] = {"stop": TxType.STOP, "tp": TxType.TRIGGER}
 STYLE_WORDS: dict[str, OrderStyle] = {
     style.value: style for style in OrderStyle if style is not OrderStyle.PLAIN
 }
-#: The percent range of a PEG's deviation off the index price (the rules check it again).
-MAX_DEVIATION = Decimal(10)
+
 KIND_WORDS: dict[TxType, str] = {kind: word for word, kind in ORDER_KINDS.items()}
 _CONDITIONS: dict[str, AlertCondition] = {
     ">": AlertCondition.ABOVE,
@@ -452,8 +455,9 @@ def _dev_clause(words: _Words, order: OrderCommand) -> OrderCommand:
     if value is None or words.peek() != "%":
         raise _Refused(word, f"could not read '{word}': a deviation is ±N% off the index")
     words.take("%")
-    if value > MAX_DEVIATION:
-        raise _Refused(word, f"could not read '{word}': a deviation is at most ±10%")
+    if value > PEG_DEVIATION_LIMIT:
+        limit = plain_decimal(PEG_DEVIATION_LIMIT)
+        raise _Refused(word, f"could not read '{word}': a deviation is at most ±{limit}%")
     return replace(order, deviation=sign * value)
 
 
