@@ -20,7 +20,7 @@ from textual.widget import Widget
 from btse_tui.protocol.candles import DEFAULT_INTERVAL, INTERVALS, next_interval
 from btse_tui.protocol.models import Candle, Fill, Market, Order, Side
 from btse_tui.ui.widgets.format import fit, fit_price, fmt_compact, price_decimals
-from btse_tui.ui.widgets.pane_lines import Staleness, repaint_changed
+from btse_tui.ui.widgets.pane_lines import Staleness, changed_runs, repaint_changed
 
 #: Own fills remembered per market for their markers.
 FILLS_KEPT = 200
@@ -555,14 +555,10 @@ def _plain(text: str, code: str) -> Line:
     return text, code * len(text)
 
 
-def _changed_span(old: Line, new: Line, width: int) -> tuple[tuple[int, int]]:
-    """The one run of columns where two lines differ (text or style), to repaint only those
-    cells."""
-    a = old[0] + old[1]
-    b = new[0] + new[1]
+def _changed_span(old: Line, new: Line, width: int) -> Sequence[tuple[int, int]]:
+    """The column runs where two lines differ (text, or the style code of a cell), to repaint
+    only those cells."""
     if len(old[0]) != len(new[0]):
         return ((0, width),)
-    n = len(old[0])
-    start = next((i for i in range(n) if a[i] != b[i] or a[n + i] != b[n + i]), 0)
-    end = next((i + 1 for i in range(n - 1, -1, -1) if a[i] != b[i] or a[n + i] != b[n + i]), n)
-    return ((start, max(start + 1, end)),)
+    recoloured = changed_runs(old[1], new[1], width)
+    return changed_runs(old[0], new[0], width, recoloured)
