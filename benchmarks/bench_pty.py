@@ -467,20 +467,36 @@ def chart_cost(quick: bool = False) -> list[Result]:
 
 #: churn rate for benchmark 7: what the app keeps up with on a 2-core box (its session journals
 #: every order event); above it the exchange's 20,000-frame socket buffer fills and it drops us
-CHURN_PER_S = 5_000.0
+CHURN_PER_S = 3_000.0
 #: notifications before the RSS baseline: the ledger's 20,000 closed orders (2 notifications
-#: each) fill up first, as do the log pane, caches and allocator pools
+#: each) fill up first, as do the log pane, caches and allocator pools. They are counted as the
+#: app journaled them: the exchange's own count also holds frames sent into a connection it
+#: then dropped (its 20,000-frame buffer full), which the app never read.
 WARMUP_NOTIFICATIONS = 50_000
 
 
+def journaled_notifications(state_dir: str) -> int:
+    """Notifications the app has read and journaled so far (its journal, read-only)."""
+    import sqlite3
+
+    from btse_tui.journal import default_path
+
+    path = default_path(state_dir)
+    if not path.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        row = db.execute("SELECT count(*) FROM entries WHERE kind = 'notification'").fetchone()
+    return int(row[0])
+
+
 def memory(quick: bool = False) -> list[Result]:
-    """Benchmark 7: RSS growth while the exchange sends the app's account 1,000,000 order
-    notifications (quick: 50,000) on top of a normal 20 msgs/s market, after a warm-up in which
-    the bounded stores fill up (the growth during the warm-up is reported too)."""
+    """Benchmark 7: RSS growth while the app reads 1,000,000 order notifications of its account
+    (quick: 50,000; counted in its journal) on top of a normal 20 msgs/s market, after a
+    warm-up in which the bounded stores fill up (the growth during the warm-up is reported)."""
     target = "≤ 20 MB growth"
     total = 50_000 if quick else 1_000_000
     what = f"RSS growth over {total:,} notifications"
-    cap_s = 40.0 if quick else 300.0
+    cap_s = 40.0 if quick else 420.0
     warmup = 10_000 if quick else WARMUP_NOTIFICATIONS
     with tempfile.TemporaryDirectory() as state, SimProcess(markets=31, flow_rate=20) as sim:
         try:
@@ -493,25 +509,28 @@ def memory(quick: bool = False) -> list[Result]:
             first = sim.command("sent")["notifications"]
             sim.command("churn", value=CHURN_PER_S)
             t_warm = time.perf_counter()
-            while time.perf_counter() - t_warm < 60 and app.proc.poll() is None:
+            while time.perf_counter() - t_warm < 90 and app.proc.poll() is None:
                 time.sleep(0.5)
-                if sim.command("sent")["notifications"] - first >= warmup:
+                if journaled_notifications(state) >= warmup:
                     break
             start_rss = app.rss_mb()
             start = sim.command("sent")["notifications"]
+            read_at_start = journaled_notifications(state)
             t0 = time.perf_counter()
             peak = start_rss
             sent = 0
+            read = 0
             while time.perf_counter() - t0 < cap_s and app.proc.poll() is None:
                 time.sleep(1.0)
                 peak = max(peak, app.rss_mb())
-                sent = sim.command("sent")["notifications"] - start
-                if sent >= total:
+                read = journaled_notifications(state) - read_at_start
+                if read >= total:
                     break
             sim.command("churn", value=0)
             elapsed = time.perf_counter() - t0
             end_rss = app.rss_mb()
             cpu = app.cpu_seconds()
+            sent = sim.command("sent")["notifications"] - start
     growth = end_rss - start_rss
     return [
         Result(
@@ -520,14 +539,17 @@ def memory(quick: bool = False) -> list[Result]:
             growth,
             "MB",
             target=target,
-            passed=growth <= 20 and sent >= total,
+            passed=growth <= 20 and read >= total,
             higher_is_better=False,
             note=f"{start_rss:.0f} → {end_rss:.0f} MB (peak {peak:.0f}; {first_rss:.0f} before the "
-            f"{start - first:,}-notification warm-up); {sent:,} notifications in {elapsed:.0f} s"
-            + ("" if sent >= total else f" (capped at {cap_s:.0f} s)"),
+            f"warm-up: {start - first:,} sent, {read_at_start:,} read); {read:,} notifications "
+            f"read in {elapsed:.0f} s ({sent:,} sent)"
+            + ("" if read >= total else f" (capped at {cap_s:.0f} s)"),
             extra={
                 "before_warmup_mb": first_rss,
                 "warmup_notifications": start - first,
+                "warmup_read": read_at_start,
+                "notifications_read": read,
                 "start_mb": start_rss,
                 "end_mb": end_rss,
                 "peak_mb": peak,

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,16 @@ class Entry:
     payload: dict[str, Any]
 
 
+#: Values with nothing inside to scrub (checked by exact type before the slower checks).
+_LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
+
+
 def _scrub(value: Any) -> Any:
     """Drop secret-looking keys at any depth."""
-    if isinstance(value, Mapping):
+    cls = type(value)
+    if cls in _LEAVES:
+        return value
+    if cls is dict or isinstance(value, Mapping):
         return {k: _scrub(v) for k, v in value.items() if str(k).lower() not in _SECRET_KEYS}
     if isinstance(value, list | tuple):
         return [_scrub(v) for v in value]

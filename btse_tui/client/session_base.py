@@ -9,6 +9,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping
+from decimal import Decimal
 from typing import Any
 
 from btse_tui import journal as jr
@@ -24,14 +25,35 @@ log = logging.getLogger("btse_tui.session")
 DROP_NOTICE_EVERY_S = 30.0
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names, looked up once per class (every order event is journaled,
+    and `dataclasses.fields` rebuilds its tuple on every call)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+#: Types whose values go into the journal as they are (grown with each new such type met).
+_AS_THEY_ARE: set[type] = {str, int, float, bool, type(None), Decimal}
+
+
 def as_payload(value: Any) -> Any:
     """A journal-ready form of a model/event: dataclasses become dicts (Decimals stay exact)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: as_payload(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls = type(value)
+    if cls in _AS_THEY_ARE:
+        return value
+    if hasattr(cls, "__dataclass_fields__") and not isinstance(value, type):
+        return {name: as_payload(getattr(value, name)) for name in _field_names(cls)}
     if isinstance(value, list | tuple):
         return [as_payload(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): as_payload(v) for k, v in value.items()}
+    if cls is not type:
+        _AS_THEY_ARE.add(cls)  # an enum, say: the same branch for every value of its type
     return value
 
 

@@ -52,6 +52,7 @@ class HistoryPanes:
         self.this_market_only = False
         self._prices_at = float("-inf")
         self._fills_due = False
+        self._done_behind = False  # done orders came while the History tab was not shown
 
     def mounted(self) -> None:
         """Find the panes' widgets and show the starting tabs."""
@@ -83,6 +84,9 @@ class HistoryPanes:
         tables = self._order_tables()
         had_focus = any(table.has_focus for table in tables.values())
         self.view = name
+        if name == "done" and self._done_behind:
+            self._done_behind = False
+            self.done_table.set_orders(self.desk.session.done_orders())
         for key, table in tables.items():
             table.display = key == name
         self._paint_titles()
@@ -152,15 +156,22 @@ class HistoryPanes:
     def reload(self) -> None:
         """Everything again from the session (at start and when the history was loaded)."""
         session = self.desk.session
+        self._done_behind = False
         self.done_table.set_orders(session.done_orders())
         self.fills_table.set_fills(session.fill_history())
         self._paint_titles()
         self.prices_changed(force=True)
 
     def order_changed(self, order: Order) -> None:
-        """One order changed: its history row, once done."""
-        if is_done(order):
+        """One order changed: its history row, once done. While another tab is shown the
+        list is read again from the session when History is next shown (a churn of orders
+        must not pay for a list nobody sees)."""
+        if not is_done(order):
+            return
+        if self.view == "done":
             self.done_table.upsert(order)
+        else:
+            self._done_behind = True
 
     def fills_added(self) -> None:
         """New fills: the fills list, and the P&L they change — at most every FILLS_EVERY_S

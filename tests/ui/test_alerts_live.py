@@ -64,11 +64,16 @@ async def test_a_fill_alerts_in_the_app_the_terminal_and_the_journal(demo) -> No
         await until(pilot, lambda: app.query_one(OrderForm).market is not None)
         form = app.query_one(OrderForm)
         symbol, market = form.market.symbol, form.market
+        tickers = app.desk.session.tickers
+        await until(pilot, lambda: (t := tickers.get(symbol)) is not None and t.ask is not None)
         asks = server.call(lambda: server.engine.book_levels(symbol)[1])
-        price, size = asks[0][0], market.min_size
+        size = market.min_size
         assert asks[0][1] >= size
-        await place_limit(pilot, app, f"{price:f}", f"{size:f}")  # takes the best ask: fills
-        await until(pilot, lambda: isinstance(app.screen, ConfirmOrderScreen))  # it crosses
+        # at or above the best ask the exchange holds and the one the desk last heard: it fills,
+        # and the desk, seeing it cross, asks first
+        price = max(asks[0][0], tickers[symbol].ask)
+        await place_limit(pilot, app, f"{price:f}", f"{size:f}")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmOrderScreen))
         await pilot.press("enter")
         await until(pilot, lambda: "⚑" in log_text(app))
         text = f"{symbol} BUY filled {size.normalize():f} @ "

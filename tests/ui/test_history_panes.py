@@ -9,10 +9,11 @@ from decimal import Decimal
 
 from textual.pilot import Pilot
 
+from btse_tui.protocol import session_events as se
 from btse_tui.protocol.history import HistorySource
-from btse_tui.protocol.models import Balance
+from btse_tui.protocol.models import Balance, Order, Side
 from btse_tui.ui.app import BtseApp
-from tests.ui.static_session import StaticSession
+from tests.ui.static_session import NOW_MS, StaticSession
 from tests.ui.test_app_live import until
 
 D = Decimal
@@ -130,3 +131,34 @@ async def test_balances_are_valued_in_usdt_and_an_unpriced_asset_says_no_price()
         # 25,000 + 0.52 × 97,000 + 4 × 3,400 = 89,040
         equity = str(app.desk.history.equity.render())
         assert equity == "Equity 89,040.00 USDT  · no price: XYZ (not counted)"
+
+
+async def test_orders_done_behind_another_tab_are_listed_when_history_is_shown() -> None:
+    """Orders cancelled while the open orders are shown are in the history when the trader
+    turns to it; one done while the history is shown appears on top at once."""
+    session = priced_session()
+    app = BtseApp(session)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await started(pilot, app)
+        done = app.desk.history.done_table
+        price = session.tickers["BTC-USDT"].last - 500
+
+        def cancelled(order_id: str, age_ms: int) -> Order:
+            order = Order(
+                "BTC-USDT", order_id, Side.BUY, 6, price=price, original_size=D("0.01000"),
+                timestamp_ms=NOW_MS + age_ms,
+            )  # fmt: skip
+            session.record.add_order(order)  # what the session keeps, then tells the desk
+            session._emit(se.OrderChanged(order))
+            return order
+
+        cancelled("ord-c1", 1_000)
+        await pilot.pause()
+        assert app.desk.history.view == "open"
+        await pilot.press("o")  # Open orders → History
+        await pilot.pause()
+        assert done.displayed_keys[0] == "ord-c1"
+        assert done.cell_text("ord-c1", "status") == "cancelled"
+        cancelled("ord-c2", 2_000)
+        await pilot.pause()
+        assert done.displayed_keys[:2] == ("ord-c2", "ord-c1")

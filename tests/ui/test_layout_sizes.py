@@ -133,3 +133,20 @@ async def test_the_narrow_screens_last_line_wraps_a_long_notification() -> None:
         app.desk.log_line("BUY 0.001 BTC-USDT @ 97,000.0  inserted")
         await pilot.pause(0.1)
         assert app.desk.last_line.size.height == 1  # and gives the row back
+
+
+async def test_news_told_on_a_wide_screen_is_on_the_last_line_when_it_narrows() -> None:
+    """The last line is hidden on a wide screen; narrowed, it shows the newest news, wrapped."""
+    app, _ = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        assert not app.desk.last_line.display
+        app.desk.log_line("BUY 0.001 BTC-USDT @ 97,000.0  inserted")
+        long = "Stream error on snapshotL1:XLM-USDT: subscription not acknowledged by the server"
+        app.desk.log_line(long + " (code 1005)", "connection")
+        await pilot.pause(0.1)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.2)
+        shown = str(app.desk.last_line.render())
+        assert "XLM-USDT" in shown and "inserted" not in shown
+        assert app.desk.last_line.size.height == 2

@@ -69,3 +69,55 @@ def test_a_narrow_layout_hides_the_lowest_priority_column_first() -> None:
     assert wide.x == {"name": 1, "price": 10, "qty": 21} and wide.width == 28
     narrow = ColumnLayout.fit(columns, 22)
     assert [c.key for c in narrow.visible] == ["name", "price"]
+
+
+# -------------------------------------------------------------- incremental order
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.integers(0, 30), st.none() | st.integers(-3, 3)),
+        st.tuples(st.just("remove"), st.integers(0, 30), st.none()),
+        st.tuples(st.just("update"), st.integers(0, 30), st.none() | st.integers(-3, 3)),
+        st.tuples(st.just("sort"), st.sampled_from([None, "price", "name"]), st.booleans()),
+        st.tuples(st.just("filter"), st.sampled_from(["", "r1", "r2"]), st.none()),
+        st.tuples(st.just("pin"), st.integers(0, 30), st.none()),
+        st.tuples(st.just("resort"), st.none(), st.none()),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ops)
+def test_rows_added_and_removed_one_at_a_time_show_in_the_order_a_full_sort_gives(ops) -> None:
+    """What a trader sees in a sorted table after rows come and go one by one (as each order
+    event adds a history row) is the order a fresh sort of the same rows gives."""
+    rows = RowModel([Column("name", "Name", 8), Column("price", "Price", 10, "right")])
+    moved = False  # a sort value changed since the last sort: the table re-sorts on a timer
+    for op, a, b in ops:
+        key = f"r{a}"
+        if op == "add" and key not in rows:
+            rows.add(key, {"name": key, "price": None if b is None else D(b)})
+        elif op == "remove":
+            rows.remove(key)
+        elif op == "update" and key in rows:
+            moved = rows.update(key, {"price": None if b is None else D(b)}).sort_touched or moved
+        elif op == "sort":
+            rows.set_sort(a, b)
+        elif op == "filter":
+            rows.set_filter(a)
+        elif op == "pin":
+            rows.set_pinned({key} | set(rows.pinned) if key not in rows.pinned else set())
+        elif op == "resort":
+            rows.rebuild_order()
+        if op in ("sort", "filter", "pin", "resort") or (op == "add" and moved):
+            moved = False  # the order was rebuilt
+        if op == "add" or (op == "remove" and not moved):
+            shown = list(rows.order)
+            assert [rows.index_of(k) for k in shown] == list(range(len(shown)))
+            rows.rebuild_order()
+            assert list(rows.order) == shown

@@ -195,3 +195,28 @@ async def test_narrow_terminal_hides_low_priority_columns() -> None:
         await pilot.resize_terminal(80, 12)
         await pilot.pause()
         assert [c.key for c in table.visible_columns] == ["name", "price", "qty", "note"]
+
+
+def on_screen(app: App[None]) -> str:
+    """The text the terminal shows, as the compositor last composed it."""
+    return "\n".join(line.text for line in app.screen._compositor.render_strips())
+
+
+async def test_rows_added_one_by_one_past_the_height_scroll_to_the_last_and_back() -> None:
+    """Rows that come one at a time (as orders do) give the table a scroll bar once they
+    overflow it, End shows the newest, and the bar goes when they fit again."""
+    app = TableApp(rows=0)
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(LiveTable)
+        for i in range(40):
+            table.add_row(f"N{i:02d}", {"name": f"N{i:02d}", "price": Decimal(i), "qty": 1})
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        await pilot.press("end")
+        await pilot.pause()
+        assert "N39" in on_screen(app) and "N00" not in on_screen(app)
+        for i in range(35):
+            table.remove_row(f"N{i:02d}")
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar
+        assert all(f"N{i:02d}" in on_screen(app) for i in range(35, 40))

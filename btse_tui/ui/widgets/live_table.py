@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from btse_tui.ui.widgets.live_table_model import (
     RowModel,
     Toner,
 )
+from btse_tui.ui.widgets.scroll_size import set_virtual_size
 
 __all__ = ["TONES", "Align", "Column", "Formatter", "LiveTable", "RowKey", "Toner"]
 
@@ -188,6 +190,7 @@ class LiveTable(ScrollView, can_focus=True):
         self._cursor_index = 0
         self._flash_timer: Timer | None = None
         self._resort_timer: Timer | None = None
+        self._settle_due = False  # a settle of size, scroll and paint is queued on the loop
         self._styles: dict[str, Style] | None = None
         # Render caches, keyed by what the drawing depends on: a row's update count, its
         # cursor/pin/flash state and `_generation` (bumped by a new layout or theme).
@@ -468,15 +471,31 @@ class LiveTable(ScrollView, can_focus=True):
             self._cursor_index = min(self._cursor_index, max(0, len(order) - 1))
         new_key = order[self._cursor_index] if order else None
         self._cursor_key = new_key
-        self._update_virtual_size()
         if keep_cursor_on_screen and new_key is not None and new_key == old_cursor_key:
+            self._update_virtual_size()
             self._scroll_to_row(self._cursor_index - old_screen_offset)
-        self._ensure_cursor_visible()
-        self.refresh()
+            self._settle()
+        else:
+            self._settle_soon()
         if new_key != old_cursor_key and self.is_mounted:
             message = self._highlighted_message(new_key)
             if message is not None:
                 self.post_message(message)
+
+    def _settle_soon(self) -> None:
+        """Size, scroll and repaint after the rows changed: once for a burst of changes
+        (every event the socket delivered in one read), not once per row."""
+        if not self.is_mounted:
+            self._settle()
+        elif not self._settle_due:
+            self._settle_due = True
+            asyncio.get_running_loop().call_soon(self._settle)
+
+    def _settle(self) -> None:
+        self._settle_due = False
+        self._update_virtual_size()
+        self._ensure_cursor_visible()
+        self.refresh()
 
     def _schedule_resort(self) -> None:
         if self._resort_interval <= 0 or not self.is_mounted:
@@ -524,7 +543,9 @@ class LiveTable(ScrollView, can_focus=True):
         self._generation += 1
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self._layout.width, len(self._model.order) + self._header_height)
+        set_virtual_size(
+            self, Size(self._layout.width, len(self._model.order) + self._header_height)
+        )
 
     def _row_y(self, index: int) -> int | None:
         """Viewport line of display index `index`, or None if off screen."""

@@ -7,6 +7,7 @@ sorted, filtered and pinned, and tells its caller which cells an update changed 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -127,7 +128,9 @@ class RowModel:
         self._rows: dict[RowKey, Row] = {}
         self._seq = 0
         self._order: list[RowKey] = []
-        self._index: dict[RowKey, int] = {}
+        self._index: dict[RowKey, int] | None = {}  # display index by key; None: rebuild it
+        self._order_stale = False  # the order may be unsorted: adds rebuild it
+        self._scanned = False  # index_of scanned the order since its last change
         self._pinned: frozenset[RowKey] = frozenset()
         self._sort_column: str | None = None
         self._sort_reverse = False
@@ -171,12 +174,29 @@ class RowModel:
         return self._rows.get(key)
 
     def add(self, key: RowKey, values: Mapping[str, Any]) -> None:
-        """Add a new row (the caller checked `key` is not held) and rebuild the order."""
+        """Add a new row (the caller checked `key` is not held) at its place in the order.
+
+        The row goes in by binary search when the order is known to be sorted; otherwise (a
+        sort value changed since the last rebuild, the row is pinned, or its sort value does
+        not compare with the others) the order is rebuilt. A table of thousands of rows that
+        gains one per order event must not sort them all every time.
+        """
         self._seq += 1
         row = Row(key, dict(values), self._seq)
         self._format_row(row)
         self._rows[key] = row
-        self.rebuild_order()
+        if not self._matches(row):
+            return
+        if self._order_stale or key in self._pinned:
+            self.rebuild_order()
+            return
+        try:
+            place = self._place_of_newest(row)
+        except TypeError:
+            self.rebuild_order()
+            return
+        self._order.insert(place, key)
+        self._order_changed()
 
     def update(self, key: RowKey, values: Mapping[str, Any]) -> RowChange:
         """Merge `values` into the held row `key`; which cells changed and what follows.
@@ -217,17 +237,23 @@ class RowModel:
             self._touch(row)
         reordered = False
         if (self._filter_terms or self._predicate is not None) and (
-            (key in self._index) != self._matches(row)
+            (key in self._indexed()) != self._matches(row)
         ):
             self.rebuild_order()
             reordered = True
-        return RowChange(tuple(dirty), tuple(moved), reordered, self._sort_column in changed)
+        sort_touched = self._sort_column in changed
+        if sort_touched and not reordered:
+            self._order_stale = True
+        return RowChange(tuple(dirty), tuple(moved), reordered, sort_touched)
 
     def remove(self, key: RowKey) -> bool:
-        """Drop row `key` and rebuild the order; False when it was not held."""
+        """Drop row `key` (the others keep their order); False when it was not held."""
         if self._rows.pop(key, None) is None:
             return False
-        self.rebuild_order()
+        index = self._find(key)
+        if index is not None:
+            del self._order[index]
+            self._order_changed()
         return True
 
     def same_keys(self, keys: Sequence[RowKey]) -> bool:
@@ -266,7 +292,10 @@ class RowModel:
 
     def index_of(self, key: RowKey) -> int | None:
         """Display index of row `key`, or None when it is not shown."""
-        return self._index.get(key)
+        if self._index is None and not self._scanned:
+            self._scanned = True  # a second look-up before the next change builds the index
+            return self._find(key)
+        return self._indexed().get(key)
 
     @property
     def sort_column(self) -> str | None:
@@ -319,13 +348,37 @@ class RowModel:
 
     def rebuild_order(self) -> None:
         """Recompute which rows show, in which order."""
+        self._order_stale = False
         ordered = self._sorted([row for row in self._rows.values() if self._matches(row)])
         if self._pinned:
             ordered = [r for r in ordered if r.key in self._pinned] + [
                 r for r in ordered if r.key not in self._pinned
             ]
         self._order = [row.key for row in ordered]
-        self._index = {key: i for i, key in enumerate(self._order)}
+        self._order_changed()
+
+    def _order_changed(self) -> None:
+        self._index = None
+        self._scanned = False
+
+    def _indexed(self) -> dict[RowKey, int]:
+        """Display index by key, rebuilt when the order changed since it was last asked."""
+        if self._index is None:
+            self._index = {key: i for i, key in enumerate(self._order)}
+        return self._index
+
+    def _find(self, key: RowKey) -> int | None:
+        """Display index of `key` without building the index: one change (a row in, a row
+        out) is usually followed by one look-up, and a scan is cheaper than a rebuild."""
+        if self._index is not None:
+            return self._index.get(key)
+        order = self._order
+        if order and order[-1] == key:  # the oldest row of a newest-first table
+            return len(order) - 1
+        try:
+            return order.index(key)
+        except ValueError:
+            return None
 
     # ------------------------------------------------------------------ internals
 
@@ -349,6 +402,40 @@ class RowModel:
             return all(term in haystack for term in self._filter_terms)
         return True
 
+    def _sort_value(self, row: Row, column: Column) -> Any:
+        """What row `row` sorts by in `column` (None: it sorts last, by age)."""
+        value = row.values.get(column.key)
+        if value is None:
+            return None
+        key = column.sort_key(value) if column.sort_key is not None else value
+        return key.casefold() if isinstance(key, str) else key
+
+    def _place_of_newest(self, row: Row) -> int:
+        """Where the newest row `row` goes in a sorted order: after every row that sorts
+        before it or equal to it (ties keep age order), pinned rows first, unsorted rows last.
+        TypeError when its sort value does not compare with the others'."""
+        order = self._order
+        if self._sort_column is None:
+            return len(order)
+        column = self._by_key[self._sort_column]
+        value = self._sort_value(row, column)
+        if value is None:
+            return len(order)
+        rows, pinned = self._rows, self._pinned
+        first = 0
+        if pinned:
+            while first < len(order) and order[first] in pinned:
+                first += 1
+        reverse = self._sort_reverse
+
+        def sorts_after(key: RowKey) -> bool:
+            other = self._sort_value(rows[key], column)
+            if other is None:
+                return True
+            return bool(other < value) if reverse else bool(other > value)
+
+        return bisect.bisect_left(order, True, first, len(order), key=sorts_after)
+
     def _sorted(self, rows: list[Row]) -> list[Row]:
         column_key = self._sort_column
         if column_key is None:
@@ -357,13 +444,7 @@ class RowModel:
         keyed: list[tuple[Any, Row]] = []
         missing: list[Row] = []
         for row in rows:
-            value = row.values.get(column_key)
-            if value is None:
-                missing.append(row)
-                continue
-            key = column.sort_key(value) if column.sort_key is not None else value
-            if isinstance(key, str):
-                key = key.casefold()
+            key = self._sort_value(row, column)
             if key is None:
                 missing.append(row)
             else:
@@ -371,8 +452,9 @@ class RowModel:
         keyed.sort(key=lambda item: item[1].seq)
         try:
             keyed.sort(key=lambda item: item[0], reverse=self._sort_reverse)
-        except TypeError:
+        except TypeError:  # values that do not compare: by their text, and rebuilt on adds
             keyed.sort(key=lambda item: str(item[0]), reverse=self._sort_reverse)
+            self._order_stale = True
         missing.sort(key=lambda r: r.seq)
         return [row for _, row in keyed] + missing
 

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from btse_tui.protocol.models import Market, Order, OrderStatus
 from btse_tui.ui.widgets.format import fit, fmt_clock
+from btse_tui.ui.widgets.scroll_size import set_virtual_size
 
 
 class Severity(StrEnum):
@@ -348,7 +349,7 @@ class NotificationLog(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         self._rewrap()
-        self.virtual_size = Size(self._text_width(), len(self._rows) + self._sticky_rows)
+        set_virtual_size(self, Size(self._text_width(), len(self._rows) + self._sticky_rows))
 
     def _flush(self) -> None:
         """Apply pending adds: one virtual-size change, one scroll, one repaint."""
@@ -451,8 +452,9 @@ class LastLine(Static):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         """Create an empty line."""
         super().__init__("", id=id, classes=classes, markup=False)
-        self._text: object = ""
+        self._text: VisualType = ""
         self._rows = 1
+        self._behind = False  # a text came while the line was not displayed
 
     def _rows_for(self, content: object) -> int:
         width = self.content_region.width if self.is_mounted else 0
@@ -465,10 +467,19 @@ class LastLine(Static):
         if content == self._text and not layout:
             return
         self._text = content
+        if not self.display:  # a wide screen hides it: shown when it is (on_show)
+            self._behind = True
+            return
+        self._behind = False
         rows = self._rows_for(content)
         layout = layout or rows != self._rows
         self._rows = rows
         super().update(content, layout=layout)
+
+    def on_show(self, event: events.Show) -> None:
+        """Displayed again (the screen became narrow): the newest text, not the one before."""
+        if self._behind:  # after the layout that showed it: a layout asked during it is lost
+            self.call_later(self.update, self._text, layout=True)
 
     def on_resize(self, event: events.Resize) -> None:
         """Another width may need another number of rows."""
