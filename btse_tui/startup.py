@@ -17,16 +17,16 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from btse_tui.config import Secret, Settings, load_settings
 from btse_tui.protocol.endpoints import BaseUrls, Environment
 from btse_tui.protocol.errors import ConfigError
+from btse_tui.ui import gc_tuning
 
 if TYPE_CHECKING:
     from btse_tui.journal import Journal
     from btse_tui.protocol.alert_rule import PriceAlert
-    from btse_tui.sim.context import SimConfig
     from btse_tui.sim.runner import SimServer
     from btse_tui.ui.app import BtseApp
     from btse_tui.ui.desk_alerts import AlertHooks
@@ -80,15 +80,17 @@ class ForkedExchange:
         os.waitpid(self.pid, 0)
 
 
-def _serve_forked(config: SimConfig, sock: socket.socket, lifeline: int) -> NoReturn:
-    """In the child: serve the exchange on `sock` until `lifeline` closes, then exit."""
+def _serve_forked(exchange: Mapping[str, Any], sock: socket.socket, lifeline: int) -> NoReturn:
+    """In the child: serve the exchange told by `exchange` (SimConfig's fields) on `sock`
+    until `lifeline` closes, then exit."""
     try:
         quiet = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(quiet, fd)  # never write to the trader's terminal
+        from btse_tui.sim.context import SimConfig
         from btse_tui.sim.runner import SimServer
 
-        server = SimServer(config)
+        server = SimServer(SimConfig(**exchange))
         server.start(sock=sock)
         with contextlib.suppress(OSError, KeyboardInterrupt):
             os.read(lifeline, 1)  # EOF: the app quit or died
@@ -101,27 +103,28 @@ def start_demo_exchange_process(settings: Settings) -> tuple[ForkedExchange, Bas
     """Like `start_demo_exchange`, but the exchange runs in a forked child process.
 
     The listening socket is bound here before the fork, so the URLs are known at once and the
-    app's first requests simply wait in the socket's backlog until the child serves them.
+    app's first requests simply wait in the socket's backlog until the child serves them. The
+    simulator's own modules (its engine, hub and web stack: about 0.1 s) are imported only in
+    the child, which builds its markets while the app imports and draws its screen.
     """
-    from btse_tui.sim.context import SimConfig
     from btse_tui.sim.listen import listening_socket
 
     seed = settings.demo_seed if settings.demo_seed is not None else random.randrange(1 << 30)
     key, secret = secrets.token_hex(32), secrets.token_hex(32)
-    config = SimConfig(
-        markets=settings.demo_markets,
-        seed=seed,
-        flow_rate=settings.demo_rate,
-        api_key=key,
-        api_secret=secret,
-    )
-    sock = listening_socket(config.host, config.port)
+    exchange = {
+        "markets": settings.demo_markets,
+        "seed": seed,
+        "flow_rate": settings.demo_rate,
+        "api_key": key,
+        "api_secret": secret,
+    }
+    sock = listening_socket()  # loopback, any free port: the simulator's own defaults
     host, port = sock.getsockname()[:2]
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(write_end)
-        _serve_forked(config, sock, read_end)
+        _serve_forked(exchange, sock, read_end)
     os.close(read_end)
     sock.close()
     base = f"{host}:{port}"
@@ -223,6 +226,7 @@ def run_dashboard(overrides: Mapping[str, str | None], env_file: str | None = No
                 server, urls, settings = start_demo_exchange(settings)
         else:
             urls = settings.base_urls()
+        gc_tuning.pause_for_startup()  # after the fork: the exchange's child collects as usual
         try:  # opened after the fork: an SQLite connection must not cross one
             journal = open_journal(state_dir, settings.environment.value)
         except ConfigError as problem:
@@ -238,6 +242,7 @@ def run_dashboard(overrides: Mapping[str, str | None], env_file: str | None = No
     except Exception as exc:
         crash, text = exc, ""
     finally:
+        gc_tuning.resume()
         if journal is not None:
             journal.close()
         if server is not None:

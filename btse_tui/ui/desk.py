@@ -20,6 +20,7 @@ from btse_tui.protocol.alert_rule import PriceAlert
 from btse_tui.protocol.errors import BtseError
 from btse_tui.protocol.models import Market
 from btse_tui.protocol.session_events import rest_problem
+from btse_tui.ui import gc_tuning
 from btse_tui.ui.command_line import CommandLine
 from btse_tui.ui.desk_alerts import AlertHooks, DeskAlerts
 from btse_tui.ui.desk_commands import CommandActions, CommandReporter
@@ -159,6 +160,8 @@ class DeskScreen(Screen[None]):
             self.log_line(f"warning: {notice}", "warning", sticky=True)
             self.notify(notice, title="warning", severity="warning", timeout=20)
         self._start_session()
+        if options.freeze_startup_gc:  # the start-up pause ends even if no market ever loads
+            self.set_timer(gc_tuning.PAUSE_LIMIT_S, gc_tuning.resume)
         self.set_interval(1.0, self.events.follow_visible_quotes)
         self.set_interval(1.0, self.alerts.tick)
         # a quiet market's new candle opens on time; a chart just shown gets its klines

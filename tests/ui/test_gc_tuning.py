@@ -1,4 +1,5 @@
-"""The launched app freezes its start-up objects once, after the markets load, and keeps working."""
+"""The launched app holds the collector while it starts, freezes its start-up objects once
+after the markets load, and keeps working; the pause ends even when no market ever loads."""
 
 from __future__ import annotations
 
@@ -36,9 +37,11 @@ async def test_start_up_objects_are_frozen_once_and_orders_still_show(
     )
     server, urls, settings = start_demo_exchange(settings)
     app = BtseApp(TradingSession(settings, urls), settings=settings, freeze_startup_gc=True)
+    gc_tuning.pause_for_startup()  # as run_dashboard does
     try:
         async with app.run_test(size=(160, 48)) as pilot:
             await until(pilot, lambda: bool(frozen))
+            assert gc.isenabled()  # the freeze ended the pause
             assert frozen[0] > 10_000  # the modules, widgets and markets start-up built
             form = app.desk.form
             assert form.market is not None
@@ -52,5 +55,27 @@ async def test_start_up_objects_are_frozen_once_and_orders_still_show(
             await pilot.pause(0.3)
         assert len(frozen) == 1  # … but the freeze happens once
     finally:
+        gc.enable()
         gc.unfreeze()  # the test process goes on
         server.stop()
+
+
+async def test_the_start_up_pause_ends_even_if_the_markets_never_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An exchange that never answers must not leave the collector off for the whole day."""
+    from tests.ui.static_session import StaticSession
+
+    class Unanswered(StaticSession):
+        async def start(self, emit) -> None:  # type: ignore[no-untyped-def]
+            self._emit = emit  # no markets, no prices: the exchange never answered
+
+    monkeypatch.setattr(gc_tuning, "PAUSE_LIMIT_S", 0.2)
+    app = BtseApp(Unanswered(), freeze_startup_gc=True)
+    gc_tuning.pause_for_startup()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await until(pilot, gc.isenabled)  # the desk's own timer: nothing else enables it
+            assert app.desk.markets_table.row_count == 0
+    finally:
+        gc.enable()
