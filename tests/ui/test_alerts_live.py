@@ -73,8 +73,8 @@ async def test_a_fill_alerts_in_the_app_the_terminal_and_the_journal(demo) -> No
         # and the desk, seeing it cross, asks first
         price = max(asks[0][0], tickers[symbol].ask)
         await place_limit(pilot, app, f"{price:f}", f"{size:f}")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmOrderScreen))
-        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmOrderScreen) and app.screen.armed)
+        await pilot.press("enter")  # not before Send is armed: an early Enter is ignored
         await until(pilot, lambda: "⚑" in log_text(app))
         text = f"{symbol} BUY filled {size.normalize():f} @ "
         assert text in log_text(app)

@@ -220,3 +220,22 @@ async def test_rows_added_one_by_one_past_the_height_scroll_to_the_last_and_back
         await pilot.pause()
         assert not table.show_vertical_scrollbar
         assert all(f"N{i:02d}" in on_screen(app) for i in range(35, 40))
+
+
+async def test_newest_rows_on_top_stay_in_view_while_the_trader_is_elsewhere() -> None:
+    """Orders listed newest first in a pane the trader is not using: each new one shows at the
+    top, not scrolled away to keep the first order's cursor row in view; focusing the pane
+    brings the cursor row back."""
+    app = TableApp(rows=0)
+    async with app.run_test(size=(60, 8)) as pilot:
+        table = app.query_one(LiveTable)
+        table.sort_by("price", reverse=True)  # the newest (highest) first
+        app.set_focus(None)
+        for i in range(12):
+            table.add_row(f"N{i:02d}", {"name": f"N{i:02d}", "price": Decimal(i), "qty": 1})
+            await pilot.pause()
+        assert "N11" in on_screen(app) and "N10" in on_screen(app)
+        assert "N00" not in on_screen(app)  # the first row, the cursor's, is below the fold
+        table.focus()
+        await pilot.pause()
+        assert "N00" in on_screen(app)

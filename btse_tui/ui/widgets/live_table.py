@@ -494,8 +494,16 @@ class LiveTable(ScrollView, can_focus=True):
     def _settle(self) -> None:
         self._settle_due = False
         self._update_virtual_size()
-        self._ensure_cursor_visible()
+        if self.has_focus or self.scroll_y > 0:
+            self._ensure_cursor_visible()
+        # else: a pane the trader is not using, shown from the top, stays at the top, so rows
+        # that arrive above the cursor (the newest order, newest first) are seen, not scrolled
+        # away to keep an old cursor row in view; focusing the pane brings the cursor back
         self.refresh()
+
+    def on_focus(self) -> None:
+        """The trader turned to the table: its cursor row is on screen."""
+        self._ensure_cursor_visible()
 
     def _schedule_resort(self) -> None:
         if self._resort_interval <= 0 or not self.is_mounted:
