@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.color import ColorTriplet
 from textual.color import Color
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from btse_tui.prefs import DisplayPrefs, load_display, save_display
@@ -43,6 +43,12 @@ async def _palette_pick(pilot: Pilot[None], typed: str, expected: str) -> None:
     """Type `typed` into the open palette and pick its first hit once it reads `expected`."""
     app = pilot.app
     assert isinstance(app, BtseApp)
+
+    def ready() -> bool:  # keys typed before the palette's input has focus are lost
+        screen = app.screen
+        return isinstance(screen, CommandPalette) and screen.query_one(CommandInput).has_focus
+
+    await until(pilot, ready, "the palette's input focused")
     await pilot.press(*typed)
     await until(pilot, lambda: expected in _first_hit(app), f"{expected!r} offered")
     await pilot.press("enter")
