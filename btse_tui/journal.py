@@ -55,14 +55,15 @@ class Entry:
     payload: dict[str, Any]
 
 
-#: Values with nothing inside to scrub (checked by exact type before the slower checks).
-_LEAVES = frozenset({str, int, float, bool, type(None), Decimal})
+#: Values with nothing inside (checked by exact type before the slower checks): nothing to
+#: scrub here, nothing to convert for the session's payloads.
+PLAIN_TYPES: frozenset[type] = frozenset({str, int, float, bool, type(None), Decimal})
 
 
 def _scrub(value: Any) -> Any:
     """Drop secret-looking keys at any depth."""
     cls = type(value)
-    if cls in _LEAVES:
+    if cls in PLAIN_TYPES:
         return value
     if cls is dict or isinstance(value, Mapping):
         return {k: _scrub(v) for k, v in value.items() if str(k).lower() not in _SECRET_KEYS}

@@ -9,7 +9,6 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping
-from decimal import Decimal
 from typing import Any
 
 from btse_tui import journal as jr
@@ -38,7 +37,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 #: Types whose values go into the journal as they are (grown with each new such type met).
-_AS_THEY_ARE: set[type] = {str, int, float, bool, type(None), Decimal}
+_AS_THEY_ARE: set[type] = set(jr.PLAIN_TYPES)
 
 
 def as_payload(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""A pane's scrollable size changed: repaint the pane, and lay out the screen only if needed."""
+"""A pane's scrollable size changed: update its scroll bars; lay out the screen only if needed."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ def set_virtual_size(pane: ScrollView, size: Size) -> None:
     Textual's `virtual_size` is a layout reactive: every change lays out the whole screen, and
     every scrolling pane then repaints its scroll bars. A row that opens or closes an order, or a
     notification line, would pay that on every event. A pane whose own size does not follow its
-    content (no `auto` width or height) only needs its scroll bars and its own lines updated, so
-    that is all that happens. A scroll bar that appears or goes still lays the screen out (its
-    visibility is a layout reactive of its own). A pane not on screen (a hidden tab) just keeps
-    the size: the layout that shows it sizes its scroll bars.
+    content (no `auto` width or height) only needs its scroll bars and its own lines updated:
+    this updates the scroll bars, and the caller repaints its lines (every caller does, once).
+    A scroll bar that appears or goes still lays the screen out (its visibility is a layout
+    reactive of its own). A pane not on screen (a hidden tab) just keeps the size: the layout
+    that shows it sizes its scroll bars.
     """
     if size == pane.virtual_size:
         return
@@ -30,4 +31,3 @@ def set_virtual_size(pane: ScrollView, size: Size) -> None:
     if not pane.is_mounted or not pane.size:
         return
     pane._scroll_update(size)  # scroll bars' length and thumb, scroll offsets kept in range
-    pane.refresh()
